@@ -1,0 +1,41 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  'use strict';
+
+  // Move focus to the error summary so screen readers announce it.
+  var summary = document.querySelector('[data-autofocus]');
+  if (summary) summary.focus();
+
+  // Error summary links focus the field rather than just scrolling to it.
+  document.querySelectorAll('.error-summary a[href^="#"]').forEach(function (link) {
+    link.addEventListener('click', function (event) {
+      var target = document.getElementById(link.getAttribute('href').slice(1));
+      if (!target) return;
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    });
+  });
+
+  // A second click on a submit button while the first is in flight does nothing.
+  document.querySelectorAll('form').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (form.dataset.submitting === 'true') { event.preventDefault(); return; }
+      form.dataset.submitting = 'true';
+      setTimeout(function () { form.dataset.submitting = 'false'; }, 5000);
+    });
+  });
+
+  // Live character count on long answers.
+  document.querySelectorAll('textarea[data-limit]').forEach(function (area) {
+    var count = area.parentElement.querySelector('.char-count');
+    var limit = Number(area.dataset.limit);
+    if (!count) return;
+    var update = function () {
+      var left = limit - Array.from(area.value).length;
+      var template = left >= 0 ? area.dataset.left : area.dataset.over;
+      count.textContent = template.replace('{count}', String(Math.abs(left)));
+    };
+    area.addEventListener('input', update);
+  });
+})();

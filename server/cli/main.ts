@@ -1,0 +1,20 @@
+import { readEnvironment } from '../config.js';
+import { listSurveys } from '../surveys/cli.js';
+
+const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
+  surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(`Usage: npm run --silent cli -- <command>\nCommands: ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+try {
+  const result = await command(args);
+  if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..');
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  MONGODB_URI: z.string().url().optional(),
+  /** Where the embedded database keeps its files when MONGODB_URI is not set. */
+  DATA_DIR: z.string().default(path.join(projectRoot, 'data')),
+  /** `ferretdb` or `mongod`; `auto` prefers FerretDB when its launcher is built. */
+  EMBEDDED_DB: z.enum(['auto', 'ferretdb', 'mongod']).default('auto'),
+  SURVEYS_DIR: z.string().default(path.join(projectRoot, 'server', 'surveys', 'definitions')),
+  SIGNPOSTING_FILE: z.string().default(path.join(projectRoot, 'server', 'help', 'signposting.json')),
+  /** Set when the app runs behind a TLS-terminating proxy. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment settings:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

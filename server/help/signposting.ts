@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { localisedSchema } from '../i18n/localised.js';
+
+const serviceSchema = z
+  .object({
+    name: localisedSchema,
+    contact: localisedSchema,
+    description: localisedSchema,
+    url: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+
+/** The help services the review team lists; names and numbers are theirs to configure. */
+export const signpostingSchema = z.object({ emergency: serviceSchema, services: z.array(serviceSchema).min(1) }).strict();
+export type Signposting = z.infer<typeof signpostingSchema>;
+
+export function loadSignposting(file: string): Signposting {
+  const parsed = signpostingSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  at ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`${file}: invalid signposting\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+import mongoose, { type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+export const responseStatuses = ['draft', 'submitted'] as const;
+
+/**
+ * One respondent's answers to one survey: a draft while they fill it in, then submitted once.
+ * Holds no name, email or IP address; the resume token is kept only as a hash.
+ */
+const responseSchema = new mongoose.Schema(
+  {
+    surveyId: { type: String, required: true },
+    surveyVersion: { type: Number, required: true },
+    tokenHash: { type: String, required: true, unique: true },
+    status: { type: String, enum: responseStatuses, required: true, default: 'draft' },
+    language: { type: String, required: true, default: 'en' },
+    answers: { type: mongoose.Schema.Types.Mixed, default: {} },
+    otherText: { type: mongoose.Schema.Types.Mixed, default: {} },
+    finishedPages: { type: [String], default: [] },
+    submittedAt: { type: Date },
+  },
+  { timestamps: true, minimize: false, strict: 'throw' },
+);
+responseSchema.index({ surveyId: 1, status: 1 });
+
+export type ResponseDocument = InferSchemaType<typeof responseSchema> & { _id: mongoose.Types.ObjectId };
+export type ResponseModel = Model<InferSchemaType<typeof responseSchema>>;
+
+export function responseModel(connection: Connection): ResponseModel {
+  return (connection.models.Response as ResponseModel | undefined) ?? connection.model('Response', responseSchema);
+}

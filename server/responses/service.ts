@@ -1,0 +1,133 @@
+import type { Locale } from '../i18n/localised.js';
+import { dropHiddenAnswers, firstUnfinishedPage, isVisible, type Answers } from '../surveys/flow.js';
+import type { PageAnswers } from '../surveys/page-answers.js';
+import type { Survey } from '../surveys/registry.js';
+import type { SurveyPage } from '../surveys/definition-schema.js';
+import type { ResponseDocument, ResponseModel } from './model.js';
+import { hashToken, newResumeToken } from './tokens.js';
+
+export interface Draft {
+  id: ResponseDocument['_id'];
+  status: 'draft' | 'submitted';
+  answers: Answers;
+  otherText: Record<string, string>;
+  finishedPages: string[];
+  language: Locale;
+}
+
+function toDraft(document: ResponseDocument): Draft {
+  return {
+    id: document._id,
+    status: document.status,
+    answers: (document.answers ?? {}) as Answers,
+    otherText: (document.otherText ?? {}) as Record<string, string>,
+    finishedPages: document.finishedPages,
+    language: document.language === 'cy' ? 'cy' : 'en',
+  };
+}
+
+/** Starts a response once the first page (consent) is answered, and returns its private token. */
+export async function startResponse(
+  responses: ResponseModel,
+  { survey, page, pageAnswers, language }: { survey: Survey; page: SurveyPage; pageAnswers: PageAnswers; language: Locale },
+): Promise<string> {
+  const token = newResumeToken();
+  const { set } = toUpdate(pageAnswers);
+  await responses.create({
+    surveyId: survey.id,
+    surveyVersion: survey.definition.version,
+    tokenHash: hashToken(token),
+    status: 'draft',
+    language,
+    answers: prefixedValues(set, 'answers.'),
+    otherText: prefixedValues(set, 'otherText.'),
+    finishedPages: [page.id],
+  });
+  return token;
+}
+
+export async function findResponse(responses: ResponseModel, surveyId: string, token: string): Promise<Draft | undefined> {
+  const document = await responses.findOne({ tokenHash: hashToken(token), surveyId }).lean<ResponseDocument>();
+  return document ? toDraft(document) : undefined;
+}
+
+/**
+ * Saves one page into a draft. Returns false when the response was submitted meanwhile, in which
+ * case nothing changes.
+ */
+export async function savePage(
+  responses: ResponseModel,
+  { draft, page, pageAnswers, finished }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean },
+): Promise<boolean> {
+  const { set, unset } = toUpdate(pageAnswers);
+  const update: Record<string, unknown> = {};
+  if (Object.keys(set).length > 0) update.$set = set;
+  if (Object.keys(unset).length > 0) update.$unset = unset;
+  if (finished) update.$addToSet = { finishedPages: page.id };
+  if (Object.keys(update).length === 0) return true;
+  const result = await responses.updateOne({ _id: draft.id, status: 'draft' }, update);
+  return result.matchedCount === 1;
+}
+
+export type SubmitOutcome = { outcome: 'submitted' } | { outcome: 'incomplete'; pageId: string };
+
+/**
+ * Submits a draft exactly once: a repeated or concurrent submit finds the response already
+ * submitted and changes nothing. Answers to questions hidden by a changed condition are dropped.
+ */
+export async function submitResponse(
+  responses: ResponseModel,
+  { survey, draft, now }: { survey: Survey; draft: Draft; now: Date },
+): Promise<SubmitOutcome> {
+  if (draft.status === 'submitted') return { outcome: 'submitted' };
+  const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
+  if (unfinished) return { outcome: 'incomplete', pageId: unfinished.id };
+  const kept = dropHiddenAnswers(survey, draft.answers, draft.otherText);
+  const missing = survey.questions.find(
+    (question) => question.required && isVisible(question, kept.answers) && kept.answers[question.id] === undefined,
+  );
+  if (missing) {
+    const page = survey.definition.pages.find((candidate) => candidate.questions.includes(missing));
+    return { outcome: 'incomplete', pageId: page?.id ?? survey.definition.pages[0]!.id };
+  }
+  // The status filter makes this the single point where a draft becomes a response.
+  await responses.updateOne(
+    { _id: draft.id, status: 'draft' },
+    {
+      $set: {
+        status: 'submitted',
+        submittedAt: now,
+        surveyVersion: survey.definition.version,
+        answers: kept.answers,
+        otherText: kept.otherText,
+      },
+    },
+  );
+  return { outcome: 'submitted' };
+}
+
+function toUpdate({ answers, otherText }: PageAnswers) {
+  const set: Record<string, string | string[]> = {};
+  const unset: Record<string, ''> = {};
+  for (const [id, value] of Object.entries(answers)) {
+    if (value === undefined) unset[`answers.${id}`] = '';
+    else set[`answers.${id}`] = value;
+  }
+  for (const [id, value] of Object.entries(otherText)) {
+    if (value === undefined) unset[`otherText.${id}`] = '';
+    else set[`otherText.${id}`] = value;
+  }
+  return { set, unset };
+}
+
+function prefixedValues(set: Record<string, string | string[]>, prefix: string) {
+  return Object.fromEntries(
+    Object.entries(set)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
+
+export async function countSubmitted(responses: ResponseModel, surveyId: string): Promise<number> {
+  return responses.countDocuments({ surveyId, status: 'submitted' });
+}

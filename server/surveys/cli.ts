@@ -1,0 +1,18 @@
+import { pick } from '../i18n/localised.js';
+import { loadSurveys } from './registry.js';
+
+export interface SurveySummary {
+  id: string;
+  title: string;
+  questions: number;
+  open: boolean;
+}
+
+export function listSurveys(dir: string, now: Date): SurveySummary[] {
+  return [...loadSurveys(dir).values()].map((survey) => ({
+    id: survey.id,
+    title: pick(survey.definition.title, 'en'),
+    questions: survey.questions.length,
+    open: survey.isOpen(now),
+  }));
+}

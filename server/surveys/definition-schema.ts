@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { localisedSchema } from '../i18n/localised.js';
+
+/** Ids end up as form field names and MongoDB keys, so they stay plain. */
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower case letters, digits and _');
+const choiceValue = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower case letters, digits, - and _');
+const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+export const OTHER_CHOICE = 'other';
+export const DEFAULT_TEXT_LIMIT = 10_000;
+
+const choiceSchema = z.object({ value: choiceValue, label: localisedSchema }).strict();
+
+const conditionSchema = z
+  .object({
+    question: identifier,
+    /** Holds when the answer (or, for `multi`, any chosen value) is one of these. */
+    is: z.array(choiceValue).min(1),
+  })
+  .strict();
+
+const questionBase = {
+  id: identifier,
+  text: localisedSchema,
+  hint: localisedSchema.optional(),
+  required: z.boolean().default(false),
+  showIf: conditionSchema.optional(),
+};
+
+const choicesWithOther = {
+  choices: z.array(choiceSchema).min(2),
+  /** Adds "Other (please say)" with a short text box. */
+  other: z.boolean().default(false),
+};
+
+const questionSchema = z.discriminatedUnion('type', [
+  z.object({ ...questionBase, type: z.literal('single'), ...choicesWithOther }).strict(),
+  z.object({ ...questionBase, type: z.literal('multi'), ...choicesWithOther }).strict(),
+  z.object({ ...questionBase, type: z.literal('scale'), choices: z.array(choiceSchema).length(5) }).strict(),
+  z
+    .object({
+      ...questionBase,
+      type: z.literal('text'),
+      maxLength: z.number().int().min(1).max(DEFAULT_TEXT_LIMIT).default(DEFAULT_TEXT_LIMIT),
+      /** The codebook in coding-schemes/ analysts use for this question. */
+      codedWith: z.string().regex(/^[a-z0-9-]+$/).optional(),
+    })
+    .strict(),
+  z.object({ ...questionBase, type: z.literal('consent'), required: z.literal(true).default(true) }).strict(),
+]);
+
+const pageSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'use lower case letters, digits and -'),
+    title: localisedSchema,
+    intro: localisedSchema.optional(),
+    questions: z.array(questionSchema).min(1),
+  })
+  .strict();
+
+export const surveyDefinitionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    version: z.number().int().min(1),
+    title: localisedSchema,
+    summary: localisedSchema,
+    intro: z.array(localisedSchema).min(1),
+    minutes: z.number().int().min(1).max(120),
+    opens: isoDate,
+    closes: isoDate,
+    pages: z.array(pageSchema).min(1),
+  })
+  .strict()
+  .superRefine((survey, context) => checkCrossReferences(survey, context));
+
+export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>;
+export type SurveyPage = SurveyDefinition['pages'][number];
+export type Question = SurveyPage['questions'][number];
+export type ChoiceQuestion = Extract<Question, { type: 'single' | 'multi' | 'scale' }>;
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** Rules zod cannot express field by field: unique ids, conditions on earlier pages, dates in order. */
+function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, context: z.RefinementCtx): void {
+  if (Date.parse(survey.opens) >= Date.parse(survey.closes)) {
+    context.addIssue({ code: 'custom', path: ['closes'], message: 'must be after opens' });
+  }
+  const earlier = new Map<string, z.input<typeof questionSchema>>();
+  const pageIds = new Set<string>();
+  survey.pages.forEach((page, pageIndex) => {
+    if (pageIds.has(page.id)) {
+      context.addIssue({ code: 'custom', path: ['pages', pageIndex, 'id'], message: `duplicate page id "${page.id}"` });
+    }
+    pageIds.add(page.id);
+    const onThisPage: typeof earlier = new Map();
+    page.questions.forEach((question, questionIndex) => {
+      const at = ['pages', pageIndex, 'questions', questionIndex];
+      if (earlier.has(question.id) || onThisPage.has(question.id)) {
+        context.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate question id "${question.id}"` });
+      }
+      if ('choices' in question) {
+        const values = question.choices.map((choice) => choice.value);
+        const repeated = values.find((value, index) => values.indexOf(value) !== index);
+        if (repeated) context.addIssue({ code: 'custom', path: [...at, 'choices'], message: `duplicate choice "${repeated}"` });
+        if ('other' in question && question.other && values.includes(OTHER_CHOICE)) {
+          context.addIssue({ code: 'custom', path: [...at, 'choices'], message: `"${OTHER_CHOICE}" is added by other: true` });
+        }
+      }
+      if (question.showIf) {
+        // Conditions look back only, so a page can be decided from answers already saved.
+        const target = earlier.get(question.showIf.question);
+        if (!target) {
+          context.addIssue({
+            code: 'custom',
+            path: [...at, 'showIf', 'question'],
+            message: `"${question.showIf.question}" must be a question on an earlier page`,
+          });
+        } else if (!('choices' in target)) {
+          context.addIssue({ code: 'custom', path: [...at, 'showIf', 'question'], message: 'must be a choice question' });
+        } else {
+          const known = new Set(target.choices.map((choice) => choice.value));
+          if ('other' in target && target.other) known.add(OTHER_CHOICE);
+          for (const value of question.showIf.is) {
+            if (!known.has(value)) {
+              context.addIssue({ code: 'custom', path: [...at, 'showIf', 'is'], message: `"${value}" is not a choice of "${target.id}"` });
+            }
+          }
+        }
+      }
+      onThisPage.set(question.id, question);
+    });
+    for (const [id, question] of onThisPage) earlier.set(id, question);
+  });
+}

@@ -1,0 +1,109 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { NotFoundError } from '../http/errors.js';
+import { resumeTokenSchema } from '../responses/tokens.js';
+import { surveyPaths } from './paths.js';
+import {
+  answerFirstPage,
+  answerPage,
+  checkView,
+  donePage,
+  firstPageView,
+  nextStep,
+  openSurvey,
+  pageView,
+  submit,
+  type PageOutcome,
+  type RespondentContext,
+} from './service.js';
+
+const surveyParams = z.object({ surveyId: z.string().max(64) });
+const draftParams = surveyParams.extend({ token: resumeTokenSchema });
+const pageParams = draftParams.extend({ pageId: z.string().max(64) });
+
+function parseParams<T extends z.ZodType>(schema: T, request: Request): z.infer<T> {
+  const parsed = schema.safeParse(request.params);
+  if (!parsed.success) throw new NotFoundError();
+  return parsed.data;
+}
+
+function respond(response: Response, outcome: PageOutcome, status = 400): void {
+  if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
+  response.status(outcome.view.errors.length > 0 ? status : 200).render('survey-page', { view: outcome.view, paths: surveyPaths });
+}
+
+/** The public survey pages. Nothing here needs a login or JavaScript. */
+export function surveyRoutes(context: RespondentContext): Router {
+  const router = Router();
+
+  router.use('/s', (_request, response, next) => {
+    // Answers may be personal: no browser or proxy should keep a copy.
+    response.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/', (_request, response) => {
+    const now = context.now();
+    const open = [...context.surveys.values()].filter((survey) => survey.isOpen(now));
+    response.render('index', { surveys: open, paths: surveyPaths });
+  });
+
+  router.get('/s/:surveyId', (request, response) => {
+    const survey = openSurvey(context, parseParams(surveyParams, request).surveyId);
+    response.render('survey-page', { view: firstPageView(survey), paths: surveyPaths });
+  });
+
+  router.post('/s/:surveyId', async (request, response) => {
+    const survey = openSurvey(context, parseParams(surveyParams, request).surveyId);
+    const { locale, t } = response.locals;
+    respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
+  });
+
+  router.get('/s/:surveyId/r/:token', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    response.redirect(303, await nextStep(context, openSurvey(context, surveyId), token));
+  });
+
+  router.get('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
+    const { surveyId, token, pageId } = parseParams(pageParams, request);
+    respond(response, await pageView(context, openSurvey(context, surveyId), token, pageId));
+  });
+
+  router.post('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
+    const { surveyId, token, pageId } = parseParams(pageParams, request);
+    const { locale, t } = response.locals;
+    const survey = openSurvey(context, surveyId);
+    respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
+  });
+
+  router.get('/s/:surveyId/r/:token/check', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    const view = await checkView(context, openSurvey(context, surveyId), token);
+    if ('redirect' in view) return response.redirect(303, view.redirect);
+    response.render('check-answers', { view, paths: surveyPaths });
+  });
+
+  router.post('/s/:surveyId/r/:token/submit', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    response.redirect(303, await submit(context, openSurvey(context, surveyId), token));
+  });
+
+  router.get('/s/:surveyId/r/:token/saved', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    const survey = openSurvey(context, surveyId);
+    const resumeUrl = `${request.protocol}://${request.get('host')}${surveyPaths.resume(survey.id, token)}`;
+    response.render('saved', { survey, resumeUrl, continueUrl: await nextStep(context, survey, token) });
+  });
+
+  router.get('/s/:surveyId/r/:token/done', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    const survey = context.surveys.get(surveyId);
+    if (!survey) throw new NotFoundError();
+    // A respondent who submitted just before the close date still sees their thank-you page.
+    const { redirect } = await donePage(context, survey, token);
+    if (redirect) return response.redirect(303, redirect);
+    response.render('thanks', { survey });
+  });
+
+  return router;
+}

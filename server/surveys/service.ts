@@ -1,0 +1,149 @@
+import type { Translate } from '../i18n/catalogue.js';
+import type { Locale } from '../i18n/localised.js';
+import { NotFoundError, SurveyClosedError } from '../http/errors.js';
+import type { ResponseModel } from '../responses/model.js';
+import { findResponse, savePage, startResponse, submitResponse, type Draft } from '../responses/service.js';
+import type { SurveyPage } from './definition-schema.js';
+import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
+import { otherFieldName, parsePageAnswers, type Echo, type FieldError } from './page-answers.js';
+import { surveyPaths } from './paths.js';
+import type { Survey, SurveyRegistry } from './registry.js';
+
+export interface RespondentContext {
+  surveys: SurveyRegistry;
+  responses: ResponseModel;
+  now: () => Date;
+}
+
+/** What a page shows: its questions, the values to fill in, and any errors to fix. */
+export interface PageView {
+  survey: Survey;
+  position: PagePosition;
+  token?: string;
+  questions: SurveyPage['questions'];
+  values: Echo;
+  errors: FieldError[];
+}
+
+export type PageOutcome = { kind: 'redirect'; to: string } | { kind: 'invalid'; view: PageView };
+
+export function openSurvey({ surveys, now }: RespondentContext, surveyId: string): Survey {
+  const survey = surveys.get(surveyId);
+  if (!survey) throw new NotFoundError();
+  if (!survey.isOpen(now())) throw new SurveyClosedError(survey);
+  return survey;
+}
+
+export async function loadDraft(context: RespondentContext, survey: Survey, token: string): Promise<Draft> {
+  const draft = await findResponse(context.responses, survey.id, token);
+  if (!draft) throw new NotFoundError('We could not find answers for this link. Check you copied the whole link.');
+  return draft;
+}
+
+export function firstPageView(survey: Survey): PageView {
+  const position = locatePage(survey, survey.definition.pages[0]!.id, {})!;
+  return { survey, position, questions: visibleQuestions(position.page, {}), values: {}, errors: [] };
+}
+
+/** The first page has no draft yet: a valid answer to it creates one. */
+export async function answerFirstPage(
+  context: RespondentContext,
+  { survey, body, locale, t }: { survey: Survey; body: unknown; locale: Locale; t: Translate },
+): Promise<PageOutcome> {
+  const view = firstPageView(survey);
+  const parsed = parsePageAnswers(body, { questions: view.questions, locale, t });
+  if (!parsed.ok) return { kind: 'invalid', view: { ...view, values: parsed.echo, errors: parsed.errors } };
+  const pageAnswers = { ...parsed.value, action: 'continue' as const };
+  const token = await startResponse(context.responses, { survey, page: view.position.page, pageAnswers, language: locale });
+  return { kind: 'redirect', to: await nextStep(context, survey, token) };
+}
+
+/** Where a respondent with this token should be now: their first unfinished page, or the check page. */
+export async function nextStep(context: RespondentContext, survey: Survey, token: string): Promise<string> {
+  const draft = await loadDraft(context, survey, token);
+  if (draft.status === 'submitted') return surveyPaths.done(survey.id, token);
+  const page = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
+  return page ? surveyPaths.page(survey.id, token, page.id) : surveyPaths.check(survey.id, token);
+}
+
+/** A page the respondent may open: any visible page up to the first unfinished one. */
+export async function pageView(context: RespondentContext, survey: Survey, token: string, pageId: string): Promise<PageOutcome> {
+  const draft = await loadDraft(context, survey, token);
+  const position = reachablePosition(survey, draft, pageId);
+  if (draft.status === 'submitted' || !position) return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  return {
+    kind: 'invalid',
+    view: { survey, position, token, questions: visibleQuestions(position.page, draft.answers), values: storedValues(draft), errors: [] },
+  };
+}
+
+export async function answerPage(
+  context: RespondentContext,
+  { survey, token, pageId, body, locale, t }: { survey: Survey; token: string; pageId: string; body: unknown; locale: Locale; t: Translate },
+): Promise<PageOutcome> {
+  const draft = await loadDraft(context, survey, token);
+  const position = reachablePosition(survey, draft, pageId);
+  if (draft.status === 'submitted' || !position) return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  const questions = visibleQuestions(position.page, draft.answers);
+  const parsed = parsePageAnswers(body, { questions, locale, t });
+  if (!parsed.ok) {
+    return { kind: 'invalid', view: { survey, position, token, questions, values: parsed.echo, errors: parsed.errors } };
+  }
+  const { action } = parsed.value;
+  const saved = await savePage(context.responses, { draft, page: position.page, pageAnswers: parsed.value, finished: action === 'continue' });
+  if (!saved) return { kind: 'redirect', to: surveyPaths.done(survey.id, token) };
+  if (action === 'save') return { kind: 'redirect', to: surveyPaths.saved(survey.id, token) };
+  if (action === 'back') {
+    const previous = position.previous;
+    return { kind: 'redirect', to: previous ? surveyPaths.page(survey.id, token, previous.id) : surveyPaths.start(survey.id) };
+  }
+  return { kind: 'redirect', to: await nextStep(context, survey, token) };
+}
+
+export interface CheckView {
+  survey: Survey;
+  token: string;
+  pages: { page: SurveyPage; questions: SurveyPage['questions'] }[];
+  answers: Answers;
+  otherText: Record<string, string>;
+}
+
+export async function checkView(context: RespondentContext, survey: Survey, token: string): Promise<CheckView | { redirect: string }> {
+  const draft = await loadDraft(context, survey, token);
+  const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
+  if (draft.status === 'submitted' || unfinished) return { redirect: await nextStep(context, survey, token) };
+  const pages = survey.definition.pages
+    .map((page) => ({ page, questions: visibleQuestions(page, draft.answers) }))
+    .filter(({ questions }) => questions.length > 0);
+  return { survey, token, pages, answers: draft.answers, otherText: draft.otherText };
+}
+
+export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
+  const draft = await loadDraft(context, survey, token);
+  const result = await submitResponse(context.responses, { survey, draft, now: context.now() });
+  if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
+  return surveyPaths.done(survey.id, token);
+}
+
+/** A submitted response's thank-you page; anything else is sent back to where it should be. */
+export async function donePage(context: RespondentContext, survey: Survey, token: string): Promise<{ redirect?: string }> {
+  const draft = await loadDraft(context, survey, token);
+  return draft.status === 'submitted' ? {} : { redirect: await nextStep(context, survey, token) };
+}
+
+function reachablePosition(survey: Survey, draft: Draft, pageId: string): PagePosition | undefined {
+  const position = locatePage(survey, pageId, draft.answers);
+  if (!position) return undefined;
+  const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
+  if (unfinished) {
+    const limit = locatePage(survey, unfinished.id, draft.answers);
+    if (limit && position.number > limit.number) return undefined;
+  }
+  return position;
+}
+
+function storedValues(draft: Draft): Echo {
+  const values: Echo = { ...draft.answers };
+  for (const [id, text] of Object.entries(draft.otherText)) values[otherFieldName(id)] = text;
+  return values;
+}
