@@ -32,7 +32,8 @@ export async function startFerretDb({ dataDir, port }: { dataDir: string; port?:
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const listen = `127.0.0.1:${port ?? (await freePort())}`;
-  const child = spawn(ferretdbBinary, ['--listen', listen, '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // An open stdin pipe ties FerretDB's life to ours: if this process is killed, FerretDB stops too.
+  const child = spawn(ferretdbBinary, ['--listen', listen, '--data', dataDir, '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const uri = await waitForReady(child);
   return {
     uri,

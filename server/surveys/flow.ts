@@ -33,12 +33,18 @@ export interface PagePosition {
   next?: SurveyPage;
 }
 
+/** A page still counts towards "Page n of N" until an answer rules it out, so N shrinks rather than grows. */
+function mayBeShown(page: SurveyPage, answers: Answers): boolean {
+  return page.questions.some((question) => !question.showIf || answers[question.showIf.question] === undefined || isVisible(question, answers));
+}
+
 export function locatePage(survey: Survey, pageId: string, answers: Answers): PagePosition | undefined {
   const pages = visiblePages(survey, answers);
   const index = pages.findIndex((page) => page.id === pageId);
   const page = pages[index];
   if (!page) return undefined;
-  return { page, number: index + 1, total: pages.length, previous: pages[index - 1], next: pages[index + 1] };
+  const counted = survey.definition.pages.filter((candidate) => mayBeShown(candidate, answers));
+  return { page, number: counted.indexOf(page) + 1, total: counted.length, previous: pages[index - 1], next: pages[index + 1] };
 }
 
 /** The first visible page the respondent has not finished, or undefined when all are done. */

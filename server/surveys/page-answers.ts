@@ -42,22 +42,30 @@ export function parsePageAnswers(body: unknown, { questions, locale, t }: ParseO
   const record = isPlainRecord(body) ? body : {};
   const action = z.enum(pageActions).catch('continue').parse(record.action);
   const schema = buildPageSchema(questions, { locale, t, enforceRequired: action === 'continue' });
-  const parsed = schema.safeParse(record);
-  if (parsed.success) {
+  // Every expected field present (zod treats an absent key as an error before any transform runs).
+  const expected = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, undefined]));
+  const parsed = schema.safeParse({ ...expected, ...record });
+  // Checked on the raw body: a parser may drop keys such as __proto__ before refinements see them.
+  const unknownFields = Object.keys(record)
+    .filter((key) => !Object.hasOwn(expected, key))
+    .map((key) => ({ field: 'form', message: t('error.unknownField', { field: key.slice(0, 40) }) }));
+  if (parsed.success && unknownFields.length === 0) {
     const { action: _ignored, ...fields } = parsed.data;
     const answers: PageAnswers['answers'] = {};
     const otherText: PageAnswers['otherText'] = {};
     for (const question of questions) {
       const value = fields[question.id];
-      answers[question.id] = value as string | string[] | undefined;
+      answers[question.id] = (value ?? undefined) as string | string[] | undefined;
       if ('other' in question && question.other) {
         const chosen = Array.isArray(value) ? value : [value];
-        otherText[question.id] = chosen.includes(OTHER_CHOICE) ? (fields[otherFieldName(question.id)] as string) : undefined;
+        const other = fields[otherFieldName(question.id)] as string | null;
+        otherText[question.id] = chosen.includes(OTHER_CHOICE) && other !== null ? other : undefined;
       }
     }
     return { ok: true, value: { action, answers, otherText } };
   }
-  return { ok: false, errors: toFieldErrors(parsed.error, t), echo: echoOf(record), action };
+  const fieldErrors = parsed.success ? [] : toFieldErrors(parsed.error, t);
+  return { ok: false, errors: [...unknownFields.slice(0, 1), ...fieldErrors], echo: echoOf(record), action };
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -71,23 +79,17 @@ interface SchemaOptions {
 }
 
 function buildPageSchema(questions: Question[], options: SchemaOptions) {
-  const shape: Record<string, z.ZodType> = { action: z.unknown() };
+  const shape: Record<string, z.ZodType> = { action: z.unknown().optional() };
   for (const question of questions) {
     shape[question.id] = fieldSchema(question, options);
     if ('other' in question && question.other) shape[otherFieldName(question.id)] = otherTextSchema(options.t);
   }
-  return z
-    .looseObject(shape)
-    .superRefine((fields, context) => {
-      for (const key of Object.keys(fields)) {
-        if (!(key in shape)) {
-          context.addIssue({ code: 'custom', path: ['form'], message: options.t('error.unknownField', { field: key.slice(0, 40) }) });
-        }
-      }
-      for (const question of questions) {
-        if ('other' in question && question.other) checkOtherText(question, fields, context, options);
-      }
-    });
+  // Unknown keys are reported by the caller from the raw body; here they are simply not copied.
+  return z.object(shape).superRefine((fields, context) => {
+    for (const question of questions) {
+      if ('other' in question && question.other) checkOtherText(question, fields, context, options);
+    }
+  });
 }
 
 function otherTextSchema(t: Translate): z.ZodType {
@@ -99,10 +101,10 @@ function otherTextSchema(t: Translate): z.ZodType {
     const text = cleanText(raw ?? '');
     const length = [...text].length;
     if (length > OTHER_TEXT_LIMIT) {
-      context.addIssue({ code: 'custom', message: t('error.tooLong', { max: OTHER_TEXT_LIMIT, length }) });
+      context.addIssue({ code: 'custom', message: t('error.tooLong', { max: formatCount(OTHER_TEXT_LIMIT), length: formatCount(length) }) });
       return z.NEVER;
     }
-    return text === '' ? undefined : text;
+    return text === '' ? null : text;
   });
 }
 
@@ -111,7 +113,7 @@ function checkOtherText(question: Question, fields: Record<string, unknown>, con
   const field = otherFieldName(question.id);
   const chosen = fields[question.id];
   const otherChosen = Array.isArray(chosen) ? chosen.includes(OTHER_CHOICE) : chosen === OTHER_CHOICE;
-  if (enforceRequired && otherChosen && fields[field] === undefined) {
+  if (enforceRequired && otherChosen && fields[field] == null) {
     context.addIssue({ code: 'custom', path: [field], message: t('error.otherRequired') });
   }
 }
@@ -126,7 +128,8 @@ function fieldSchema(question: Question, { locale, t, enforceRequired }: SchemaO
       context.addIssue({ code: 'custom', message });
       return z.NEVER;
     };
-    const missing = () => (enforceRequired && question.required ? fail(requiredMessage(question, label, t)) : undefined);
+    // null, not undefined: zod reports an undefined result for a present key as a missing value.
+    const missing = () => (enforceRequired && question.required ? fail(requiredMessage(question, label, t)) : null);
 
     if (question.type === 'multi') {
       const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -143,7 +146,7 @@ function fieldSchema(question: Question, { locale, t, enforceRequired }: SchemaO
     switch (question.type) {
       case 'text': {
         const length = [...text].length;
-        return length > question.maxLength ? fail(t('error.tooLong', { max: question.maxLength, length })) : text;
+        return length > question.maxLength ? fail(t('error.tooLong', { max: formatCount(question.maxLength), length: formatCount(length) })) : text;
       }
       case 'consent':
         return text === 'yes' ? text : fail(t('error.notAChoice'));
@@ -184,4 +187,8 @@ function echoOf(record: Record<string, unknown>): Echo {
     else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) echo[key] = value;
   }
   return echo;
+}
+
+function formatCount(count: number): string {
+  return count.toLocaleString('en-GB');
 }

@@ -1,0 +1,55 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Express } from 'express';
+import type { Connection } from 'mongoose';
+import { inject } from 'vitest';
+import { createApp } from '../../server/app.js';
+import { projectRoot } from '../../server/config.js';
+import { connectDatabase } from '../../server/db/connection.js';
+import { loadSignposting } from '../../server/help/signposting.js';
+import { MessageCatalogue } from '../../server/i18n/catalogue.js';
+import { responseModel, type ResponseModel } from '../../server/responses/model.js';
+import { loadSurveys } from '../../server/surveys/registry.js';
+
+export const definitionsDir = path.join(projectRoot, 'server', 'surveys', 'definitions');
+
+export interface TestApp {
+  app: Express;
+  connection: Connection;
+  responses: ResponseModel;
+  close(): Promise<void>;
+}
+
+/** The real app on the real test database, in a database of its own. */
+interface AppOptions {
+  surveysDir?: string;
+  now?: () => Date;
+  cataloguesDir?: string;
+}
+
+/** Another instance of the app on an existing database, e.g. one whose clock is past a close date. */
+export function appOn(connection: Connection, options: AppOptions = {}): Express {
+  return createApp({
+    connection,
+    surveys: loadSurveys(options.surveysDir ?? definitionsDir),
+    signposting: loadSignposting(path.join(projectRoot, 'server', 'help', 'signposting.json')),
+    catalogue: MessageCatalogue.load(options.cataloguesDir),
+    now: options.now,
+  });
+}
+
+export async function startTestApp(options: AppOptions = {}): Promise<TestApp> {
+  const connection = await connectDatabase(inject('mongoUri'), `test_${crypto.randomUUID().slice(0, 12)}`);
+  const responses = responseModel(connection);
+  await responses.init();
+  const app = appOn(connection, options);
+  return {
+    app,
+    connection,
+    responses,
+    close: async () => {
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
