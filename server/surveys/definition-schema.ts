@@ -68,6 +68,10 @@ export const surveyDefinitionSchema = z
     minutes: z.number().int().min(1).max(120),
     opens: isoDate,
     closes: isoDate,
+    /** Which answers describe the respondent in the workbench and reports, and which gives quote consent. */
+    profile: z
+      .object({ group: identifier, country: identifier, quoteConsent: identifier })
+      .strict(),
     pages: z.array(pageSchema).min(1),
   })
   .strict()
@@ -85,6 +89,13 @@ function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, co
     context.addIssue({ code: 'custom', path: ['closes'], message: 'must be after opens' });
   }
   const earlier = new Map<string, z.input<typeof questionSchema>>();
+  const allQuestions = survey.pages.flatMap((page) => page.questions);
+  for (const [role, questionId] of Object.entries(survey.profile)) {
+    const question = allQuestions.find((candidate) => candidate.id === questionId);
+    if (!question || question.type !== 'single') {
+      context.addIssue({ code: 'custom', path: ['profile', role], message: `"${questionId}" must be a single-choice question of this survey` });
+    }
+  }
   const pageIds = new Set<string>();
   survey.pages.forEach((page, pageIndex) => {
     if (pageIds.has(page.id)) {
