@@ -1,8 +1,22 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
+import session from 'express-session';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
+import { adminRoutes } from './admin/routes.js';
+import { accessGuard, currentUser } from './auth/access.js';
+import { authRoutes, configurePassport } from './auth/routes.js';
+import { MongoSessionStore } from './auth/session-store.js';
+import type { ThrottleSettings } from './auth/throttle.js';
+import { userModel } from './auth/user-model.js';
+import { noSuggestions, type SuggestionSource } from './autocode/suggest.js';
+import { codebookModels } from './codebooks/model.js';
+import { codebookRoutes } from './codebooks/routes.js';
+import { codingModels } from './coding/model.js';
+import { CodingReadModel } from './coding/read-model.js';
+import { codingRoutes } from './coding/routes.js';
 import { projectRoot } from './config.js';
+import { ChangeCounters } from './db/change-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
@@ -11,20 +25,26 @@ import { localeMiddleware } from './i18n/middleware.js';
 import { responseModel } from './responses/model.js';
 import type { SurveyRegistry } from './surveys/registry.js';
 import { surveyRoutes } from './surveys/routes.js';
+import { SurveySchedules } from './surveys/schedule.js';
 
 export interface AppDependencies {
   connection: Connection;
   surveys: SurveyRegistry;
   signposting: Signposting;
   catalogue: MessageCatalogue;
+  sessionSecret: string;
+  suggestions?: SuggestionSource;
   now?: () => Date;
   trustProxy?: boolean;
+  throttle?: ThrottleSettings;
 }
 
 /** Room for a full page of long answers (10,000 characters each, percent-encoded), and no more. */
 export const BODY_LIMIT = '512kb';
+const SESSION_HOURS = 8;
 
-export function createApp({ connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = false }: AppDependencies): Express {
+export function createApp(dependencies: AppDependencies): Express {
+  const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = false } = dependencies;
   const app = express();
   app.set('trust proxy', trustProxy);
   app.set('view engine', 'ejs');
@@ -43,8 +63,46 @@ export function createApp({ connection, surveys, signposting, catalogue, now = (
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
+  // Sessions exist only for the back office: respondents never get a session cookie.
+  app.use(
+    session({
+      name: 'sid',
+      secret: dependencies.sessionSecret,
+      store: new MongoSessionStore(connection),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_HOURS * 3600 * 1000 },
+    }),
+  );
+  const passport = configurePassport(connection);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use((request, response, next) => {
+    response.locals.user = currentUser(request.user);
+    next();
+  });
+  app.use(accessGuard);
+
+  const counters = new ChangeCounters(connection);
+  const responses = responseModel(connection);
+  const coding = codingModels(connection);
+  const codebooks = codebookModels(connection);
+  const schedules = new SurveySchedules(connection);
+  const codingContext = {
+    surveys,
+    codebooks,
+    coding,
+    readModel: new CodingReadModel({ responses, coding, counters }),
+    suggestions: dependencies.suggestions ?? noSuggestions,
+  };
+
   app.use(helpRoutes(signposting));
-  app.use(surveyRoutes({ surveys, responses: responseModel(connection), now }));
+  app.use(surveyRoutes({ surveys, responses, schedules, counters, now }));
+  app.use(authRoutes(connection, passport, dependencies.throttle));
+  app.use(codingRoutes(codingContext));
+  app.use(codebookRoutes(codebooks));
+  app.use(adminRoutes({ ...codingContext, users: userModel(connection), schedules }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));

@@ -13,6 +13,8 @@ const environmentSchema = z.object({
   EMBEDDED_DB: z.enum(['auto', 'ferretdb', 'mongod']).default('auto'),
   SURVEYS_DIR: z.string().default(path.join(projectRoot, 'server', 'surveys', 'definitions')),
   SIGNPOSTING_FILE: z.string().default(path.join(projectRoot, 'server', 'help', 'signposting.json')),
+  /** Signs session cookies; generated and kept in the database when not set. */
+  SESSION_SECRET: z.string().min(32).optional(),
   /** Set when the app runs behind a TLS-terminating proxy. */
   TRUST_PROXY: z
     .enum(['true', 'false'])

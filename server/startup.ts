@@ -8,9 +8,21 @@ import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
 import { responseModel } from './responses/model.js';
+import { sessionSecret } from './auth/secret.js';
+import { userModel } from './auth/user-model.js';
+import { loadCodebookFiles } from './codebooks/files.js';
+import { codebookModels } from './codebooks/model.js';
+import { seedCodebooks } from './codebooks/service.js';
+import { codingModels } from './coding/model.js';
 import { loadSurveys } from './surveys/registry.js';
 
 export const EMBEDDED_DB_NAME = 'survey_platform';
+
+/** Indexes, and the starter codebooks on first start. Safe to run on every start. */
+export async function prepareDatabase(connection: Connection): Promise<void> {
+  await Promise.all([responseModel(connection).init(), userModel(connection).init(), codingModels(connection).events.init()]);
+  await seedCodebooks(codebookModels(connection), loadCodebookFiles());
+}
 
 export interface RunningApp {
   url: string;
@@ -32,9 +44,16 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     uri = embedded.uri;
   }
   const connection = await connectDatabase(uri, embedded ? EMBEDDED_DB_NAME : undefined);
-  await responseModel(connection).init();
+  await prepareDatabase(connection);
 
-  const app = createApp({ connection, surveys, signposting, catalogue, trustProxy: env.TRUST_PROXY });
+  const app = createApp({
+    connection,
+    surveys,
+    signposting,
+    catalogue,
+    trustProxy: env.TRUST_PROXY,
+    sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
+  });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });

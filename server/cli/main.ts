@@ -1,8 +1,10 @@
 import { readEnvironment } from '../config.js';
+import { createUserCommand } from '../auth/cli.js';
 import { listSurveys } from '../surveys/cli.js';
 
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
+  'create-user': createUserCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -12,6 +12,14 @@ interface HttpLikeError {
 
 const DATABASE_ERROR_NAMES = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongooseServerSelectionError']);
 
+function safely(make: () => string, fallback: string): string {
+  try {
+    return make();
+  } catch {
+    return fallback;
+  }
+}
+
 export const notFoundHandler: RequestHandler = (_request, _response, next) => next(new NotFoundError());
 
 /** The one place errors become pages. Users see a plain message; stack traces stay in the log. */
@@ -24,12 +32,12 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
     let message = t('error.generic.body');
 
     if (error instanceof SurveyClosedError) {
-      response.status(403).render('closed', { survey: error.survey, t, pick: response.locals.pick });
+      response.status(403).render('closed', { survey: error.survey, dates: error.dates, t, pick: response.locals.pick });
       return;
     }
     if (error instanceof AppError) {
       status = error.status;
-      title = t(error.titleKey);
+      title = safely(() => t(error.titleKey), title);
       message = error.message;
     } else if (httpError.type === 'entity.too.large') {
       status = 413;

@@ -26,7 +26,10 @@ export class BadRequestError extends AppError {
 }
 
 export class SurveyClosedError extends AppError {
-  constructor(readonly survey: Survey) {
+  constructor(
+    readonly survey: Survey,
+    readonly dates: { opens: Date; closes: Date },
+  ) {
     super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title');
   }
 }

@@ -1,3 +1,4 @@
+import { surveyCounterKey, type ChangeCounters } from '../db/change-counter.js';
 import type { Locale } from '../i18n/localised.js';
 import { dropHiddenAnswers, firstUnfinishedPage, isVisible, type Answers } from '../surveys/flow.js';
 import type { PageAnswers } from '../surveys/page-answers.js';
@@ -77,6 +78,7 @@ export type SubmitOutcome = { outcome: 'submitted' } | { outcome: 'incomplete'; 
  */
 export async function submitResponse(
   responses: ResponseModel,
+  counters: ChangeCounters,
   { survey, draft, now }: { survey: Survey; draft: Draft; now: Date },
 ): Promise<SubmitOutcome> {
   if (draft.status === 'submitted') return { outcome: 'submitted' };
@@ -103,6 +105,9 @@ export async function submitResponse(
       },
     },
   );
+  // Tells every process's coding cache that this survey has a new answer.
+  // Bumped on every submit, repeated ones too, so a crash between the two writes heals on the retry.
+  await counters.bump(surveyCounterKey(survey.id));
   return { outcome: 'submitted' };
 }
 

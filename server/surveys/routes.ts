@@ -11,6 +11,7 @@ import {
   firstPageView,
   nextStep,
   openSurvey,
+  openSurveys,
   pageView,
   submit,
   type PageOutcome,
@@ -42,55 +43,53 @@ export function surveyRoutes(context: RespondentContext): Router {
     next();
   });
 
-  router.get('/', (_request, response) => {
-    const now = context.now();
-    const open = [...context.surveys.values()].filter((survey) => survey.isOpen(now));
-    response.render('index', { surveys: open, paths: surveyPaths });
+  router.get('/', async (_request, response) => {
+    response.render('index', { surveys: await openSurveys(context), paths: surveyPaths });
   });
 
-  router.get('/s/:surveyId', (request, response) => {
-    const survey = openSurvey(context, parseParams(surveyParams, request).surveyId);
+  router.get('/s/:surveyId', async (request, response) => {
+    const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
     response.render('survey-page', { view: firstPageView(survey), paths: surveyPaths });
   });
 
   router.post('/s/:surveyId', async (request, response) => {
-    const survey = openSurvey(context, parseParams(surveyParams, request).surveyId);
+    const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
     const { locale, t } = response.locals;
     respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
   });
 
   router.get('/s/:surveyId/r/:token', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    response.redirect(303, await nextStep(context, openSurvey(context, surveyId), token));
+    response.redirect(303, await nextStep(context, await openSurvey(context, surveyId), token));
   });
 
   router.get('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
     const { surveyId, token, pageId } = parseParams(pageParams, request);
-    respond(response, await pageView(context, openSurvey(context, surveyId), token, pageId));
+    respond(response, await pageView(context, await openSurvey(context, surveyId), token, pageId));
   });
 
   router.post('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
     const { surveyId, token, pageId } = parseParams(pageParams, request);
     const { locale, t } = response.locals;
-    const survey = openSurvey(context, surveyId);
+    const survey = await openSurvey(context, surveyId);
     respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
   });
 
   router.get('/s/:surveyId/r/:token/check', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    const view = await checkView(context, openSurvey(context, surveyId), token);
+    const view = await checkView(context, await openSurvey(context, surveyId), token);
     if ('redirect' in view) return response.redirect(303, view.redirect);
     response.render('check-answers', { view, paths: surveyPaths });
   });
 
   router.post('/s/:surveyId/r/:token/submit', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    response.redirect(303, await submit(context, openSurvey(context, surveyId), token));
+    response.redirect(303, await submit(context, await openSurvey(context, surveyId), token));
   });
 
   router.get('/s/:surveyId/r/:token/saved', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    const survey = openSurvey(context, surveyId);
+    const survey = await openSurvey(context, surveyId);
     const resumeUrl = `${request.protocol}://${request.get('host')}${surveyPaths.resume(survey.id, token)}`;
     response.render('saved', { survey, resumeUrl, continueUrl: await nextStep(context, survey, token) });
   });

@@ -7,11 +7,15 @@ import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
 import { otherFieldName, parsePageAnswers, type Echo, type FieldError } from './page-answers.js';
 import { surveyPaths } from './paths.js';
+import type { SurveySchedules } from './schedule.js';
+import type { ChangeCounters } from '../db/change-counter.js';
 import type { Survey, SurveyRegistry } from './registry.js';
 
 export interface RespondentContext {
   surveys: SurveyRegistry;
   responses: ResponseModel;
+  schedules: SurveySchedules;
+  counters: ChangeCounters;
   now: () => Date;
 }
 
@@ -27,11 +31,17 @@ export interface PageView {
 
 export type PageOutcome = { kind: 'redirect'; to: string } | { kind: 'invalid'; view: PageView };
 
-export function openSurvey({ surveys, now }: RespondentContext, surveyId: string): Survey {
+export async function openSurvey({ surveys, schedules, now }: RespondentContext, surveyId: string): Promise<Survey> {
   const survey = surveys.get(surveyId);
   if (!survey) throw new NotFoundError();
-  if (!survey.isOpen(now())) throw new SurveyClosedError(survey);
+  if (!(await schedules.isOpen(survey, now()))) throw new SurveyClosedError(survey, await schedules.datesOf(survey));
   return survey;
+}
+
+export async function openSurveys(context: RespondentContext): Promise<Survey[]> {
+  const all = [...context.surveys.values()];
+  const open = await Promise.all(all.map((survey) => context.schedules.isOpen(survey, context.now())));
+  return all.filter((_survey, index) => open[index]);
 }
 
 export async function loadDraft(context: RespondentContext, survey: Survey, token: string): Promise<Draft> {
@@ -120,7 +130,7 @@ export async function checkView(context: RespondentContext, survey: Survey, toke
 
 export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
   const draft = await loadDraft(context, survey, token);
-  const result = await submitResponse(context.responses, { survey, draft, now: context.now() });
+  const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
   if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
   return surveyPaths.done(survey.id, token);
 }

@@ -10,6 +10,9 @@ import { loadSignposting } from '../../server/help/signposting.js';
 import { MessageCatalogue } from '../../server/i18n/catalogue.js';
 import { responseModel, type ResponseModel } from '../../server/responses/model.js';
 import { loadSurveys } from '../../server/surveys/registry.js';
+import { prepareDatabase } from '../../server/startup.js';
+import type { ThrottleSettings } from '../../server/auth/throttle.js';
+import type { SuggestionSource } from '../../server/autocode/suggest.js';
 
 export const definitionsDir = path.join(projectRoot, 'server', 'surveys', 'definitions');
 
@@ -25,11 +28,16 @@ interface AppOptions {
   surveysDir?: string;
   now?: () => Date;
   cataloguesDir?: string;
+  throttle?: ThrottleSettings;
+  suggestions?: SuggestionSource;
 }
 
 /** Another instance of the app on an existing database, e.g. one whose clock is past a close date. */
 export function appOn(connection: Connection, options: AppOptions = {}): Express {
   return createApp({
+    sessionSecret: 'test-secret-test-secret-test-secret-test-secret',
+    throttle: options.throttle,
+    suggestions: options.suggestions,
     connection,
     surveys: loadSurveys(options.surveysDir ?? definitionsDir),
     signposting: loadSignposting(path.join(projectRoot, 'server', 'help', 'signposting.json')),
@@ -41,7 +49,7 @@ export function appOn(connection: Connection, options: AppOptions = {}): Express
 export async function startTestApp(options: AppOptions = {}): Promise<TestApp> {
   const connection = await connectDatabase(inject('mongoUri'), `test_${crypto.randomUUID().slice(0, 12)}`);
   const responses = responseModel(connection);
-  await responses.init();
+  await prepareDatabase(connection);
   const app = appOn(connection, options);
   return {
     app,

@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { readEnvironment } from '../config.js';
+import { connectDatabase } from '../db/connection.js';
+import { startEmbeddedDatabase } from '../db/embedded.js';
+import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { createUser } from './service.js';
+import { roles, userModel } from './user-model.js';
+
+const argsSchema = z.object({ email: z.string().min(1, '--email is required'), role: z.enum(roles, { error: `--role must be one of: ${roles.join(', ')}` }) });
+
+function flags(args: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i]!;
+    if (name.startsWith('--')) result[name.slice(2)] = args[i + 1] ?? '';
+    if (name.startsWith('--')) i++;
+  }
+  return result;
+}
+
+/** Reads the password from a prompt (not echoed) or, when piped, from the first line of stdin. Never from argv. */
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let input = '';
+    for await (const chunk of process.stdin) input += String(chunk);
+    return input.split(/\r?\n/)[0] ?? '';
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const write = (prompt as unknown as { _writeToOutput: (text: string) => void })._writeToOutput.bind(prompt);
+  let asked = false;
+  (prompt as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) => (asked ? undefined : write(text));
+  return new Promise((resolve) => {
+    prompt.question('Password: ', (answer) => {
+      prompt.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+    asked = true;
+  });
+}
+
+/** `npm run cli -- create-user --email a@b.org --role admin`, password on stdin. */
+export async function createUserCommand(args: string[]) {
+  const parsed = argsSchema.safeParse(flags(args));
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  if (args.includes('--password')) throw new Error('Do not pass the password as an argument: it would be kept in shell history. Type it at the prompt or pipe it on stdin.');
+  const password = await readPassword();
+  const env = readEnvironment();
+  const embedded = env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
+  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
+  try {
+    await prepareDatabase(connection);
+    const user = await createUser(userModel(connection), { ...parsed.data, password });
+    return { created: user.email, role: user.role };
+  } finally {
+    await connection.close();
+    await embedded?.stop();
+  }
+}

@@ -1,0 +1,79 @@
+import { Router } from 'express';
+import type { Connection } from 'mongoose';
+import { Passport } from 'passport';
+
+type PassportInstance = InstanceType<typeof Passport>;
+import { Strategy as LocalStrategy } from 'passport-local';
+import { z } from 'zod';
+import { csrfProtection } from './csrf.js';
+import { findSessionUser, verifyCredentials } from './service.js';
+import { LoginThrottle, type ThrottleSettings } from './throttle.js';
+import { userModel, type SessionUser } from './user-model.js';
+
+const loginForm = z.object({
+  email: z.string().max(300).default(''),
+  password: z.string().max(1000).default(''),
+  next: z.string().max(500).optional(),
+});
+
+/** Only same-site paths, so the login form cannot be used to send people elsewhere. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/work';
+}
+
+export function configurePassport(connection: Connection): PassportInstance {
+  const users = userModel(connection);
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email' }, (email, password, done) => {
+      verifyCredentials(users, email, password).then((user) => done(null, user ?? false), done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, (user as SessionUser).id));
+  passport.deserializeUser((id: string, done) => {
+    findSessionUser(users, id).then((user) => done(null, user ?? false), done);
+  });
+  return passport;
+}
+
+export function authRoutes(connection: Connection, passport: PassportInstance, throttleSettings?: ThrottleSettings): Router {
+  const router = Router();
+  const throttle = new LoginThrottle(connection, throttleSettings);
+
+  router.get('/login', csrfProtection, (request, response) => {
+    response.render('office/login', { next: safeNext(String(request.query.next ?? '')), email: '', error: undefined });
+  });
+
+  router.post('/login', csrfProtection, async (request, response, next) => {
+    const form = loginForm.safeParse(request.body);
+    const { email, password, next: after } = form.success ? form.data : { email: '', password: '', next: undefined };
+    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${request.ip}`];
+    await throttle.assertAllowed(keys);
+    passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
+      if (error) return next(error);
+      if (!user) {
+        throttle.recordFailure(keys).then(() => {
+          response.status(401).render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
+        }, next);
+        return;
+      }
+      // Passport regenerates the session id here, so a session fixed before login is useless.
+      request.login(user, (loginError) => {
+        if (loginError) return next(loginError);
+        throttle.recordSuccess(keys).then(() => response.redirect(303, safeNext(after)), next);
+      });
+    })(request, response, next);
+  });
+
+  router.post('/logout', csrfProtection, (request, response, next) => {
+    request.logout((error) => {
+      if (error) return next(error);
+      request.session.destroy(() => {
+        response.clearCookie('sid');
+        response.redirect(303, '/login');
+      });
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,27 @@
+import mongoose, { type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+export const roles = ['analyst', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+const userSchema = new mongoose.Schema(
+  {
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: roles, required: true },
+  },
+  { timestamps: true, strict: 'throw' },
+);
+
+export type UserDocument = InferSchemaType<typeof userSchema> & { _id: mongoose.Types.ObjectId };
+export type UserModel = Model<InferSchemaType<typeof userSchema>>;
+
+export function userModel(connection: Connection): UserModel {
+  return (connection.models.User as UserModel | undefined) ?? connection.model('User', userSchema);
+}
+
+/** What the rest of the app knows about a signed-in person. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+}

@@ -1,0 +1,21 @@
+/** A code suggested for an answer, with the words that triggered it. */
+export interface Suggestion {
+  codeId: string;
+  score: number;
+  because: string[];
+}
+
+export interface SuggestionRequest {
+  codebookId: string;
+  text: string;
+  limit: number;
+}
+
+/** The seam the workbench calls; the auto-coding engine plugs in here. */
+export interface SuggestionSource {
+  suggest(request: SuggestionRequest): Promise<Suggestion[]>;
+}
+
+export const noSuggestions: SuggestionSource = {
+  suggest: async () => [],
+};

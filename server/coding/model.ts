@@ -1,0 +1,104 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/models.js';
+
+/** The coder id under which the admin's reconciled (consensus) coding is kept. */
+export const FINAL_CODER = 'final';
+
+/**
+ * Codings are an append-only log: each event sets one coding present or absent. Inserts stay fast
+ * on every backend (FerretDB's SQLite backend scans for any other write), and the log is the
+ * history of who coded what, when.
+ */
+export interface CodingEvent {
+  surveyId: string;
+  questionId: string;
+  codebookId: string;
+  responseId: string;
+  coderId: string;
+  codeId: string;
+  /** Character offsets into the answer, end exclusive; absent for a whole-answer coding. */
+  start?: number;
+  end?: number;
+  present: boolean;
+  at: Date;
+}
+
+export interface AnswerNote {
+  /** `${surveyId}:${questionId}:${responseId}:${coderId}` */
+  _id: string;
+  memo: string;
+  updatedAt: Date;
+}
+
+export interface QuoteRecord {
+  /** `${surveyId}:${questionId}:${responseId}` */
+  _id: string;
+  surveyId: string;
+  questionId: string;
+  responseId: string;
+  starred: boolean;
+  starredBy?: string;
+  redactions: { start: number; end: number }[];
+  updatedAt: Date;
+}
+
+export interface QuestionSettings {
+  /** `${surveyId}:${questionId}` */
+  _id: string;
+  independent: boolean;
+  /** Whose codings reports use for answers not yet reconciled. */
+  reportCoder?: string;
+}
+
+const eventSchema = new mongoose.Schema<CodingEvent>(
+  {
+    surveyId: { type: String, required: true },
+    questionId: { type: String, required: true },
+    codebookId: { type: String, required: true },
+    responseId: { type: String, required: true },
+    coderId: { type: String, required: true },
+    codeId: { type: String, required: true },
+    start: Number,
+    end: Number,
+    present: { type: Boolean, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+eventSchema.index({ surveyId: 1, questionId: 1, codebookId: 1 });
+
+const noteSchema = new mongoose.Schema<AnswerNote>({ _id: String, memo: String, updatedAt: Date }, { versionKey: false });
+const quoteSchema = new mongoose.Schema<QuoteRecord>(
+  {
+    _id: String,
+    surveyId: String,
+    questionId: String,
+    responseId: String,
+    starred: Boolean,
+    starredBy: String,
+    redactions: [{ _id: false, start: Number, end: Number }],
+    updatedAt: Date,
+  },
+  { versionKey: false },
+);
+const settingsSchema = new mongoose.Schema<QuestionSettings>({ _id: String, independent: Boolean, reportCoder: String }, { versionKey: false });
+
+export interface CodingModels {
+  events: Model<CodingEvent>;
+  notes: Model<AnswerNote>;
+  quotes: Model<QuoteRecord>;
+  settings: Model<QuestionSettings>;
+}
+
+export function codingModels(connection: Connection): CodingModels {
+  return {
+    events: modelOn(connection, 'CodingEvent', eventSchema),
+    notes: modelOn(connection, 'AnswerNote', noteSchema),
+    quotes: modelOn(connection, 'Quote', quoteSchema),
+    settings: modelOn(connection, 'QuestionSettings', settingsSchema),
+  };
+}
+
+export const quoteKey = (surveyId: string, questionId: string, responseId: string) => `${surveyId}:${questionId}:${responseId}`;
+export const noteKey = (surveyId: string, questionId: string, responseId: string, coderId: string) => `${surveyId}:${questionId}:${responseId}:${coderId}`;
+export const settingsKey = (surveyId: string, questionId: string) => `${surveyId}:${questionId}`;

@@ -1,0 +1,161 @@
+import type { ResponseModel } from '../responses/model.js';
+import type { Survey } from '../surveys/registry.js';
+import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
+import { FINAL_CODER, type CodingEvent, type CodingModels } from './model.js';
+
+/** One open answer to code. */
+export interface Unit {
+  responseId: string;
+  text: string;
+  lowerText: string;
+  group?: string;
+  country?: string;
+  quoteConsent: boolean;
+  /** Position in submission order. */
+  index: number;
+}
+
+export interface Coding {
+  codeId: string;
+  start?: number;
+  end?: number;
+}
+
+export const codingKey = (coding: Coding) => (coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`);
+
+/** Everything the workbench, reconciliation and reports need about one question and codebook. */
+export class QuestionIndex {
+  readonly byResponse: Map<string, Unit>;
+  /** responseId → coderId → coding key → coding */
+  private readonly codings = new Map<string, Map<string, Map<string, Coding>>>();
+  /** coderId → how many units they have at least one coding on */
+  private readonly codedCounts = new Map<string, number>();
+
+  constructor(
+    public version: number,
+    readonly units: Unit[],
+  ) {
+    this.byResponse = new Map(units.map((unit) => [unit.responseId, unit]));
+  }
+
+  apply(event: Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId' | 'start' | 'end' | 'present'>): void {
+    if (!this.byResponse.has(event.responseId)) return;
+    let byCoder = this.codings.get(event.responseId);
+    if (!byCoder) this.codings.set(event.responseId, (byCoder = new Map()));
+    let mine = byCoder.get(event.coderId);
+    const hadAny = (mine?.size ?? 0) > 0;
+    if (!mine) byCoder.set(event.coderId, (mine = new Map()));
+    const coding: Coding = event.start === undefined ? { codeId: event.codeId } : { codeId: event.codeId, start: event.start, end: event.end };
+    if (event.present) mine.set(codingKey(coding), coding);
+    else mine.delete(codingKey(coding));
+    const hasAny = mine.size > 0;
+    if (hadAny !== hasAny) this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
+  }
+
+  codingsOf(responseId: string, coderId: string): Coding[] {
+    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])];
+  }
+
+  /** Coders (not the final coding) with at least one coding on this answer. */
+  codersOf(responseId: string): string[] {
+    return [...(this.codings.get(responseId)?.entries() ?? [])].filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0).map(([coder]) => coder);
+  }
+
+  allCoders(): string[] {
+    return [...this.codedCounts.entries()].filter(([coder, count]) => coder !== FINAL_CODER && count > 0).map(([coder]) => coder);
+  }
+
+  isCodedBy(responseId: string, coderId: string): boolean {
+    return (this.codings.get(responseId)?.get(coderId)?.size ?? 0) > 0;
+  }
+
+  /** An answer is reconciled once the admin has recorded a final coding for it, even an empty one. */
+  isReconciled(responseId: string): boolean {
+    return this.codings.get(responseId)?.has(FINAL_CODER) ?? false;
+  }
+
+  codedCount(coderId: string): number {
+    return this.codedCounts.get(coderId) ?? 0;
+  }
+}
+
+export interface ReadModelContext {
+  responses: ResponseModel;
+  coding: CodingModels;
+  counters: ChangeCounters;
+}
+
+/**
+ * Keeps one QuestionIndex per (survey, question, codebook) in memory, rebuilt from MongoDB whenever
+ * the survey's change counter moved in a way this process did not cause itself.
+ */
+export class CodingReadModel {
+  private readonly cache = new Map<string, QuestionIndex>();
+  private readonly loading = new Map<string, Promise<QuestionIndex>>();
+
+  constructor(private readonly context: ReadModelContext) {}
+
+  async get(survey: Survey, questionId: string, codebookId: string): Promise<QuestionIndex> {
+    const key = `${survey.id}:${questionId}:${codebookId}`;
+    const current = await this.context.counters.read(surveyCounterKey(survey.id));
+    const cached = this.cache.get(key);
+    if (cached && cached.version === current) return cached;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(survey, questionId, codebookId, current).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    const index = await pending;
+    this.cache.set(key, index);
+    return index;
+  }
+
+  /** Stores a coding event and applies it to the cache when no other process changed the survey meanwhile. */
+  async record(survey: Survey, events: Omit<CodingEvent, 'at'>[], now = new Date()): Promise<void> {
+    if (events.length === 0) return;
+    await this.context.coding.events.insertMany(events.map((event) => ({ ...event, at: now })));
+    const after = await this.context.counters.bump(surveyCounterKey(survey.id));
+    for (const [key, index] of this.cache) {
+      if (!key.startsWith(`${survey.id}:`)) continue;
+      const [, questionId, codebookId] = key.split(':');
+      const mine = events.filter((event) => event.questionId === questionId && event.codebookId === codebookId);
+      if (index.version !== after - 1) {
+        this.cache.delete(key);
+        continue;
+      }
+      for (const event of mine) index.apply(event);
+      index.version = after;
+    }
+  }
+
+  private async load(survey: Survey, questionId: string, codebookId: string, version: number): Promise<QuestionIndex> {
+    const { group, country, quoteConsent } = survey.definition.profile;
+    const units: Unit[] = [];
+    const cursor = this.context.responses
+      .find({ surveyId: survey.id, status: 'submitted' }, { _id: 1, submittedAt: 1, answers: 1 })
+      .lean()
+      .cursor({ batchSize: 2000 });
+    for await (const response of cursor) {
+      const answers = (response.answers ?? {}) as Record<string, unknown>;
+      const text = answers[questionId];
+      if (typeof text !== 'string' || text.trim() === '') continue;
+      units.push({
+        responseId: String(response._id),
+        text,
+        lowerText: text.toLowerCase(),
+        group: typeof answers[group] === 'string' ? (answers[group] as string) : undefined,
+        country: typeof answers[country] === 'string' ? (answers[country] as string) : undefined,
+        quoteConsent: answers[quoteConsent] === 'yes',
+        index: 0,
+      });
+    }
+    // ObjectIds begin with their creation time, so this is submission order on every backend.
+    units.sort((a, b) => (a.responseId < b.responseId ? -1 : 1));
+    units.forEach((unit, index) => (unit.index = index));
+    const index = new QuestionIndex(version, units);
+    const events = await this.context.coding.events.find({ surveyId: survey.id, questionId, codebookId }).lean();
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || (String(a._id) < String(b._id) ? -1 : 1));
+    for (const event of events) index.apply(event);
+    return index;
+  }
+}

@@ -1,0 +1,41 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { modelOn } from './models.js';
+
+interface Counter {
+  _id: string;
+  value: number;
+}
+
+const counterSchema = new mongoose.Schema<Counter>({ _id: String, value: Number }, { versionKey: false });
+
+/**
+ * A small collection of numbers bumped on every change to something an in-process cache holds.
+ * Reading one is a cheap look-up on a tiny collection, so every process can tell whether its
+ * cache is current without re-reading the data itself.
+ */
+export class ChangeCounters {
+  private readonly counters: Model<Counter>;
+
+  constructor(connection: Connection) {
+    this.counters = modelOn(connection, 'ChangeCounter', counterSchema);
+  }
+
+  async read(key: string): Promise<number> {
+    return (await this.counters.findById(key).lean())?.value ?? 0;
+  }
+
+  /** Returns the value after this bump. */
+  async bump(key: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const updated = await this.counters.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, new: true }).lean();
+        return updated?.value ?? 1;
+      } catch (error) {
+        // Two first bumps racing to insert the same key: the loser retries as an update.
+        if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
+      }
+    }
+  }
+}
+
+export const surveyCounterKey = (surveyId: string) => `survey:${surveyId}`;

@@ -1,0 +1,14 @@
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (starting =, +, -, @, or a tab or
+ * carriage return before them) is prefixed with an apostrophe so it is shown, not executed.
+ */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(values: unknown[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}

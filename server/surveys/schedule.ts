@@ -1,0 +1,54 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { z } from 'zod';
+import { modelOn } from '../db/models.js';
+import { BadRequestError } from '../http/errors.js';
+import type { Survey } from './registry.js';
+
+interface ScheduleRecord {
+  _id: string;
+  opens: Date;
+  closes: Date;
+  by: string;
+  at: Date;
+}
+
+const scheduleSchema = new mongoose.Schema<ScheduleRecord>({ _id: String, opens: Date, closes: Date, by: String, at: Date }, { versionKey: false });
+
+export interface OpeningDates {
+  opens: Date;
+  closes: Date;
+}
+
+export const datesInputSchema = z
+  .object({ opens: z.iso.date('Enter the opening date as YYYY-MM-DD'), closes: z.iso.date('Enter the closing date as YYYY-MM-DD') })
+  .refine((dates) => dates.opens < dates.closes, { message: 'The closing date must be after the opening date', path: ['closes'] });
+
+/** The review team's open and close dates, which override the definition file's once set. */
+export class SurveySchedules {
+  private readonly schedules: Model<ScheduleRecord>;
+
+  constructor(connection: Connection) {
+    this.schedules = modelOn(connection, 'SurveySchedule', scheduleSchema);
+  }
+
+  async datesOf(survey: Survey): Promise<OpeningDates> {
+    const stored = await this.schedules.findById(survey.id).lean();
+    return stored
+      ? { opens: stored.opens, closes: stored.closes }
+      : { opens: new Date(survey.definition.opens), closes: new Date(survey.definition.closes) };
+  }
+
+  async isOpen(survey: Survey, now: Date): Promise<boolean> {
+    const { opens, closes } = await this.datesOf(survey);
+    return now >= opens && now < closes;
+  }
+
+  /** Dates are whole days: open from the start of `opens` to the end of `closes`, UK time ignored for simplicity of UTC. */
+  async setDates(survey: Survey, input: unknown, by: string, now = new Date()): Promise<void> {
+    const parsed = datesInputSchema.safeParse(input);
+    if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    const opens = new Date(`${parsed.data.opens}T00:00:00Z`);
+    const closes = new Date(`${parsed.data.closes}T23:59:59Z`);
+    await this.schedules.updateOne({ _id: survey.id }, { $set: { opens, closes, by, at: now } }, { upsert: true });
+  }
+}
