@@ -279,8 +279,15 @@ export async function toggleStar(context: CodingContext, target: CodingTarget, u
   await context.coding.quotes.updateOne(
     { _id: key },
     {
-      $set: { starred, starredBy: user.email, updatedAt: new Date(), surveyId: target.survey.id, questionId: target.question.id, responseId },
-      $setOnInsert: { redactions: [] },
+      $set: {
+        starred,
+        starredBy: user.email,
+        updatedAt: new Date(),
+        surveyId: target.survey.id,
+        questionId: target.question.id,
+        responseId,
+        redactions: existing?.redactions ?? [],
+      },
     },
     { upsert: true },
   );

@@ -41,7 +41,7 @@ export async function postForm(agent: request.Agent, url: string, fields: Record
 export async function seedResponses(testApp: TestApp, surveyId: string, rows: Record<string, string | string[]>[]): Promise<string[]> {
   const now = Date.now();
   const documents = rows.map((answers, index) => ({
-    _id: new mongoose.Types.ObjectId(Math.floor(now / 1000) - rows.length + index),
+    _id: new mongoose.Types.ObjectId(),
     surveyId,
     surveyVersion: 1,
     tokenHash: `seeded-${surveyId}-${now}-${index}-${Math.random()}`,

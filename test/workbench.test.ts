@@ -1,0 +1,230 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FINAL_CODER } from '../server/coding/model.js';
+import { appOn, startTestApp, type TestApp } from './helpers/app.js';
+import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+
+let testApp: TestApp;
+let ids: string[];
+let analyst: request.Agent;
+const base = '/work/professionals/drivers_text';
+
+const answers = [
+  { role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Cuts to early help mean families reach crisis. Jane Smith in Leeds, aged 4, waited a year.' },
+  { role: 'social-worker', country: 'wales', quote_consent: 'no', drivers_text: 'Caseloads are too high and thresholds keep rising.' },
+  { role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text: 'Fear of blame after Baby P makes managers risk averse.' },
+  { role: 'judge-or-magistrate', country: 'england', quote_consent: 'yes', drivers_text: 'Poverty, universal credit and housing.' },
+  { role: 'team-manager', country: 'wales', quote_consent: 'yes', drivers_text: '' },
+];
+
+beforeAll(async () => {
+  testApp = await startTestApp();
+  await addUser(testApp, 'ana@review.example', 'analyst');
+  await addUser(testApp, 'ben@review.example', 'analyst');
+  await addUser(testApp, 'admin@review.example', 'admin');
+  ids = await seedResponses(testApp, 'professionals', answers);
+  analyst = await signIn(testApp.app, 'ana@review.example');
+});
+afterAll(async () => testApp.close());
+
+const at = (index: number, extra = '') => `${base}?codebook=care-crisis-drivers&at=${ids[index]}${extra}`;
+const toggle = (agent: request.Agent, index: number, code: string, view = 'codebook=care-crisis-drivers') =>
+  postForm(agent, `${base}/${ids[index]}/codes`, { code, view }, at(index));
+
+describe('the coding workbench', () => {
+  it('shows an answer with who gave it, the codes with their keys, and progress', async () => {
+    const page = await analyst.get(`${base}?codebook=care-crisis-drivers`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Cuts to early help mean families reach crisis.');
+    expect(page.text).toContain('<strong>Barrister</strong> · England');
+    expect(page.text).toContain('Coded 0 of 4');
+    expect(page.text).toMatch(/<kbd>1<\/kbd>\s*<span class="code-name">System overload/);
+    expect(page.text).toMatch(/<kbd>7<\/kbd>\s*<span class="code-name">Changing awareness/);
+    expect(page.text).toContain('Answer 1 of 4');
+  });
+
+  it('codes a whole answer, shows it pressed, counts progress, and takes it off again', async () => {
+    const coded = await toggle(analyst, 0, 'austerity');
+    expect(coded.status).toBe(303);
+    expect(coded.headers.location).toBe(at(0));
+    const page = await analyst.get(at(0));
+    expect(page.text).toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/);
+    expect(page.text).toContain('Coded 1 of 4');
+    await toggle(analyst, 0, 'austerity');
+    expect((await analyst.get(at(0))).text).toContain('Coded 0 of 4');
+    const events = await testApp.connection.collection('codingevents').find({ responseId: ids[0] }).toArray();
+    expect(events.map((event) => event.present)).toEqual([true, false]);
+  });
+
+  it('codes a span by offsets or by its exact words', async () => {
+    const text = answers[0]!.drivers_text;
+    const start = text.indexOf('early help');
+    const bySelection = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'austerity', start: String(start), end: String(start + 10), view: '' }, at(0));
+    expect(bySelection.status).toBe(303);
+    const byWords = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'system-overload', words: 'reach crisis', view: '' }, at(0));
+    expect(byWords.status).toBe(303);
+    const page = await analyst.get(at(0));
+    expect(page.text).toContain('<strong>Austerity, cuts and deprivation</strong>: “early help”');
+    expect(page.text).toContain('<strong>System overload</strong>: “reach crisis”');
+    expect(page.text).toMatch(/<mark[^>]*title="Austerity, cuts and deprivation">early help<\/mark>/);
+    const stored = await testApp.connection.collection('codingevents').findOne({ responseId: ids[0], codeId: 'system-overload' });
+    expect(stored).toMatchObject({ start: text.indexOf('reach crisis'), end: text.indexOf('reach crisis') + 12, present: true });
+
+    const missing = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'austerity', words: 'not in the answer', view: '' }, at(0));
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('Those words are not in the answer');
+  });
+
+  it('filters by uncoded, code, role, country and text', async () => {
+    await toggle(analyst, 1, 'system-overload');
+    const uncoded = await analyst.get(`${base}?codebook=care-crisis-drivers&uncoded=1`);
+    expect(uncoded.text).toContain('Answer 1 of 2');
+    expect(uncoded.text).toContain('Fear of blame after Baby P');
+    const byCode = await analyst.get(`${base}?codebook=care-crisis-drivers&code=system-overload`);
+    expect(byCode.text).toContain('Answer 1 of 2');
+    const byRole = await analyst.get(`${base}?codebook=care-crisis-drivers&group=social-worker`);
+    expect(byRole.text).toContain('Answer 1 of 2');
+    expect(byRole.text).toContain('Caseloads are too high');
+    const byCountry = await analyst.get(`${base}?codebook=care-crisis-drivers&country=wales`);
+    expect(byCountry.text).toContain('Answer 1 of 1');
+    const bySearch = await analyst.get(`${base}?codebook=care-crisis-drivers&q=UNIVERSAL%20credit`);
+    expect(bySearch.text).toContain('Answer 1 of 1');
+    expect(bySearch.text).toContain('Poverty, universal credit and housing.');
+    const none = await analyst.get(`${base}?codebook=care-crisis-drivers&q=zebra`);
+    expect(none.text).toContain('No answer matches these filters.');
+  });
+
+  it('moves to the next answer keeping the filters', async () => {
+    const page = await analyst.get(`${base}?codebook=care-crisis-drivers&group=social-worker`);
+    expect(page.text).toContain(`href="${base}?codebook=care-crisis-drivers&amp;group=social-worker&amp;at=${ids[2]}"`);
+  });
+
+  it('keeps a memo per analyst per answer', async () => {
+    await postForm(analyst, `${base}/${ids[2]}/memo`, { memo: 'Check against the Baby P literature', view: '' }, at(2));
+    expect((await analyst.get(at(2))).text).toContain('Check against the Baby P literature');
+    const ben = await signIn(testApp.app, 'ben@review.example');
+    expect((await ben.get(at(2))).text).not.toContain('Check against the Baby P literature');
+  });
+
+  it('hides other coders in independent mode and shows them otherwise', async () => {
+    const ben = await signIn(testApp.app, 'ben@review.example');
+    await toggle(ben, 1, 'workforce');
+    const independent = await analyst.get(at(1));
+    expect(independent.text).not.toContain('Other coders');
+    expect(independent.text).not.toMatch(/is-on[^>]*>\s*<kbd>6<\/kbd>/);
+
+    const admin = await signIn(testApp.app, 'admin@review.example');
+    await postForm(admin, '/admin/questions/professionals/drivers_text', { reportCoder: '' }, '/admin');
+    const shared = await analyst.get(at(1));
+    expect(shared.text).toContain('Other coders');
+    expect(shared.text).toMatch(/<h2>Other coders<\/h2>[\s\S]*Workforce and training/);
+    await postForm(admin, '/admin/questions/professionals/drivers_text', { independent: '1', reportCoder: '' }, '/admin');
+  });
+
+  it('sees codings made through another app process on the same database', async () => {
+    const otherProcess = appOn(testApp.connection);
+    const elsewhere = await signIn(otherProcess, 'ana@review.example');
+    await toggle(elsewhere, 3, 'austerity');
+    expect((await analyst.get(at(3))).text).toMatch(/is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>/);
+  });
+
+  it('shows suggestions from the engine with the words that triggered them', async () => {
+    const withSuggestions = appOn(testApp.connection, {
+      suggestions: { suggest: async () => [{ codeId: 'risk-aversion', score: 0.82, because: ['fear of blame', 'risk averse'] }] },
+    });
+    const agent = await signIn(withSuggestions, 'ana@review.example');
+    const page = await agent.get(at(2));
+    expect(page.text).toMatch(/Fear, blame and risk aversion <span class="hint">82%<\/span>/);
+    expect(page.text).toContain('Because: fear of blame, risk averse');
+  });
+});
+
+describe('refining the codebook while coding', () => {
+  it('merges two codes: codings move to the survivor', async () => {
+    await toggle(analyst, 2, 'risk-aversion');
+    const admin = await signIn(testApp.app, 'admin@review.example');
+    const merged = await postForm(admin, '/codebooks/care-crisis-drivers/merge', { from: 'risk-aversion', into: 'missed-partnership' }, '/codebooks/care-crisis-drivers');
+    expect(merged.status).toBe(303);
+    const page = await analyst.get(at(2));
+    expect(page.text).not.toContain('<span class="code-name">Fear, blame and risk aversion');
+    expect(page.text).toMatch(/is-on" aria-pressed="true"[^>]*>\s*<kbd>3<\/kbd>\s*<span class="code-name">Missed opportunities/);
+    const book = await analyst.get('/codebooks/care-crisis-drivers');
+    expect(book.text).toContain('merged into Missed opportunities for partnership');
+    expect(book.text).toMatch(/<td>ana@review.example<\/td>|<td>admin@review.example<\/td><td>merged<\/td>/);
+  });
+
+  it('retires a code: hidden from coding, kept in history, refused if applied', async () => {
+    const retired = await postForm(analyst, '/codebooks/care-crisis-drivers/codes/cultural-competency/retire', {}, '/codebooks/care-crisis-drivers');
+    expect(retired.status).toBe(303);
+    const page = await analyst.get(at(3));
+    expect(page.text).not.toContain('Cultural competency');
+    expect((await toggle(analyst, 3, 'cultural-competency')).status).toBe(400);
+    const book = await analyst.get('/codebooks/care-crisis-drivers');
+    expect(book.text).toMatch(/Cultural competency[\s\S]*<strong class="tag">retired<\/strong>/);
+    expect(book.text).toMatch(/<td>ana@review.example<\/td><td>retired<\/td><td>cultural-competency<\/td>/);
+  });
+
+  it('adds, edits and nests a code, recording who did it', async () => {
+    await postForm(analyst, '/codebooks/care-crisis-drivers/codes', { name: 'Housing crisis', definition: 'Lack of social housing.', colour: '#112233', parent: 'austerity' }, '/codebooks/care-crisis-drivers');
+    await postForm(analyst, '/codebooks/care-crisis-drivers/codes/housing-crisis', { name: 'Housing', definition: 'Lack of affordable housing.', colour: '#112233', parent: 'austerity' }, '/codebooks/care-crisis-drivers');
+    const book = await analyst.get('/codebooks/care-crisis-drivers');
+    expect(book.text).toContain('Housing <span class="hint">(housing-crisis, under Austerity, cuts and deprivation)');
+    expect(book.text).toMatch(/<td>ana@review.example<\/td><td>edited<\/td><td>housing-crisis<\/td><td>name, definition<\/td>/);
+    const loop = await postForm(analyst, '/codebooks/care-crisis-drivers/codes/austerity', { name: 'Austerity', definition: 'x', colour: '#112233', parent: 'housing-crisis' }, '/codebooks/care-crisis-drivers');
+    expect(loop.status).toBe(400);
+    expect(loop.text).toContain('cannot be nested under itself');
+  });
+});
+
+describe('reconciliation and quotes', () => {
+  it('lists disagreements and records the final coding that reports use', async () => {
+    const admin = await signIn(testApp.app, 'admin@review.example');
+    const page = await admin.get('/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('1 answers where coders disagree still need a final coding');
+    expect(page.text).toContain('Caseloads are too high');
+    expect(page.text).toMatch(/<td>ana@review.example<\/td><td>System overload<\/td>/);
+    expect(page.text).toMatch(/<td>ben@review.example<\/td><td>Workforce and training<\/td>/);
+
+    const saved = await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[1]}`, { codebook: 'care-crisis-drivers', codes: ['system-overload', 'workforce'] }, '/admin');
+    expect(saved.status).toBe(303);
+    const after = await admin.get('/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
+    expect(after.text).toContain('0 answers where coders disagree still need a final coding; 1 reconciled.');
+    const finals = await testApp.connection.collection('codingevents').find({ responseId: ids[1], coderId: FINAL_CODER, present: true }).toArray();
+    expect(finals.map((event) => event.codeId).sort()).toEqual(['system-overload', 'workforce']);
+  });
+
+  it('exports a starred quote with redactions applied, attributed by role only', async () => {
+    await postForm(analyst, `${base}/${ids[0]}/star`, { view: '' }, at(0));
+    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Jane Smith', view: '' }, at(0));
+    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Leeds', view: '' }, at(0));
+    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'aged 4', view: '' }, at(0));
+    const admin = await signIn(testApp.app, 'admin@review.example');
+    const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text).toContain('"Cuts to early help mean families reach crisis. [redacted] in [redacted], [redacted], waited a year."');
+    expect(csv.text).toContain('(Barrister)');
+    expect(csv.text).not.toContain('Jane Smith');
+    expect(csv.text).not.toContain('Leeds');
+  });
+
+  it('never exports a quote whose respondent did not consent', async () => {
+    await postForm(analyst, `${base}/${ids[1]}/star`, { view: '' }, at(1));
+    const admin = await signIn(testApp.app, 'admin@review.example');
+    const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
+    expect(csv.text).not.toContain('Caseloads are too high');
+    expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+  });
+
+  it('refuses redaction on an answer that is not a starred quote', async () => {
+    const response = await postForm(analyst, `${base}/${ids[3]}/redactions`, { words: 'Poverty', view: '' }, at(3));
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Star the answer as a quote before marking words to redact.');
+  });
+
+  it('keeps analysts out of admin pages', async () => {
+    expect((await analyst.get('/admin')).status).toBe(403);
+    expect((await analyst.get('/admin/quotes/professionals/drivers_text')).status).toBe(403);
+  });
+});
