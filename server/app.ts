@@ -49,6 +49,8 @@ export function createApp(dependencies: AppDependencies): Express {
   app.set('trust proxy', trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(projectRoot, 'views'));
+  // Compiled templates are kept unless someone is editing them (Express only caches in production by default).
+  app.set('view cache', process.env.NODE_ENV !== 'development');
   app.disable('x-powered-by');
 
   app.use(

@@ -6,9 +6,11 @@ type PassportInstance = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
 import { z } from 'zod';
 import { csrfProtection } from './csrf.js';
-import { findSessionUser, verifyCredentials } from './service.js';
+import { verifyCredentials } from './service.js';
 import { LoginThrottle, type ThrottleSettings } from './throttle.js';
-import { userModel, type SessionUser } from './user-model.js';
+import { roles, userModel, type SessionUser } from './user-model.js';
+
+const sessionUserSchema = z.object({ id: z.string(), email: z.string(), role: z.enum(roles) });
 
 const loginForm = z.object({
   email: z.string().max(300).default(''),
@@ -29,9 +31,14 @@ export function configurePassport(connection: Connection): PassportInstance {
       verifyCredentials(users, email, password).then((user) => done(null, user ?? false), done);
     }),
   );
-  passport.serializeUser((user, done) => done(null, (user as SessionUser).id));
-  passport.deserializeUser((id: string, done) => {
-    findSessionUser(users, id).then((user) => done(null, user ?? false), done);
+  // The session holds the id, email and role, so a request needs no user look-up.
+  passport.serializeUser((user, done) => {
+    const { id, email, role } = user as SessionUser;
+    done(null, { id, email, role });
+  });
+  passport.deserializeUser((stored: unknown, done) => {
+    const parsed = sessionUserSchema.safeParse(stored);
+    done(null, parsed.success ? parsed.data : false);
   });
   return passport;
 }

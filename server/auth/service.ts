@@ -33,9 +33,3 @@ function dummyHash(): Promise<string> {
   dummy ??= argon2.hash('a password nobody has', { type: argon2.argon2id });
   return dummy;
 }
-
-export async function findSessionUser(users: UserModel, id: string): Promise<SessionUser | undefined> {
-  if (!/^[a-f0-9]{24}$/.test(id)) return undefined;
-  const user = await users.findById(id).lean<UserDocument>();
-  return user ? toSessionUser(user) : undefined;
-}

@@ -8,6 +8,8 @@ interface StoredSession {
   expires: Date;
 }
 
+const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+
 const sessionSchema = new mongoose.Schema<StoredSession>({ _id: String, data: String, expires: Date }, { versionKey: false });
 
 /**
@@ -17,6 +19,7 @@ const sessionSchema = new mongoose.Schema<StoredSession>({ _id: String, data: St
 export class MongoSessionStore extends session.Store {
   private readonly sessions: Model<StoredSession>;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly lastTouched = new Map<string, number>();
 
   constructor(connection: Connection, sweepEveryMs = 10 * 60 * 1000) {
     super();
@@ -45,7 +48,12 @@ export class MongoSessionStore extends session.Store {
     this.sessions.deleteOne({ _id: sid }).then(() => callback?.(), (error) => callback?.(error));
   }
 
+  /** Extends a session's expiry at most every few minutes, rather than writing on every request. */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    const last = this.lastTouched.get(sid) ?? 0;
+    if (Date.now() - last < TOUCH_INTERVAL_MS) return callback?.();
+    this.lastTouched.set(sid, Date.now());
+    if (this.lastTouched.size > 10_000) this.lastTouched.clear();
     this.set(sid, data, () => callback?.());
   }
 

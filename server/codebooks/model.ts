@@ -1,4 +1,5 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { ChangeCounters } from '../db/change-counter.js';
 import { modelOn } from '../db/models.js';
 
 export interface CodebookRecord {
@@ -62,6 +63,7 @@ export interface CodebookModels {
   codebooks: Model<CodebookRecord>;
   codes: Model<CodeRecord>;
   changes: Model<CodebookChangeRecord>;
+  counters: ChangeCounters;
 }
 
 export function codebookModels(connection: Connection): CodebookModels {
@@ -69,5 +71,6 @@ export function codebookModels(connection: Connection): CodebookModels {
     codebooks: modelOn(connection, 'Codebook', codebookSchema),
     codes: modelOn(connection, 'Code', codeSchema),
     changes: modelOn(connection, 'CodebookChange', changeSchema),
+    counters: new ChangeCounters(connection),
   };
 }

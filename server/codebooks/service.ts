@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { codebookCounterKey } from '../db/change-counter.js';
 import type { CodebookFile } from './schema.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookChangeRecord, CodebookModels, CodebookRecord, CodeRecord } from './model.js';
@@ -36,7 +37,7 @@ export async function seedCodebooks(models: CodebookModels, files: Map<string, C
       })),
     );
     await models.codebooks.create({ _id: book.id, name: book.name, description: book.description, version: book.version });
-    await models.changes.create({ codebookId: book.id, codeId: '', action: 'seeded', by: 'coding-schemes/', at: now, details: `${book.codes.length} codes from ${book.id}.json` });
+    await record(models, { codebookId: book.id, codeId: '', action: 'seeded', by: 'coding-schemes/', details: `${book.codes.length} codes from ${book.id}.json` }, now);
     seeded.push(book.id);
   }
   return seeded;
@@ -107,8 +108,23 @@ function checkParent(codebook: Codebook, codeId: string | undefined, parent: str
   }
 }
 
+/** Every change is logged with who and when, and tells each process's codebook cache to reload. */
 async function record(models: CodebookModels, change: Omit<CodebookChangeRecord, 'at'>, now: Date) {
   await models.changes.create({ ...change, at: now });
+  await models.counters.bump(codebookCounterKey(change.codebookId));
+}
+
+const cache = new WeakMap<CodebookModels, Map<string, { version: number; codebook: Codebook }>>();
+
+/** The codebook from this process's cache when `version` (its change counter) says it is current. */
+export async function getCodebookAt(models: CodebookModels, codebookId: string, version: number): Promise<Codebook> {
+  let byId = cache.get(models);
+  if (!byId) cache.set(models, (byId = new Map()));
+  const cached = byId.get(codebookId);
+  if (cached && cached.version === version) return cached.codebook;
+  const codebook = await getCodebook(models, codebookId);
+  byId.set(codebookId, { version, codebook });
+  return codebook;
 }
 
 export async function addCode(models: CodebookModels, codebookId: string, input: unknown, by: string, now = new Date()): Promise<CodeRecord> {

@@ -93,11 +93,15 @@ export class CodingReadModel {
   private readonly cache = new Map<string, QuestionIndex>();
   private readonly loading = new Map<string, Promise<QuestionIndex>>();
 
-  constructor(private readonly context: ReadModelContext) {}
+  constructor(readonly context: ReadModelContext) {}
 
   async get(survey: Survey, questionId: string, codebookId: string): Promise<QuestionIndex> {
+    return this.getAt(survey, questionId, codebookId, await this.context.counters.read(surveyCounterKey(survey.id)));
+  }
+
+  /** As `get`, with the survey's change counter already read (`current`). */
+  async getAt(survey: Survey, questionId: string, codebookId: string, current: number): Promise<QuestionIndex> {
     const key = `${survey.id}:${questionId}:${codebookId}`;
-    const current = await this.context.counters.read(surveyCounterKey(survey.id));
     const cached = this.cache.get(key);
     if (cached && cached.version === current) return cached;
     let pending = this.loading.get(key);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SuggestionSource, Suggestion } from '../autocode/suggest.js';
 import type { SessionUser } from '../auth/user-model.js';
-import { activeCodes, getCodebook, survivingCodeId, type Codebook } from '../codebooks/service.js';
+import { activeCodes, getCodebookAt, survivingCodeId, type Codebook } from '../codebooks/service.js';
+import { codebookCounterKey, surveyCounterKey } from '../db/change-counter.js';
 import type { CodebookModels, CodeRecord } from '../codebooks/model.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
@@ -53,8 +54,10 @@ export async function codingTarget(context: CodingContext, surveyId: string, que
   if (!survey || !question || question.type !== 'text') throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
   const chosen = codebookId ?? question.codedWith;
   if (!chosen) throw new BadRequestError('Choose a codebook for this question.');
-  const codebook = await getCodebook(context.codebooks, chosen);
-  const index = await context.readModel.get(survey, questionId, codebook.id);
+  // One round trip tells whether the cached codebook and answers are current.
+  const versions = await context.readModel.context.counters.readMany([surveyCounterKey(survey.id), codebookCounterKey(chosen)]);
+  const codebook = await getCodebookAt(context.codebooks, chosen, versions.get(codebookCounterKey(chosen)) ?? 0);
+  const index = await context.readModel.getAt(survey, questionId, codebook.id, versions.get(surveyCounterKey(survey.id)) ?? 0);
   return { survey, question, codebook, index };
 }
 
@@ -105,7 +108,17 @@ function unitMatches(unit: Unit, query: WorkbenchQuery, index: QuestionIndex, co
 }
 
 export async function workbenchView(context: CodingContext, user: SessionUser, surveyId: string, questionId: string, query: WorkbenchQuery): Promise<WorkbenchView> {
-  const target = await codingTarget(context, surveyId, questionId, query.codebook);
+  // Everything that does not depend on the answer list is fetched at once.
+  const notesFor = (responseId: string) =>
+    Promise.all([
+      context.coding.notes.findById(noteKey(surveyId, questionId, responseId, user.id)).lean(),
+      context.coding.quotes.findById(quoteKey(surveyId, questionId, responseId)).lean(),
+    ]);
+  const [target, settings, notesOfAt] = await Promise.all([
+    codingTarget(context, surveyId, questionId, query.codebook),
+    questionSettings(context, surveyId, questionId),
+    query.at ? notesFor(query.at) : undefined,
+  ]);
   const { index, codebook } = target;
   const codeById = new Map(codebook.codes.map((code) => [code.codeId, code]));
   const resolve = (id: string) => survivingCodeId(codebook, id);
@@ -127,7 +140,6 @@ export async function workbenchView(context: CodingContext, user: SessionUser, s
   }
 
   const codes = activeCodes(codebook).map((code, order) => ({ code, key: order < 9 ? String(order + 1) : undefined }));
-  const settings = await questionSettings(context, surveyId, questionId);
   const view: WorkbenchView = {
     target,
     query,
@@ -163,9 +175,8 @@ export async function workbenchView(context: CodingContext, user: SessionUser, s
         codes: [...new Set(index.codingsOf(current.responseId, coderId).map((coding) => resolve(coding.codeId)))].flatMap((id) => codeById.get(id) ?? []),
       }));
   }
-  const [note, quote, suggestions] = await Promise.all([
-    context.coding.notes.findById(noteKey(surveyId, questionId, current.responseId, user.id)).lean(),
-    context.coding.quotes.findById(quoteKey(surveyId, questionId, current.responseId)).lean(),
+  const [[note, quote], suggestions] = await Promise.all([
+    current.responseId === query.at && notesOfAt ? notesOfAt : notesFor(current.responseId),
     context.suggestions.suggest({ codebookId: codebook.id, text: current.text, limit: 3 }),
   ]);
   view.memo = note?.memo ?? '';

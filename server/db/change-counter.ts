@@ -24,11 +24,17 @@ export class ChangeCounters {
     return (await this.counters.findById(key).lean())?.value ?? 0;
   }
 
+  /** Several counters in one round trip. */
+  async readMany(keys: string[]): Promise<Map<string, number>> {
+    const found = await this.counters.find({ _id: { $in: keys } }).lean();
+    return new Map(keys.map((key) => [key, found.find((counter) => counter._id === key)?.value ?? 0]));
+  }
+
   /** Returns the value after this bump. */
   async bump(key: string): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const updated = await this.counters.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, new: true }).lean();
+        const updated = await this.counters.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
         return updated?.value ?? 1;
       } catch (error) {
         // Two first bumps racing to insert the same key: the loser retries as an update.
@@ -39,3 +45,4 @@ export class ChangeCounters {
 }
 
 export const surveyCounterKey = (surveyId: string) => `survey:${surveyId}`;
+export const codebookCounterKey = (codebookId: string) => `codebook:${codebookId}`;
