@@ -1,8 +1,10 @@
+import { benchAutocode } from './autocode.js';
 import { benchWorkbench } from './workbench.js';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
   workbench: benchWorkbench,
+  autocode: benchAutocode,
 };
 
 const chosen = process.argv.slice(2).filter((name) => name in benches);

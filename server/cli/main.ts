@@ -1,10 +1,17 @@
 import { readEnvironment } from '../config.js';
 import { createUserCommand } from '../auth/cli.js';
+import { suggestCommand, UsageError } from '../autocode/cli.js';
 import { listSurveys } from '../surveys/cli.js';
 
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
   'create-user': createUserCommand,
+  // Writes its own JSON lines; exits 1 if any input line was refused.
+  suggest: async (args) => {
+    const refused = await suggestCommand(args);
+    if (refused > 0) process.exitCode = 1;
+    return undefined;
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);
@@ -18,5 +25,5 @@ try {
   if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 }

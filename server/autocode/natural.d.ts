@@ -1,0 +1,3 @@
+declare module 'natural/lib/natural/util/stopwords.js' {
+  export const words: string[];
+}
