@@ -9,7 +9,8 @@ import { authRoutes, configurePassport } from './auth/routes.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import type { ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
-import { noSuggestions, type SuggestionSource } from './autocode/suggest.js';
+import { EngineSuggestions } from './autocode/service.js';
+import type { SuggestionSource } from './autocode/suggest.js';
 import { codebookModels } from './codebooks/model.js';
 import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
@@ -91,12 +92,13 @@ export function createApp(dependencies: AppDependencies): Express {
   const coding = codingModels(connection);
   const codebooks = codebookModels(connection);
   const schedules = new SurveySchedules(connection);
+  const readModel = new CodingReadModel({ responses, coding, counters });
   const codingContext = {
     surveys,
     codebooks,
     coding,
-    readModel: new CodingReadModel({ responses, coding, counters }),
-    suggestions: dependencies.suggestions ?? noSuggestions,
+    readModel,
+    suggestions: dependencies.suggestions ?? new EngineSuggestions(readModel, surveys),
   };
 
   app.use(helpRoutes(signposting));

@@ -228,3 +228,31 @@ describe('reconciliation and quotes', () => {
     expect((await analyst.get('/admin/quotes/professionals/drivers_text')).status).toBe(403);
   });
 });
+
+describe('suggestions in the workbench', () => {
+  it('shows cold-start suggestions and learns from each coding before the next answer opens', async () => {
+    const local = await startTestApp();
+    try {
+      await addUser(local, 'coder@review.example', 'analyst');
+      const texts = ['The Pathways restructure moved everyone.', 'Pathways broke our teams.', 'After Pathways nobody experienced stayed.', 'Pathways again.', 'Universal credit and the benefit cap.'];
+      const responseIds = await seedResponses(local, 'professionals', texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })));
+      const agent = await signIn(local.app, 'coder@review.example');
+      const page = (index: number) => agent.get(`${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
+
+      const cold = await page(4);
+      expect(cold.text).toMatch(/Austerity, cuts and deprivation <span class="hint">\d+%<\/span>/);
+      expect(cold.text).toContain('Because: universal credit, benefit cap');
+      expect((await page(3)).text).toContain('No suggestions for this answer.');
+
+      for (const index of [0, 1, 2]) {
+        const coded = await postForm(agent, `${base}/${responseIds[index]}/codes`, { code: 'workforce', view: 'codebook=care-crisis-drivers' }, `${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
+        expect(coded.status).toBe(303);
+      }
+      const learned = await page(3);
+      expect(learned.text).toMatch(/data-suggestion="1"[\s\S]*?<span class="code-name">Workforce and training <span class="hint">\d+%<\/span>/);
+      expect(learned.text).toContain('Because: pathways');
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -93,6 +93,9 @@ const LEARNED_WEIGHT = 2.5;
  * the code than answers in general. A codebook word that analysts keep not coding counts for less.
  */
 class Learner {
+  /** @param codeCount the codebook's size: a code's base rate starts from an even share. */
+  constructor(private readonly codeCount: number) {}
+
   private readonly answers = new Map<string, LearnedAnswer>();
   /** feature → code → answers with both; the total under '' */
   private readonly counts = new Map<string, Map<string, number>>();
@@ -130,14 +133,15 @@ class Learner {
   /** Extra evidence for every code from words analysts used with it, in one pass over the answer. */
   evidence(analysis: Analysis): Map<string, { total: number; parts: [string, number][] }> {
     const result = new Map<string, { total: number; parts: [string, number][] }>();
-    const answers = Math.max(1, this.answers.size);
+    const answers = this.answers.size;
     for (const [feature, surface] of analysis.features) {
       const byCode = this.counts.get(feature);
       if (!byCode) continue;
       const seen = byCode.get(TOTAL) ?? 0;
       for (const [code, withCode] of byCode) {
         if (code === TOTAL || withCode <= 0) continue;
-        const baseRate = (this.codeCounts.get(code) ?? 0) / answers;
+        // Smoothed towards an even share, so three answers that all carry a code do not make it the norm.
+        const baseRate = ((this.codeCounts.get(code) ?? 0) + 1) / (answers + this.codeCount);
         const lift = (withCode / (seen + 1) - baseRate) / (1 - baseRate + 1e-9);
         if (lift <= 0) continue;
         const value = LEARNED_WEIGHT * lift * Math.min(1, withCode / FULL_SUPPORT);
@@ -166,12 +170,13 @@ const TOTAL = '';
 /** Suggested codes for an answer: cold-start evidence from the codebook, blended with what analysts taught. */
 export class AutoCoder {
   private readonly cold: ColdProfile;
-  private readonly learner = new Learner();
+  private readonly learner: Learner;
   private readonly codeIds: string[];
 
   constructor(codes: EngineCode[]) {
     this.cold = new ColdProfile(codes);
     this.codeIds = codes.map((code) => code.codeId);
+    this.learner = new Learner(codes.length);
   }
 
   get learnedCount(): number {

@@ -1,3 +1,5 @@
+import type { Codebook } from '../codebooks/service.js';
+
 /** A code suggested for an answer, with the words that triggered it. */
 export interface Suggestion {
   codeId: string;
@@ -6,7 +8,8 @@ export interface Suggestion {
 }
 
 export interface SuggestionRequest {
-  codebookId: string;
+  /** The codebook as currently cached: a new object whenever it has been edited. */
+  codebook: Codebook;
   text: string;
   limit: number;
 }
@@ -15,7 +18,3 @@ export interface SuggestionRequest {
 export interface SuggestionSource {
   suggest(request: SuggestionRequest): Promise<Suggestion[]>;
 }
-
-export const noSuggestions: SuggestionSource = {
-  suggest: async () => [],
-};

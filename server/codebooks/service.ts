@@ -62,15 +62,22 @@ export function activeCodes(codebook: Codebook): CodeRecord[] {
 
 /** Follows merges, so a coding made with a merged code counts for the code that survived. */
 export function survivingCodeId(codebook: Codebook, codeId: string): string {
-  const byId = new Map(codebook.codes.map((code) => [code.codeId, code]));
-  let current = codeId;
-  for (let hops = 0; hops < 50; hops++) {
-    const next = byId.get(current)?.mergedInto;
-    if (!next) return current;
-    current = next;
+  let resolved = survivors.get(codebook);
+  if (!resolved) {
+    const byId = new Map(codebook.codes.map((code) => [code.codeId, code]));
+    resolved = new Map();
+    for (const code of codebook.codes) {
+      let current = code.codeId;
+      for (let hops = 0; hops < 50 && byId.get(current)?.mergedInto; hops++) current = byId.get(current)!.mergedInto!;
+      resolved.set(code.codeId, current);
+    }
+    survivors.set(codebook, resolved);
   }
-  return current;
+  return resolved.get(codeId) ?? codeId;
 }
+
+/** Codebooks are replaced, never changed in place, so their merge chains can be resolved once. */
+const survivors = new WeakMap<Codebook, Map<string, string>>();
 
 export async function codebookHistory(models: CodebookModels, codebookId: string): Promise<CodebookChangeRecord[]> {
   return models.changes.find({ codebookId }).sort({ at: -1 }).limit(200).lean();

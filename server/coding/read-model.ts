@@ -79,6 +79,16 @@ export class QuestionIndex {
   }
 }
 
+/** A question's index was (re)built, or some of its answers' codings changed. */
+export interface IndexChange {
+  surveyId: string;
+  questionId: string;
+  codebookId: string;
+  index: QuestionIndex;
+  /** The answers whose codings changed; absent when the whole index was rebuilt. */
+  responseIds?: string[];
+}
+
 export interface ReadModelContext {
   responses: ResponseModel;
   coding: CodingModels;
@@ -92,6 +102,25 @@ export interface ReadModelContext {
 export class CodingReadModel {
   private readonly cache = new Map<string, QuestionIndex>();
   private readonly loading = new Map<string, Promise<QuestionIndex>>();
+  private readonly listeners: ((change: IndexChange) => void)[] = [];
+
+  onChange(listener: (change: IndexChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The indexes this process holds for a codebook, whichever questions they belong to. */
+  indexesFor(codebookId: string): IndexChange[] {
+    return [...this.cache.entries()]
+      .map(([key, index]) => {
+        const [surveyId = '', questionId = '', bookId = ''] = key.split(':');
+        return { surveyId, questionId, codebookId: bookId, index };
+      })
+      .filter((entry) => entry.codebookId === codebookId);
+  }
+
+  private notify(change: IndexChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
 
   constructor(readonly context: ReadModelContext) {}
 
@@ -110,7 +139,10 @@ export class CodingReadModel {
       this.loading.set(key, pending);
     }
     const index = await pending;
-    this.cache.set(key, index);
+    if (this.cache.get(key) !== index) {
+      this.cache.set(key, index);
+      this.notify({ surveyId: survey.id, questionId, codebookId, index });
+    }
     return index;
   }
 
@@ -129,6 +161,7 @@ export class CodingReadModel {
       }
       for (const event of mine) index.apply(event);
       index.version = after;
+      if (mine.length > 0) this.notify({ surveyId: survey.id, questionId: questionId!, codebookId: codebookId!, index, responseIds: [...new Set(mine.map((event) => event.responseId))] });
     }
   }
 

@@ -177,7 +177,7 @@ export async function workbenchView(context: CodingContext, user: SessionUser, s
   }
   const [[note, quote], suggestions] = await Promise.all([
     current.responseId === query.at && notesOfAt ? notesOfAt : notesFor(current.responseId),
-    context.suggestions.suggest({ codebookId: codebook.id, text: current.text, limit: 3 }),
+    context.suggestions.suggest({ codebook, text: current.text, limit: 3 }),
   ]);
   view.memo = note?.memo ?? '';
   view.quote = quote ?? undefined;
