@@ -84,6 +84,9 @@ interface LearnedAnswer {
 
 /** Learned evidence needs a word seen with the code this often before it counts in full. */
 const FULL_SUPPORT = 3;
+/** Words that turn up in answers to every theme: never evidence on their own. */
+const isFiller = (surface: string) => surface.length < 3 || surface.split(' ').every((word) => domainStopWords.has(word) || word.length < 3);
+
 /** Weight of a word analysts always code with one code, as strong as an indicative term. */
 const LEARNED_WEIGHT = 2.5;
 
@@ -136,7 +139,7 @@ class Learner {
     const answers = this.answers.size;
     for (const [feature, surface] of analysis.features) {
       const byCode = this.counts.get(feature);
-      if (!byCode) continue;
+      if (!byCode || isFiller(surface)) continue;
       const seen = byCode.get(TOTAL) ?? 0;
       for (const [code, withCode] of byCode) {
         if (code === TOTAL || withCode <= 0) continue;

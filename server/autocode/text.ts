@@ -60,7 +60,7 @@ const NEGATION_REACH = 5;
 /** natural's English stop words, less the negations this engine needs to see. */
 const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
 /** Words too common in this field to say anything about a theme on their own. */
-export const domainStopWords = new Set(['child', 'children', 'young', 'people', 'family', 'families', 'social', 'care', 'work', 'practice', 'think', 'lot', 'many', 'much', 'really', 'also', 'get', 'got', 'make', 'made', 'need', 'needs', 'one', 'way', 'thing', 'things']);
+export const domainStopWords = new Set(['child', 'children', 'young', 'people', 'family', 'families', 'parent', 'parents', 'social', 'care', 'work', 'practice', 'think', 'lot', 'many', 'much', 'really', 'also', 'get', 'got', 'make', 'made', 'need', 'needs', 'one', 'way', 'thing', 'things', 'us', 'we', 'year', 'years', 'time', 'now', 'still', 'even', 'just', 'like', 'would', 'could', 'should', 'every', 'everyone', 'anyone', 'nobody', 'someone']);
 
 const stemCache = new Map<string, string>();
 export function stem(word: string): string {
