@@ -1,11 +1,17 @@
 import { readEnvironment } from '../config.js';
 import { createUserCommand } from '../auth/cli.js';
 import { suggestCommand, UsageError } from '../autocode/cli.js';
+import { agreementCommand, codebookCommand } from '../reports/cli.js';
 import { listSurveys } from '../surveys/cli.js';
 
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
   'create-user': createUserCommand,
+  agreement: () => agreementCommand(),
+  codebook: (args) => {
+    process.stdout.write(codebookCommand(args));
+    return undefined;
+  },
   // Writes its own JSON lines; exits 1 if any input line was refused.
   suggest: async (args) => {
     const refused = await suggestCommand(args);
