@@ -23,6 +23,7 @@ import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
 import { localeMiddleware } from './i18n/middleware.js';
+import { exportRoutes, reportRoutes } from './reports/routes.js';
 import { responseModel } from './responses/model.js';
 import type { SurveyRegistry } from './surveys/registry.js';
 import { surveyRoutes } from './surveys/routes.js';
@@ -107,6 +108,8 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(codingRoutes(codingContext));
   app.use(codebookRoutes(codebooks));
   app.use(adminRoutes({ ...codingContext, users: userModel(connection), schedules }));
+  app.use(reportRoutes({ ...codingContext, responses, users: userModel(connection) }));
+  app.use(exportRoutes({ ...codingContext, responses, users: userModel(connection) }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));

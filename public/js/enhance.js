@@ -39,3 +39,11 @@
     area.addEventListener('input', update);
   });
 })();
+
+// The theme report's print button only exists where JavaScript can press it.
+(function () {
+  var button = document.querySelector('[data-print]');
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener('click', function () { window.print(); });
+})();

@@ -10,6 +10,7 @@ export const accessRules: readonly { prefix: string; role: Role }[] = [
   { prefix: '/admin', role: 'admin' },
   { prefix: '/work', role: 'analyst' },
   { prefix: '/codebooks', role: 'analyst' },
+  { prefix: '/reports', role: 'analyst' },
 ];
 
 const rank: Record<Role, number> = { analyst: 1, admin: 2 };

@@ -56,3 +56,9 @@ export async function seedResponses(testApp: TestApp, surveyId: string, rows: Re
   await new ChangeCounters(testApp.connection).bump(surveyCounterKey(surveyId));
   return documents.map((document) => String(document._id));
 }
+
+/** Stores codings directly, as the workbench would have recorded them. */
+export async function seedCodings(testApp: TestApp, codings: { responseId: string; coderId: string; codeId: string; start?: number; end?: number }[], question = { surveyId: 'professionals', questionId: 'drivers_text', codebookId: 'care-crisis-drivers' }) {
+  await testApp.connection.collection('codingevents').insertMany(codings.map((coding) => ({ ...question, ...coding, present: true, at: new Date() })));
+  await new ChangeCounters(testApp.connection).bump(surveyCounterKey(question.surveyId));
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { pick } from '../i18n/localised.js';
+import type { ResponseModel } from '../responses/model.js';
+import { OTHER_CHOICE, type ChoiceQuestion, type Question } from '../surveys/definition-schema.js';
+import { isVisible, type Answers } from '../surveys/flow.js';
+import type { Survey } from '../surveys/registry.js';
+import { percentOf } from './charts.js';
+
+/** Filters by the respondent's group (role, relationship or age band) and country. */
+export const filtersSchema = z.object({ group: z.string().max(60).optional(), country: z.string().max(60).optional() });
+export type Filters = z.infer<typeof filtersSchema>;
+
+export interface DistributionRow {
+  value: string;
+  label: string;
+  count: number;
+  percent: number;
+}
+
+export interface Distribution {
+  question: ChoiceQuestion;
+  /** Respondents who answered (for a multi-choice question: who were asked it, since none is an answer). */
+  base: number;
+  notAnswered: number;
+  rows: DistributionRow[];
+}
+
+export const isChoiceQuestion = (question: Question): question is ChoiceQuestion =>
+  question.type === 'single' || question.type === 'multi' || question.type === 'scale';
+
+export function choiceLabels(question: ChoiceQuestion): { value: string; label: string }[] {
+  const choices = question.choices.map((choice) => ({ value: choice.value, label: pick(choice.label, 'en') }));
+  if ('other' in question && question.other) choices.push({ value: OTHER_CHOICE, label: 'Other (please say)' });
+  return choices;
+}
+
+/** Only filters naming a real choice are applied; anything else is ignored rather than matching nothing. */
+export function validFilters(survey: Survey, filters: Filters): Filters {
+  const valid = (questionId: string, value?: string) => {
+    const question = survey.question(questionId);
+    return value && question && isChoiceQuestion(question) && choiceLabels(question).some((choice) => choice.value === value) ? value : undefined;
+  };
+  return { group: valid(survey.definition.profile.group, filters.group), country: valid(survey.definition.profile.country, filters.country) };
+}
+
+export function submittedFilter(survey: Survey, filters: Filters): Record<string, unknown> {
+  const match: Record<string, unknown> = { surveyId: survey.id, status: 'submitted' };
+  if (filters.group) match[`answers.${survey.definition.profile.group}`] = filters.group;
+  if (filters.country) match[`answers.${survey.definition.profile.country}`] = filters.country;
+  return match;
+}
+
+function toRows(question: ChoiceQuestion, counts: Map<string, number>, base: number): DistributionRow[] {
+  return choiceLabels(question).map(({ value, label }) => ({ value, label, count: counts.get(value) ?? 0, percent: percentOf(counts.get(value) ?? 0, base) }));
+}
+
+/** Counts of a one-answer question, grouped in MongoDB ($match and $group, which FerretDB supports too). */
+async function singleDistribution(responses: ResponseModel, survey: Survey, question: ChoiceQuestion, filters: Filters, total: number): Promise<Distribution> {
+  const field = `answers.${question.id}`;
+  const groups = await responses.aggregate<{ _id: unknown; n: number }>([
+    { $match: { ...submittedFilter(survey, filters), [field]: { $exists: true } } },
+    { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+  ]);
+  const counts = new Map(groups.map((group) => [String(group._id), group.n]));
+  const base = groups.reduce((sum, group) => sum + group.n, 0);
+  return { question, base, notAnswered: total - base, rows: toRows(question, counts, base) };
+}
+
+/**
+ * Counts of every multi-choice question in one pass over the responses (FerretDB cannot $unwind a
+ * nested array), streamed so memory stays flat. The base is everyone who was asked the question.
+ */
+async function multiDistributions(responses: ResponseModel, survey: Survey, questions: ChoiceQuestion[], filters: Filters): Promise<Distribution[]> {
+  const counts = new Map(questions.map((question) => [question.id, new Map<string, number>()]));
+  const bases = new Map(questions.map((question) => [question.id, 0]));
+  const cursor = responses.find(submittedFilter(survey, filters), { answers: 1 }).lean().cursor({ batchSize: 2000 });
+  for await (const response of cursor) {
+    const answers = (response.answers ?? {}) as Answers;
+    for (const question of questions) {
+      if (!isVisible(question, answers)) continue;
+      bases.set(question.id, bases.get(question.id)! + 1);
+      const chosen = answers[question.id];
+      for (const value of Array.isArray(chosen) ? chosen : []) counts.get(question.id)!.set(value, (counts.get(question.id)!.get(value) ?? 0) + 1);
+    }
+  }
+  return questions.map((question) => ({ question, base: bases.get(question.id)!, notAnswered: 0, rows: toRows(question, counts.get(question.id)!, bases.get(question.id)!) }));
+}
+
+export async function countSubmitted(responses: ResponseModel, survey: Survey, filters: Filters): Promise<number> {
+  return responses.countDocuments(submittedFilter(survey, filters));
+}
+
+/** Every single, multi and scale question's counts and percentages, in survey order. */
+export async function closedQuestionDistributions(responses: ResponseModel, survey: Survey, filters: Filters): Promise<{ total: number; distributions: Distribution[] }> {
+  const total = await countSubmitted(responses, survey, filters);
+  const questions = survey.questions.filter(isChoiceQuestion);
+  const multi = await multiDistributions(responses, survey, questions.filter((question) => question.type === 'multi'), filters);
+  const distributions: Distribution[] = [];
+  for (const question of questions) {
+    distributions.push(question.type === 'multi' ? multi.find((found) => found.question.id === question.id)! : await singleDistribution(responses, survey, question, filters, total));
+  }
+  return { total, distributions };
+}
+
+/** Who answered: by group (role, relationship or age band), by country, and by region where asked. */
+export async function respondentProfile(responses: ResponseModel, survey: Survey): Promise<{ total: number; distributions: Distribution[] }> {
+  const total = await countSubmitted(responses, survey, {});
+  const ids = [survey.definition.profile.group, survey.definition.profile.country, 'region'];
+  const distributions: Distribution[] = [];
+  for (const id of ids) {
+    const question = survey.question(id);
+    if (question && isChoiceQuestion(question)) distributions.push(await singleDistribution(responses, survey, question, {}, total));
+  }
+  return { total, distributions };
+}
