@@ -11,7 +11,7 @@ import { addUser, postForm, seedCodings, seedResponses, signIn } from './helpers
  * Six submitted professionals responses (and one draft, which must never count), coded by two
  * analysts, with one answer reconciled. Every figure below is worked out by hand from this table.
  */
-const rows = [
+const rows: Record<string, string | string[]>[] = [
   { role: 'barrister', country: 'england', region: 'london', trend: 'increased', drivers: ['poverty', 'early-help-cuts'], partnership_norm: 'yes', quote_consent: 'yes', drivers_text: 'Cuts, and caseloads. Jane in Leeds saw it.' },
   { role: 'social-worker', country: 'wales', trend: 'increased', drivers: ['poverty'], quote_consent: 'no', drivers_text: 'Poverty and agency staff.' },
   { role: 'social-worker', country: 'england', region: 'north-west', trend: 'decreased', quote_consent: 'yes', drivers_text: 'Inexperienced workers.' },

@@ -1,10 +1,12 @@
 import { benchAutocode } from './autocode.js';
+import { benchReports } from './reports.js';
 import { benchWorkbench } from './workbench.js';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default) and prints their figures. */
 const benches: Record<string, () => Promise<void>> = {
   workbench: benchWorkbench,
   autocode: benchAutocode,
+  reports: benchReports,
 };
 
 const chosen = process.argv.slice(2).filter((name) => name in benches);

@@ -46,23 +46,33 @@ function labelOf(question: Question, value: Answers[string] | undefined): string
   return choiceLabels(question).find((choice) => choice.value === value)?.label ?? value;
 }
 
-const responseCursor = (responses: ResponseModel, survey: Survey) =>
+type ExportedResponse = Pick<ResponseDocument, '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'>;
+
+/** Submitted responses, read in batches as the download is written. */
+export const submittedResponses = (responses: ResponseModel, survey: Survey): AsyncIterable<ExportedResponse> =>
   responses
     .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 })
-    .lean<ResponseDocument[]>()
+    .lean<ExportedResponse[]>()
     .cursor({ batchSize: 1000 });
 
-/** Every submitted response as CSV, one row each, streamed from the database. Returns the row count. */
-export async function streamResponsesCsv(responses: ResponseModel, survey: Survey, out: Writable): Promise<number> {
+const ROWS_PER_WRITE = 200;
+
+/** Every response as CSV, one row each, written as it is read. Returns the row count. */
+export async function streamResponsesCsv(source: AsyncIterable<ExportedResponse>, survey: Survey, out: Writable): Promise<number> {
   const columns = responseColumns(survey);
   await write(out, csvRow(['response_id', 'submitted_at', 'survey_version', 'language', ...columns.map((column) => column.header)]));
   let rows = 0;
-  for await (const response of responseCursor(responses, survey)) {
+  let pending = '';
+  for await (const response of source) {
     const answers = (response.answers ?? {}) as Answers;
     const otherText = (response.otherText ?? {}) as Record<string, string>;
-    await write(out, csvRow([String(response._id), response.submittedAt?.toISOString() ?? '', response.surveyVersion, response.language, ...columns.map((column) => column.value(answers, otherText))]));
-    rows++;
+    pending += csvRow([String(response._id), response.submittedAt?.toISOString() ?? '', response.surveyVersion, response.language, ...columns.map((column) => column.value(answers, otherText))]);
+    if (++rows % ROWS_PER_WRITE === 0) {
+      await write(out, pending);
+      pending = '';
+    }
   }
+  if (pending) await write(out, pending);
   return rows;
 }
 
@@ -70,7 +80,7 @@ export async function streamResponsesCsv(responses: ResponseModel, survey: Surve
 export async function streamResponsesJson(responses: ResponseModel, survey: Survey, out: Writable): Promise<void> {
   await write(out, '[');
   let first = true;
-  for await (const response of responseCursor(responses, survey)) {
+  for await (const response of submittedResponses(responses, survey)) {
     const item = { id: String(response._id), submittedAt: response.submittedAt, surveyVersion: response.surveyVersion, language: response.language, answers: response.answers, otherText: response.otherText };
     await write(out, `${first ? '' : ','}\n${JSON.stringify(item)}`);
     first = false;

@@ -11,7 +11,7 @@ import type { ResponseModel } from '../responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { barChart, percentOf } from './charts.js';
 import { closedQuestionDistributions, filtersSchema, respondentProfile, validFilters, type Distribution } from './distributions.js';
-import { streamCodedAnswersCsv, streamResponsesCsv, streamResponsesJson } from './exports.js';
+import { streamCodedAnswersCsv, streamResponsesCsv, streamResponsesJson, submittedResponses } from './exports.js';
 import { codebookToQdc } from './qdc.js';
 import { coOccurrence, questionAgreement, quotesByCode, themeSummary } from './themes.js';
 
@@ -199,7 +199,7 @@ export function exportRoutes(context: ReportContext): Router {
     const survey = context.surveys.get(parse(surveyParams, request.params).surveyId);
     if (!survey) throw new NotFoundError();
     download(response, `${survey.id}-responses.csv`, 'csv');
-    await streamResponsesCsv(context.responses, survey, response);
+    await streamResponsesCsv(submittedResponses(context.responses, survey), survey, response);
     response.end();
   });
   router.get('/admin/exports/:surveyId/responses.json', async (request, response) => {
