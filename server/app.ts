@@ -19,6 +19,7 @@ import { codingRoutes } from './coding/routes.js';
 import { projectRoot } from './config.js';
 import { ChangeCounters } from './db/change-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { defaultRateLimits, rateLimits, type RateLimitSettings } from './http/rate-limits.js';
 import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
@@ -39,6 +40,7 @@ export interface AppDependencies {
   now?: () => Date;
   trustProxy?: boolean;
   throttle?: ThrottleSettings;
+  rateLimits?: RateLimitSettings;
 }
 
 /** Room for a full page of long answers (10,000 characters each, percent-encoded), and no more. */
@@ -102,6 +104,9 @@ export function createApp(dependencies: AppDependencies): Express {
     suggestions: dependencies.suggestions ?? new EngineSuggestions(readModel, surveys),
   };
 
+  const limits = rateLimits(dependencies.rateLimits ?? defaultRateLimits);
+  app.use('/s', limits.publicPosts);
+  app.use('/login', limits.logins);
   app.use(helpRoutes(signposting));
   app.use(surveyRoutes({ surveys, responses, schedules, counters, now }));
   app.use(authRoutes(connection, passport, dependencies.throttle));

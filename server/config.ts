@@ -15,6 +15,8 @@ const environmentSchema = z.object({
   SIGNPOSTING_FILE: z.string().default(path.join(projectRoot, 'server', 'help', 'signposting.json')),
   /** Signs session cookies; generated and kept in the database when not set. */
   SESSION_SECRET: z.string().min(32).optional(),
+  /** Survey page posts allowed per client address per minute. */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Set when the app runs behind a TLS-terminating proxy. */
   TRUST_PROXY: z
     .enum(['true', 'false'])

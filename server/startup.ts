@@ -7,6 +7,7 @@ import { startEmbeddedDatabase } from './db/embedded.js';
 import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
+import { defaultRateLimits } from './http/rate-limits.js';
 import { responseModel } from './responses/model.js';
 import { sessionSecret } from './auth/secret.js';
 import { userModel } from './auth/user-model.js';
@@ -52,6 +53,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     signposting,
     catalogue,
     trustProxy: env.TRUST_PROXY,
+    rateLimits: { ...defaultRateLimits, publicPostsPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE },
     sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -100,6 +100,7 @@ function registeredRoutes(app: typeof testApp.app): { method: string; path: stri
 const publicRoutes = new Set([
   'get /',
   'get /help',
+  'get /accessibility',
   'get /login',
   'post /login',
   'post /logout',

@@ -131,7 +131,7 @@ describe('bad input on a survey page', () => {
   });
 
   it('answers an unknown or malformed resume link with "not found"', async () => {
-    const unknown = await request(testApp.app).get(`/s/professionals/r/${'A'.repeat(32)}/p/the-rise`);
+    const unknown = await request(testApp.app).get(`/s/professionals/r/${'a'.repeat(24)}-${'A'.repeat(32)}/p/the-rise`);
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('We could not find answers for this link');
     expect((await request(testApp.app).get('/s/professionals/r/short/p/the-rise')).status).toBe(404);

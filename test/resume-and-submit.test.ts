@@ -87,3 +87,16 @@ describe('submitting', () => {
     expect(await testApp.responses.findById(before!._id).lean()).toEqual(before);
   });
 });
+
+describe('the private link', () => {
+  it('opens nothing with the right response id but a wrong secret', async () => {
+    const respondent = new Respondent(testApp.app, 'family');
+    await respondent.start();
+    const forged = `${respondent.token.slice(0, 25)}${'A'.repeat(32)}`;
+    const response = await request(testApp.app).get(`/s/family/r/${forged}/p/about-you`);
+    expect(response.status).toBe(404);
+    expect(response.text).not.toContain('value="parent"');
+    const otherSurvey = await request(testApp.app).get(`/s/professionals/r/${respondent.token}`);
+    expect(otherSurvey.status).toBe(404);
+  });
+});

@@ -9,5 +9,6 @@ export function helpRoutes(signposting: Signposting): Router {
     next();
   });
   router.get('/help', (_request, response) => response.render('help'));
+  router.get('/accessibility', (_request, response) => response.render('accessibility'));
   return router;
 }

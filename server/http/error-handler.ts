@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { MessageCatalogue } from '../i18n/catalogue.js';
 import { AppError, NotFoundError, SurveyClosedError } from './errors.js';
 
@@ -10,7 +11,6 @@ interface HttpLikeError {
   name?: string;
 }
 
-const DATABASE_ERROR_NAMES = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongooseServerSelectionError']);
 
 function safely(make: () => string, fallback: string): string {
   try {
@@ -51,7 +51,7 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
       status = httpError.status;
       title = t(status === 404 ? 'error.notFound.title' : 'error.badRequest.title');
       message = status === 404 ? new NotFoundError().message : t('error.wrongType');
-    } else if (httpError.name && DATABASE_ERROR_NAMES.has(httpError.name)) {
+    } else if (isDatabaseUnavailable(error)) {
       status = 503;
       title = t('error.unavailable.title');
       message = 'We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.';

@@ -5,7 +5,7 @@ import type { PageAnswers } from '../surveys/page-answers.js';
 import type { Survey } from '../surveys/registry.js';
 import type { SurveyPage } from '../surveys/definition-schema.js';
 import type { ResponseDocument, ResponseModel } from './model.js';
-import { hashToken, newResumeToken } from './tokens.js';
+import { newResumeToken, readToken } from './tokens.js';
 
 export interface Draft {
   id: ResponseDocument['_id'];
@@ -32,12 +32,13 @@ export async function startResponse(
   responses: ResponseModel,
   { survey, page, pageAnswers, language }: { survey: Survey; page: SurveyPage; pageAnswers: PageAnswers; language: Locale },
 ): Promise<string> {
-  const token = newResumeToken();
+  const { id, token, secretHash } = newResumeToken();
   const { set } = toUpdate(pageAnswers);
   await responses.create({
+    _id: id,
     surveyId: survey.id,
     surveyVersion: survey.definition.version,
-    tokenHash: hashToken(token),
+    tokenHash: secretHash,
     status: 'draft',
     language,
     answers: prefixedValues(set, 'answers.'),
@@ -47,9 +48,12 @@ export async function startResponse(
   return token;
 }
 
+/** The response a token opens: found by the id it carries, then its secret checked. */
 export async function findResponse(responses: ResponseModel, surveyId: string, token: string): Promise<Draft | undefined> {
-  const document = await responses.findOne({ tokenHash: hashToken(token), surveyId }).lean<ResponseDocument>();
-  return document ? toDraft(document) : undefined;
+  const { id, matches } = readToken(token);
+  if (!/^[a-f0-9]{24}$/.test(id)) return undefined;
+  const document = await responses.findById(id).lean<ResponseDocument>();
+  return document && document.surveyId === surveyId && matches(document.tokenHash) ? toDraft(document) : undefined;
 }
 
 /**

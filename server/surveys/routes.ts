@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotFoundError } from '../http/errors.js';
 import { resumeTokenSchema } from '../responses/tokens.js';
 import { surveyPaths } from './paths.js';
@@ -14,6 +15,7 @@ import {
   openSurveys,
   pageView,
   submit,
+  unsavedPageView,
   type PageOutcome,
   type RespondentContext,
 } from './service.js';
@@ -31,6 +33,24 @@ function parseParams<T extends z.ZodType>(schema: T, request: Request): z.infer<
 function respond(response: Response, outcome: PageOutcome, status = 400): void {
   if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
   response.status(outcome.view.errors.length > 0 ? status : 200).render('survey-page', { view: outcome.view, paths: surveyPaths });
+}
+
+/**
+ * If the database cannot be reached while a page is posted, the respondent gets the same page back
+ * with their answers in it and a "try again" message: nothing is acknowledged that was not stored.
+ */
+function keepAnswersIfOffline(context: RespondentContext, pageIdOf: (request: Request) => string, handler: (request: Request, response: Response) => Promise<void>) {
+  return async (request: Request, response: Response) => {
+    try {
+      await handler(request, response);
+    } catch (error) {
+      const survey = context.surveys.get(String(request.params.surveyId));
+      if (!isDatabaseUnavailable(error) || !survey || response.headersSent) throw error;
+      const token = typeof request.params.token === 'string' ? request.params.token : undefined;
+      const view = unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed'));
+      response.status(503).set('Retry-After', '30').render('survey-page', { view, paths: surveyPaths });
+    }
+  };
 }
 
 /** The public survey pages. Nothing here needs a login or JavaScript. */
@@ -52,11 +72,14 @@ export function surveyRoutes(context: RespondentContext): Router {
     response.render('survey-page', { view: firstPageView(survey), paths: surveyPaths });
   });
 
-  router.post('/s/:surveyId', async (request, response) => {
-    const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
-    const { locale, t } = response.locals;
-    respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
-  });
+  router.post(
+    '/s/:surveyId',
+    keepAnswersIfOffline(context, (request) => context.surveys.get(String(request.params.surveyId))?.definition.pages[0]?.id ?? '', async (request, response) => {
+      const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
+      const { locale, t } = response.locals;
+      respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
+    }),
+  );
 
   router.get('/s/:surveyId/r/:token', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
@@ -68,12 +91,15 @@ export function surveyRoutes(context: RespondentContext): Router {
     respond(response, await pageView(context, await openSurvey(context, surveyId), token, pageId));
   });
 
-  router.post('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
-    const { surveyId, token, pageId } = parseParams(pageParams, request);
-    const { locale, t } = response.locals;
-    const survey = await openSurvey(context, surveyId);
-    respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
-  });
+  router.post(
+    '/s/:surveyId/r/:token/p/:pageId',
+    keepAnswersIfOffline(context, (request) => String(request.params.pageId), async (request, response) => {
+      const { surveyId, token, pageId } = parseParams(pageParams, request);
+      const { locale, t } = response.locals;
+      const survey = await openSurvey(context, surveyId);
+      respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
+    }),
+  );
 
   router.get('/s/:surveyId/r/:token/check', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
@@ -84,7 +110,13 @@ export function surveyRoutes(context: RespondentContext): Router {
 
   router.post('/s/:surveyId/r/:token/submit', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    response.redirect(303, await submit(context, await openSurvey(context, surveyId), token));
+    try {
+      response.redirect(303, await submit(context, await openSurvey(context, surveyId), token));
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // Not sent: say so plainly and offer the same button again. A repeated submit is harmless.
+      response.status(503).set('Retry-After', '30').render('not-sent', { action: surveyPaths.submit(surveyId, token) });
+    }
   });
 
   router.get('/s/:surveyId/r/:token/saved', async (request, response) => {

@@ -157,3 +157,27 @@ function storedValues(draft: Draft): Echo {
   for (const [id, text] of Object.entries(draft.otherText)) values[otherFieldName(id)] = text;
   return values;
 }
+
+/**
+ * The page a respondent just posted, rebuilt from the definition alone (the database being out of
+ * reach), with everything they typed, so they can press Continue again once it is back.
+ */
+export function unsavedPageView(survey: Survey, pageId: string, token: string | undefined, body: unknown, message: string): PageView {
+  const pages = survey.definition.pages;
+  const index = Math.max(0, pages.findIndex((page) => page.id === pageId));
+  const page = pages[index]!;
+  const values: Echo = {};
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) values[key] = value;
+    }
+  }
+  return {
+    survey,
+    position: { page, number: index + 1, total: pages.length, previous: pages[index - 1], next: pages[index + 1] },
+    token,
+    questions: page.questions,
+    values,
+    errors: [{ field: 'form', message }],
+  };
+}

@@ -31,7 +31,7 @@ export class Respondent {
     const response = await post(this.app, `/s/${this.surveyId}`, fields);
     expect(response.status, response.text.slice(0, 500)).toBe(303);
     this.location = response.headers.location as string;
-    const match = /\/r\/([A-Za-z0-9_-]{32})\//.exec(this.location);
+    const match = /\/r\/([a-f0-9]{24}-[A-Za-z0-9_-]{32})\//.exec(this.location);
     if (!match?.[1]) throw new Error(`No token in ${this.location}`);
     this.token = match[1];
     return this.location;

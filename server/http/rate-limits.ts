@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+
+export interface RateLimitSettings {
+  /** Survey page posts per client address per minute. */
+  publicPostsPerMinute: number;
+  /** Sign-in attempts per client address per minute (on top of the per-account lock-out). */
+  loginsPerMinute: number;
+}
+
+export const defaultRateLimits: RateLimitSettings = { publicPostsPerMinute: 600, loginsPerMinute: 20 };
+
+/**
+ * Limits on the two forms anyone can post to. They fail closed: if the count cannot be kept, the
+ * request is refused rather than let through.
+ */
+export function rateLimits(settings: RateLimitSettings): { publicPosts: RequestHandler; logins: RequestHandler } {
+  const common = { windowMs: 60_000, standardHeaders: 'draft-8' as const, legacyHeaders: false, passOnStoreError: false };
+  return {
+    publicPosts: rateLimit({
+      ...common,
+      limit: settings.publicPostsPerMinute,
+      skip: (request) => request.method !== 'POST',
+      message: 'You have sent a great many answers from this connection in the last minute. Wait a minute, then go back and press Continue again: nothing you saved is lost.',
+    }),
+    logins: rateLimit({
+      ...common,
+      limit: settings.loginsPerMinute,
+      skip: (request) => request.method !== 'POST',
+      message: 'Too many sign-in attempts from this connection. Wait a minute and try again.',
+    }),
+  };
+}
