@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { codebookCounterKey } from '../db/change-counter.js';
+import { ignoringDuplicates } from '../db/duplicates.js';
 import type { CodebookFile } from './schema.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookChangeRecord, CodebookModels, CodebookRecord, CodeRecord } from './model.js';
@@ -20,7 +21,8 @@ export async function seedCodebooks(models: CodebookModels, files: Map<string, C
   const seeded: string[] = [];
   for (const book of files.values()) {
     if (await models.codebooks.exists({ _id: book.id })) continue;
-    await models.codes.insertMany(
+    // Several processes may start together on a new database: whichever inserts first wins.
+    await ignoringDuplicates(() => models.codes.insertMany(
       book.codes.map((code, order) => ({
         _id: codeKey(book.id, code.id),
         codebookId: book.id,
@@ -35,8 +37,9 @@ export async function seedCodebooks(models: CodebookModels, files: Map<string, C
         terms: code.terms,
         retired: false,
       })),
-    );
-    await models.codebooks.create({ _id: book.id, name: book.name, description: book.description, version: book.version });
+      { ordered: false },
+    ));
+    await ignoringDuplicates(() => models.codebooks.create({ _id: book.id, name: book.name, description: book.description, version: book.version }));
     await record(models, { codebookId: book.id, codeId: '', action: 'seeded', by: 'coding-schemes/', details: `${book.codes.length} codes from ${book.id}.json` }, now);
     seeded.push(book.id);
   }

@@ -1,4 +1,5 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from './duplicates.js';
 import { modelOn } from './models.js';
 
 interface Counter {
@@ -38,7 +39,7 @@ export class ChangeCounters {
         return updated?.value ?? 1;
       } catch (error) {
         // Two first bumps racing to insert the same key: the loser retries as an update.
-        if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
+        if (!isDuplicateKey(error) || attempt >= 3) throw error;
       }
     }
   }
