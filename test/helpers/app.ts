@@ -13,6 +13,7 @@ import { loadSurveys } from '../../server/surveys/registry.js';
 import { prepareDatabase } from '../../server/startup.js';
 import type { ThrottleSettings } from '../../server/auth/throttle.js';
 import type { SuggestionSource } from '../../server/autocode/suggest.js';
+import type { RateLimitSettings } from '../../server/http/rate-limits.js';
 
 export const definitionsDir = path.join(projectRoot, 'server', 'surveys', 'definitions');
 
@@ -30,6 +31,8 @@ interface AppOptions {
   cataloguesDir?: string;
   throttle?: ThrottleSettings;
   suggestions?: SuggestionSource;
+  trustProxy?: boolean;
+  rateLimits?: RateLimitSettings;
 }
 
 /** Another instance of the app on an existing database, e.g. one whose clock is past a close date. */
@@ -38,6 +41,8 @@ export function appOn(connection: Connection, options: AppOptions = {}): Express
     sessionSecret: 'test-secret-test-secret-test-secret-test-secret',
     throttle: options.throttle,
     suggestions: options.suggestions,
+    trustProxy: options.trustProxy,
+    rateLimits: options.rateLimits ?? { publicPostsPerMinute: 100_000, loginsPerMinute: 100_000 },
     connection,
     surveys: loadSurveys(options.surveysDir ?? definitionsDir),
     signposting: loadSignposting(path.join(projectRoot, 'server', 'help', 'signposting.json')),
