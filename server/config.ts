@@ -27,7 +27,9 @@ const environmentSchema = z.object({
 export type Environment = z.infer<typeof environmentSchema>;
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = environmentSchema.safeParse(env);
+  // An empty variable (MONGODB_URI= ) means "not set", as it does to most tools.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environmentSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid environment settings:\n  ${problems.join('\n  ')}`);

@@ -66,7 +66,11 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     server,
     connection,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop taking requests, let the ones in flight finish (10 s at most), then close the database.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      server.closeAllConnections();
       await connection.close();
       await embedded?.stop();
     },

@@ -12,6 +12,8 @@ interface ScheduleRecord {
   at: Date;
 }
 
+const CACHE_MS = 5_000;
+
 const scheduleSchema = new mongoose.Schema<ScheduleRecord>({ _id: String, opens: Date, closes: Date, by: String, at: Date }, { versionKey: false });
 
 export interface OpeningDates {
@@ -27,15 +29,22 @@ export const datesInputSchema = z
 export class SurveySchedules {
   private readonly schedules: Model<ScheduleRecord>;
 
+  /** Every survey request asks whether the survey is open; a few seconds' staleness costs nothing. */
+  private readonly cache = new Map<string, { dates: OpeningDates; until: number }>();
+
   constructor(connection: Connection) {
     this.schedules = modelOn(connection, 'SurveySchedule', scheduleSchema);
   }
 
   async datesOf(survey: Survey): Promise<OpeningDates> {
+    const cached = this.cache.get(survey.id);
+    if (cached && cached.until > Date.now()) return cached.dates;
     const stored = await this.schedules.findById(survey.id).lean();
-    return stored
+    const dates = stored
       ? { opens: stored.opens, closes: stored.closes }
       : { opens: new Date(survey.definition.opens), closes: new Date(survey.definition.closes) };
+    this.cache.set(survey.id, { dates, until: Date.now() + CACHE_MS });
+    return dates;
   }
 
   async isOpen(survey: Survey, now: Date): Promise<boolean> {
@@ -50,5 +59,6 @@ export class SurveySchedules {
     const opens = new Date(`${parsed.data.opens}T00:00:00Z`);
     const closes = new Date(`${parsed.data.closes}T23:59:59Z`);
     await this.schedules.updateOne({ _id: survey.id }, { $set: { opens, closes, by, at: now } }, { upsert: true });
+    this.cache.delete(survey.id);
   }
 }

@@ -5,7 +5,7 @@ import type { ResponseModel } from '../responses/model.js';
 import { findResponse, savePage, startResponse, submitResponse, type Draft } from '../responses/service.js';
 import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
-import { otherFieldName, parsePageAnswers, type Echo, type FieldError } from './page-answers.js';
+import { otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';
 import { surveyPaths } from './paths.js';
 import type { SurveySchedules } from './schedule.js';
 import type { ChangeCounters } from '../db/change-counter.js';
@@ -65,15 +65,29 @@ export async function answerFirstPage(
   if (!parsed.ok) return { kind: 'invalid', view: { ...view, values: parsed.echo, errors: parsed.errors } };
   const pageAnswers = { ...parsed.value, action: 'continue' as const };
   const token = await startResponse(context.responses, { survey, page: view.position.page, pageAnswers, language: locale });
-  return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  return { kind: 'redirect', to: stepAfter(survey, token, withPage(undefined, view.position.page.id, pageAnswers)) };
 }
 
 /** Where a respondent with this token should be now: their first unfinished page, or the check page. */
 export async function nextStep(context: RespondentContext, survey: Survey, token: string): Promise<string> {
-  const draft = await loadDraft(context, survey, token);
+  return stepAfter(survey, token, await loadDraft(context, survey, token));
+}
+
+function stepAfter(survey: Survey, token: string, draft: Pick<Draft, 'status' | 'answers' | 'finishedPages'>): string {
   if (draft.status === 'submitted') return surveyPaths.done(survey.id, token);
   const page = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
   return page ? surveyPaths.page(survey.id, token, page.id) : surveyPaths.check(survey.id, token);
+}
+
+/** The draft as it stands after saving a finished page, without reading it back. */
+function withPage(draft: Draft | undefined, pageId: string, pageAnswers: PageAnswers): Pick<Draft, 'status' | 'answers' | 'finishedPages'> {
+  const answers: Answers = { ...(draft?.answers ?? {}) };
+  for (const [id, value] of Object.entries(pageAnswers.answers)) {
+    if (value === undefined) delete answers[id];
+    else answers[id] = value;
+  }
+  const finishedPages = [...new Set([...(draft?.finishedPages ?? []), pageId])];
+  return { status: 'draft', answers, finishedPages };
 }
 
 /** A page the respondent may open: any visible page up to the first unfinished one. */
@@ -107,7 +121,7 @@ export async function answerPage(
     const previous = position.previous;
     return { kind: 'redirect', to: previous ? surveyPaths.page(survey.id, token, previous.id) : surveyPaths.start(survey.id) };
   }
-  return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  return { kind: 'redirect', to: stepAfter(survey, token, withPage(draft, position.page.id, parsed.value)) };
 }
 
 export interface CheckView {
