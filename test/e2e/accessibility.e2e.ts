@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appOn } from '../helpers/app.js';
+import { PASSWORD, addUser, seedCodings, seedResponses } from '../helpers/office.js';
+import { accessibilityViolations, newContext, startRig, type BrowserRig } from './browser.js';
+
+let rig: BrowserRig;
+let closedOrigin: string;
+let closedServer: Server;
+beforeAll(async () => {
+  rig = await startRig();
+  const coder = await addUser(rig.testApp, 'a11y@review.example', 'admin');
+  const ids = await seedResponses(rig.testApp, 'professionals', [
+    { role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Cuts to early help.' },
+    { role: 'social-worker', country: 'wales', quote_consent: 'yes', drivers_text: 'Caseloads.' },
+  ]);
+  await seedCodings(rig.testApp, [{ responseId: ids[0]!, coderId: coder.id, codeId: 'austerity' }]);
+  const closed = appOn(rig.testApp.connection, { now: () => new Date('2030-01-01T00:00:00Z') });
+  closedServer = await new Promise<Server>((resolve) => {
+    const listening = closed.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = closedServer.address();
+  closedOrigin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => closedServer.close(resolve));
+  await rig.close();
+});
+
+async function expectNoViolations(page: Page, label: string) {
+  const violations = await accessibilityViolations(page);
+  expect(violations.map((violation) => `${label}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+}
+
+describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
+  it('finds no violations on any public page, errors and closed survey included', async () => {
+    for (const viewport of ['desktop', 'phone'] as const) {
+      const context = await newContext(rig, { axe: true, viewport });
+      const page = await context.newPage();
+      const check = async (label: string) => expectNoViolations(page, `${viewport} ${label} ${page.url()}`);
+      for (const url of ['/', '/help', '/accessibility', '/no-such-page']) {
+        await page.goto(`${rig.origin}${url}`);
+        await check(url);
+      }
+      for (const surveyId of ['professionals', 'family', 'care-experienced']) {
+        await page.goto(`${rig.origin}/s/${surveyId}`);
+        await check('consent');
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await check('consent error');
+        await page.getByLabel(/I agree|Yes, I agree/).first().check();
+        await page.getByRole('button', { name: 'Continue' }).click();
+        // Every page in turn: first with the errors a blank submit gives, then answered minimally.
+        for (let step = 0; step < 12 && page.url().includes('/p/'); step++) {
+          await check(`page ${step}`);
+          await page.getByRole('button', { name: 'Continue' }).click();
+          if (page.url().includes('/p/') && (await page.locator('.error-summary').count()) > 0) {
+            await check(`page ${step} with errors`);
+            for (const group of await page.locator('fieldset').all()) {
+              const first = group.locator('input[type=radio], input[type=checkbox]').first();
+              if ((await first.count()) > 0 && !(await first.isChecked())) await first.check();
+            }
+            for (const box of await page.locator('textarea').all()) if (!(await box.inputValue())) await box.fill('An answer.');
+            for (const other of await page.locator('.other-box input').all()) if (!(await other.inputValue())) await other.fill('Something else');
+            await page.getByRole('button', { name: 'Continue' }).click();
+          }
+        }
+        await check('check answers');
+        await page.getByRole('button', { name: 'Send my answers' }).click();
+        await check('thank you');
+      }
+      await page.goto(`${rig.origin}/s/family`);
+      await page.getByLabel('Yes, I agree').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Save and come back later' }).click();
+      await check('saved');
+      await page.goto(`${closedOrigin}/s/family`);
+      await check('closed survey');
+      await context.close();
+    }
+  });
+
+  it('finds no violations in the workbench and the back office', async () => {
+    const context = await newContext(rig, { axe: true });
+    const page = await context.newPage();
+    await page.goto(`${rig.origin}/login`);
+    await expectNoViolations(page, 'login');
+    await page.getByLabel('Email address').fill('a11y@review.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    for (const url of [
+      '/work',
+      '/work/professionals/drivers_text?codebook=care-crisis-drivers',
+      '/codebooks/care-crisis-drivers',
+      '/admin',
+      '/reports',
+      '/reports/professionals/profile',
+      '/reports/professionals/questions',
+      '/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group',
+      '/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers',
+      '/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers',
+      '/reports/professionals/cooccurrence/drivers_text?codebook=care-crisis-drivers',
+      '/reports/professionals/theme-report',
+      '/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
+    ]) {
+      await page.goto(`${rig.origin}${url}`);
+      await expectNoViolations(page, url);
+    }
+    await context.close();
+  });
+});
