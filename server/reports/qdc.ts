@@ -1,15 +1,8 @@
 import crypto from 'node:crypto';
+import type { CodeRecord } from '../codebooks/model.js';
 
 /** A code as the exchange format needs it; parent by id, so codebook files and the app can both use this. */
-export interface ExchangeCode {
-  codeId: string;
-  name: string;
-  definition: string;
-  include: string;
-  exclude: string;
-  colour: string;
-  parentId?: string;
-}
+export type ExchangeCode = Pick<CodeRecord, 'codeId' | 'name' | 'definition' | 'include' | 'exclude' | 'colour' | 'parentId'>;
 
 /** A stable GUID per code, so re-importing an export updates codes rather than duplicating them. */
 function guidFor(codebookId: string, codeId: string): string {
