@@ -67,6 +67,14 @@ describe('signing in and out', () => {
     expect(locked.text).toContain('Too many failed sign-in attempts');
   });
 
+  it('refuses a sign-in whose fields are not text, without crashing', async () => {
+    const agent = request.agent(testApp.app);
+    const page = await agent.get('/login');
+    const response = await agent.post('/login').send({ email: 'analyst@review.example', password: { $gt: '' }, _csrf: csrfFrom(page.text) });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Enter your email address and password.');
+  });
+
   it('refuses a form without its CSRF token', async () => {
     const agent = request.agent(testApp.app);
     await agent.get('/login');

@@ -53,7 +53,13 @@ export function authRoutes(connection: Connection, passport: PassportInstance, t
 
   router.post('/login', csrfProtection, async (request, response, next) => {
     const form = loginForm.safeParse(request.body);
-    const { email, password, next: after } = form.success ? form.data : { email: '', password: '', next: undefined };
+    if (!form.success) {
+      response.status(400).render('office/login', { next: '/work', email: '', error: 'Enter your email address and password.' });
+      return;
+    }
+    const { email, password, next: after } = form.data;
+    // Passport reads the body: give it only the checked strings.
+    request.body = { email, password };
     const keys = [`email:${email.trim().toLowerCase()}`, `ip:${request.ip}`];
     await throttle.assertAllowed(keys);
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {

@@ -1,5 +1,4 @@
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
-import type { CodeRecord } from '../codebooks/model.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { FINAL_CODER } from './model.js';
 import type { QuestionIndex, Unit } from './read-model.js';
@@ -69,8 +68,4 @@ export async function reportCodings(context: CodingContext, target: CodingTarget
 
 function mostActiveCoder(index: QuestionIndex): string | undefined {
   return index.allCoders().sort((a, b) => index.codedCount(b) - index.codedCount(a) || a.localeCompare(b))[0];
-}
-
-export function codeNames(codes: CodeRecord[], ids: Set<string>): string[] {
-  return codes.filter((code) => ids.has(code.codeId)).map((code) => code.name);
 }

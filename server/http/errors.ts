@@ -33,9 +33,3 @@ export class SurveyClosedError extends AppError {
     super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title');
   }
 }
-
-export class DatabaseUnavailableError extends AppError {
-  constructor() {
-    super(503, 'We could not save your answers just now. Please try again in a minute.', 'error.unavailable.title');
-  }
-}

@@ -4,7 +4,6 @@ import { survivingCodeId } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import type { CodingTarget } from '../coding/workbench-service.js';
 import { csvRow } from '../http/csv.js';
-import { pick } from '../i18n/localised.js';
 import type { ResponseDocument, ResponseModel } from '../responses/model.js';
 import type { Question } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
@@ -120,4 +119,3 @@ export async function streamCodedAnswersCsv(target: CodingTarget, coderNames: Ma
   }
 }
 
-export const surveyTitle = (survey: Survey) => pick(survey.definition.title, 'en');

@@ -136,7 +136,3 @@ function prefixedValues(set: Record<string, string | string[]>, prefix: string) 
       .map(([key, value]) => [key.slice(prefix.length), value]),
   );
 }
-
-export async function countSubmitted(responses: ResponseModel, surveyId: string): Promise<number> {
-  return responses.countDocuments({ surveyId, status: 'submitted' });
-}
