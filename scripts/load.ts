@@ -17,8 +17,13 @@ import { loadSurveys } from '../server/surveys/registry.js';
  */
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 200);
 const SECONDS = Math.min(120, Number(process.env.LOAD_SECONDS ?? 30));
-/** Requests a second across all respondents: about one page every two seconds each. 0 sends as fast as the app answers. */
-const RATE = Number(process.env.LOAD_RATE ?? CONNECTIONS / 2);
+/**
+ * Requests a second across all respondents; 0 (the default) sends each respondent's next request as
+ * soon as the last is answered. autocannon paces in one-second buckets and never runs more
+ * connections than the rate, so a paced run has min(LOAD_CONNECTIONS, LOAD_RATE) respondents.
+ */
+const RATE = Number(process.env.LOAD_RATE ?? 0);
+const RESPONDENTS = RATE > 0 ? Math.min(CONNECTIONS, RATE) : CONNECTIONS;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
 const database = process.env.MONGODB_URI ? undefined : await startFerretDb({ dataDir });
@@ -106,7 +111,7 @@ await database?.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 const errors = [...unexpected.values()].reduce((a, b) => a + b, 0) + result.errors + result.timeouts;
-console.log(`load: ${CONNECTIONS} concurrent respondents for ${SECONDS} s, ${RATE > 0 ? `${RATE} requests/s in all` : 'unpaced'}, on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, loopback only`);
+console.log(`load: ${RESPONDENTS} concurrent respondents for ${SECONDS} s, ${RATE > 0 ? `paced at ${RATE} requests/s in all` : 'each sending its next request as soon as the last is answered'}, on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, loopback only`);
 console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(0)}/s); completed surveys: ${acknowledged.size} (${(acknowledged.size / SECONDS).toFixed(1)}/s)`);
 console.log(`latency per page: p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p97.5 ${result.latency.p97_5} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
 console.log(`errors: ${errors} (socket errors ${result.errors}, timeouts ${result.timeouts}${unexpected.size > 0 ? `, unexpected: ${[...unexpected.entries()].map(([k, v]) => `${k} x${v}`).join(', ')}` : ''})`);
