@@ -57,8 +57,15 @@ export async function findResponse(responses: ResponseModel, surveyId: string, t
 }
 
 /**
- * Saves one page into a draft. Returns false when the response was submitted meanwhile, in which
- * case nothing changes.
+ * Saves one page into a draft the caller has just read as a draft. Returns false if the response
+ * is gone.
+ *
+ * Writes here and in submitResponse select by `_id` alone, on purpose: FerretDB 1.x uses an index
+ * only for a filter that is exactly `{_id}` and reads the whole collection for anything more (a
+ * `status` condition made every page slower as responses grew), and it checks filters outside any
+ * transaction, so the condition was never atomic there either. What remains possible is a page
+ * saved by one tab at the very instant another tab of the same respondent submits: that page's
+ * answers can then land in the submitted response.
  */
 export async function savePage(
   responses: ResponseModel,
@@ -70,7 +77,7 @@ export async function savePage(
   if (Object.keys(unset).length > 0) update.$unset = unset;
   if (finished) update.$addToSet = { finishedPages: page.id };
   if (Object.keys(update).length === 0) return true;
-  const result = await responses.updateOne({ _id: draft.id, status: 'draft' }, update);
+  const result = await responses.updateOne({ _id: draft.id }, update);
   return result.matchedCount === 1;
 }
 
@@ -96,9 +103,10 @@ export async function submitResponse(
     const page = survey.definition.pages.find((candidate) => candidate.questions.includes(missing));
     return { outcome: 'incomplete', pageId: page?.id ?? survey.definition.pages[0]!.id };
   }
-  // The status filter makes this the single point where a draft becomes a response.
+  // One document per response, found by the id in the token: a double or retried submit can never
+  // store a second one, and a later repeat stops at the status check above without writing.
   await responses.updateOne(
-    { _id: draft.id, status: 'draft' },
+    { _id: draft.id },
     {
       $set: {
         status: 'submitted',
