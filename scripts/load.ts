@@ -12,18 +12,19 @@ import { loadSurveys } from '../server/surveys/registry.js';
 
 /**
  * `npm run load`: concurrent respondents fill in the care-experienced survey page by page (drafts
- * saved at each page) against the app on loopback, for a bounded time; then the database is checked:
- * every acknowledged submission stored exactly once and complete.
+ * saved at each page) against the app on loopback, for a bounded time, in two phases:
+ *
+ * 1. Respondents who read: each waits a random 0.5 to 1.5 x LOAD_THINK_MS (1 s) before every
+ *    request, as people do (real ones take far longer over a page). This is the goal's measure.
+ * 2. A stress run with autocannon: each connection sends its next request the moment the last is
+ *    answered, which shows the ceiling of this machine rather than what respondents would feel.
+ *
+ * Then the database is checked: every acknowledged submission stored exactly once and complete.
  */
-const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 200);
+const RESPONDENTS = Number(process.env.LOAD_CONNECTIONS ?? 200);
 const SECONDS = Math.min(120, Number(process.env.LOAD_SECONDS ?? 30));
-/**
- * Requests a second across all respondents; 0 (the default) sends each respondent's next request as
- * soon as the last is answered. autocannon paces in one-second buckets and never runs more
- * connections than the rate, so a paced run has min(LOAD_CONNECTIONS, LOAD_RATE) respondents.
- */
-const RATE = Number(process.env.LOAD_RATE ?? 0);
-const RESPONDENTS = RATE > 0 ? Math.min(CONNECTIONS, RATE) : CONNECTIONS;
+const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 1000);
+const STRESS_SECONDS = Math.min(120, Number(process.env.LOAD_STRESS_SECONDS ?? SECONDS));
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
 const database = process.env.MONGODB_URI ? undefined : await startFerretDb({ dataDir });
@@ -52,6 +53,8 @@ const pages: Record<string, string | string[]>[] = [
   { quote_consent: 'yes', action: 'continue' },
 ];
 const acknowledged = new Set<string>();
+/** The response id in each private link handed out: a stored response with any other id would be a copy. */
+const issued = new Set<string>();
 const unexpected = new Map<string, number>();
 type Context = Record<string, unknown> & { location?: string; token?: string };
 const headers = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -64,18 +67,67 @@ const follow = (request: { path: string }, context: Context) => (context.locatio
 const expect200 = (step: string) => (status: number) => {
   if (status !== 200) unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
 };
-// A browser's way through: each POST answers with a redirect, which the next GET follows.
-const result = await autocannon({
+const count = (step: string, status: number) => unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
+
+/** Phase 1: one respondent's way through the survey, with a pause before every request. */
+async function respondentWhoReads(deadline: number, latencies: number[]): Promise<number> {
+  let failures = 0;
+  const think = () => new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
+  const send = async (step: string, expected: number, url: string, body?: string): Promise<string | undefined> => {
+    await think();
+    const started = performance.now();
+    try {
+      const response = await fetch(origin + url, { method: body === undefined ? 'GET' : 'POST', redirect: 'manual', ...(body === undefined ? {} : { headers, body }) });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      if (response.status !== expected) count(step, response.status);
+      return response.headers.get('location') ?? undefined;
+    } catch {
+      failures++;
+      return undefined;
+    }
+  };
+  while (Date.now() < deadline) {
+    await send('start page', 200, '/s/care-experienced');
+    let location = await send('consent', 303, '/s/care-experienced', form({ consent: 'yes' }));
+    const token = /\/r\/([^/]+)\//.exec(location ?? '')?.[1];
+    if (!token) continue;
+    issued.add(token.slice(0, 24));
+    for (const [index, fields] of pages.entries()) {
+      if (!location || Date.now() >= deadline) break;
+      await send(`page ${index + 2}`, 200, location);
+      location = await send(`page ${index + 2} answers`, 303, location, form(fields));
+    }
+    if (!location || Date.now() >= deadline) break;
+    await send('check answers', 200, location);
+    const done = await send('submit', 303, `/s/care-experienced/r/${token}/submit`, '');
+    if (done?.endsWith('/done')) acknowledged.add(token);
+    if (done) await send('thank-you page', 200, done);
+  }
+  return failures;
+}
+
+const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+const readingStarted = Date.now();
+const readingLatencies: number[] = [];
+const readingFailures = (await Promise.all(Array.from({ length: RESPONDENTS }, () => respondentWhoReads(readingStarted + SECONDS * 1000, readingLatencies)))).reduce((a, b) => a + b, 0);
+const readingSeconds = (Date.now() - readingStarted) / 1000;
+const readingCompleted = acknowledged.size;
+const readingErrors = readingFailures + [...unexpected.values()].reduce((a, b) => a + b, 0);
+readingLatencies.sort((a, b) => a - b);
+
+// Phase 2: a browser's way through at full speed. Each POST answers with a redirect, which the next GET follows.
+const stress = STRESS_SECONDS <= 0 ? undefined : await autocannon({
   url: origin,
-  connections: CONNECTIONS,
-  duration: SECONDS,
+  connections: RESPONDENTS,
+  duration: STRESS_SECONDS,
   timeout: 30,
-  ...(RATE > 0 ? { overallRate: RATE } : {}),
   requests: [
     { method: 'GET', path: '/s/care-experienced', onResponse: expect200('start page') },
     { method: 'POST', path: '/s/care-experienced', headers, body: form({ consent: 'yes' }), onResponse: (status, body, context: Context, h) => {
       expect303('consent')(status, body, context, h);
       context.token = /\/r\/([^/]+)\//.exec(context.location ?? '')?.[1];
+      if (context.token) issued.add(context.token.slice(0, 24));
     } },
     ...pages.flatMap((fields, index) => [
       { method: 'GET' as const, setupRequest: follow, onResponse: expect200(`page ${index + 2}`) },
@@ -98,10 +150,12 @@ const responses = responseModel(connection);
 const survey = loadSurveys(path.join(projectRoot, 'server', 'surveys', 'definitions')).get('care-experienced')!;
 let missing = 0;
 let halfWritten = 0;
+let duplicated = 0;
 const submitted = await responses.find({ surveyId: 'care-experienced', status: 'submitted' }, { answers: 1 }).lean();
 const submittedIds = new Map(submitted.map((response) => [String(response._id), response]));
 for (const token of acknowledged) if (!submittedIds.has(token.slice(0, 24))) missing++;
 for (const response of submitted) {
+  if (!issued.has(String(response._id))) duplicated++;
   const answers = response.answers as Answers;
   if (survey.questions.some((question) => question.required && isVisible(question, answers) && answers[question.id] === undefined)) halfWritten++;
 }
@@ -110,10 +164,20 @@ await connection.close();
 await database?.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });
 
-const errors = [...unexpected.values()].reduce((a, b) => a + b, 0) + result.errors + result.timeouts;
-console.log(`load: ${RESPONDENTS} concurrent respondents for ${SECONDS} s, ${RATE > 0 ? `paced at ${RATE} requests/s in all` : 'each sending its next request as soon as the last is answered'}, on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, loopback only`);
-console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(0)}/s); completed surveys: ${acknowledged.size} (${(acknowledged.size / SECONDS).toFixed(1)}/s)`);
-console.log(`latency per page: p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p97.5 ${result.latency.p97_5} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
-console.log(`errors: ${errors} (socket errors ${result.errors}, timeouts ${result.timeouts}${unexpected.size > 0 ? `, unexpected: ${[...unexpected.entries()].map(([k, v]) => `${k} x${v}`).join(', ')}` : ''})`);
-console.log(`database: ${submitted.length} submitted, ${drafts} drafts still open (respondents cut off by the time limit); acknowledged but missing: ${missing}; duplicated: 0 (the resume token's id is the response's _id); half-written: ${halfWritten}`);
-process.exitCode = errors === 0 && missing === 0 && halfWritten === 0 ? 0 : 1;
+const stressErrors = stress ? [...unexpected.values()].reduce((a, b) => a + b, 0) - (readingErrors - readingFailures) + stress.errors + stress.timeouts : 0;
+const unexpectedList = unexpected.size > 0 ? `; unexpected answers: ${[...unexpected.entries()].map(([k, v]) => `${k} x${v}`).join(', ')}` : '';
+console.log(`load on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, loopback only, ${os.cpus().length} CPUs shared by the app, the database and the load generator`);
+console.log(`1. ${RESPONDENTS} concurrent respondents who read for ${SECONDS} s (a pause of ${THINK_MS / 2}-${THINK_MS * 1.5} ms before each request):`);
+console.log(`   requests: ${readingLatencies.length} (${(readingLatencies.length / readingSeconds).toFixed(0)}/s); completed surveys: ${readingCompleted} (${(readingCompleted / readingSeconds).toFixed(1)}/s)`);
+console.log(`   latency per page: p50 ${percentile(readingLatencies, 50)} ms, p90 ${percentile(readingLatencies, 90)} ms, p99 ${percentile(readingLatencies, 99)} ms, max ${Math.round(readingLatencies.at(-1) ?? 0)} ms`);
+console.log(`   errors: ${readingErrors} (failed connections ${readingFailures})`);
+if (stress) {
+  console.log(`2. stress: ${RESPONDENTS} connections for ${STRESS_SECONDS} s, each sending its next request as soon as the last is answered (autocannon):`);
+  console.log(`   requests: ${stress.requests.total} (${stress.requests.average.toFixed(0)}/s); completed surveys: ${acknowledged.size - readingCompleted} (${((acknowledged.size - readingCompleted) / STRESS_SECONDS).toFixed(1)}/s)`);
+  console.log(`   latency per page: p50 ${stress.latency.p50} ms, p90 ${stress.latency.p90} ms, p99 ${stress.latency.p99} ms, max ${stress.latency.max} ms`);
+  console.log(`   errors: ${stressErrors} (socket errors ${stress.errors}, timeouts ${stress.timeouts})`);
+}
+const errors = readingErrors + stressErrors;
+console.log(`database: ${acknowledged.size} submissions acknowledged, ${submitted.length} stored as submitted, ${drafts} drafts still open (respondents cut off by the time limits)${unexpectedList}`);
+console.log(`   acknowledged but missing: ${missing}; stored under an id no respondent was given (a duplicate): ${duplicated}; half-written: ${halfWritten}`);
+process.exitCode = errors === 0 && missing === 0 && duplicated === 0 && halfWritten === 0 ? 0 : 1;

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { readEnvironment, type Environment } from './config.js';
 import { connectDatabase } from './db/connection.js';
 import { startEmbeddedDatabase } from './db/embedded.js';
+import { watchPoolActivity } from './db/pool-activity.js';
 import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
@@ -45,6 +46,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     uri = embedded.uri;
   }
   const connection = await connectDatabase(uri, embedded ? EMBEDDED_DB_NAME : undefined);
+  const poolActivity = watchPoolActivity(connection);
   await prepareDatabase(connection);
 
   const app = createApp({
@@ -66,11 +68,14 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     server,
     connection,
     close: async () => {
-      // Stop taking requests, let the ones in flight finish (10 s at most), then close the database.
+      // Stop taking requests, let the ones in flight finish and their saves land (10 s at most),
+      // then close the database.
+      const deadline = Date.now() + 10_000;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       server.closeAllConnections();
+      await poolActivity.settled(200, deadline);
       await connection.close();
       await embedded?.stop();
     },
