@@ -58,16 +58,17 @@ const issued = new Set<string>();
 const unexpected = new Map<string, number>();
 type Context = Record<string, unknown> & { location?: string; token?: string };
 const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+/** Counts an answer that was not the one a browser following the survey expects at this step. */
+const countUnexpected = (step: string, status: number) => unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
 const expect303 = (step: string) => (status: number, _body: string, context: Context, responseHeaders: Record<string, string>) => {
-  if (status !== 303) unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
+  if (status !== 303) countUnexpected(step, status);
   context.location = responseHeaders.location ?? responseHeaders.Location;
 };
 
 const follow = (request: { path: string }, context: Context) => (context.location ? { ...request, path: context.location } : undefined);
 const expect200 = (step: string) => (status: number) => {
-  if (status !== 200) unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
+  if (status !== 200) countUnexpected(step, status);
 };
-const count = (step: string, status: number) => unexpected.set(`${step}: ${status}`, (unexpected.get(`${step}: ${status}`) ?? 0) + 1);
 
 /** Phase 1: one respondent's way through the survey, with a pause before every request. */
 async function respondentWhoReads(deadline: number, latencies: number[]): Promise<number> {
@@ -80,7 +81,7 @@ async function respondentWhoReads(deadline: number, latencies: number[]): Promis
       const response = await fetch(origin + url, { method: body === undefined ? 'GET' : 'POST', redirect: 'manual', ...(body === undefined ? {} : { headers, body }) });
       await response.arrayBuffer();
       latencies.push(performance.now() - started);
-      if (response.status !== expected) count(step, response.status);
+      if (response.status !== expected) countUnexpected(step, response.status);
       return response.headers.get('location') ?? undefined;
     } catch {
       failures++;
