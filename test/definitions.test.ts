@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../server/config.js';
+import { loadCodebookFiles } from '../server/codebooks/files.js';
+import { loadSignposting } from '../server/help/signposting.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { definitionsDir } from './helpers/app.js';
 import { runToExit } from './helpers/process.js';
@@ -68,6 +70,22 @@ describe('survey definitions', () => {
     expect(output).toContain('at version:');
     expect(output).not.toMatch(/\n\s+at .*\.ts:\d+/);
   }, 60_000);
+});
+
+describe('the other data files', () => {
+  it('names the file and the code of a broken codebook', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codebooks-'));
+    const codebook = JSON.parse(fs.readFileSync(path.join(projectRoot, 'coding-schemes', 'care-crisis-drivers.json'), 'utf8'));
+    delete codebook.codes[0].definition;
+    fs.writeFileSync(path.join(dir, 'care-crisis-drivers.json'), JSON.stringify(codebook));
+    expect(() => loadCodebookFiles(dir)).toThrow(/care-crisis-drivers\.json: invalid codebook\n\s+at codes\[0\]\(system-overload\)\.definition/);
+  });
+
+  it('names the file of signposting that is not JSON', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'signposting-')), 'signposting.json');
+    fs.writeFileSync(file, '{"emergency": ');
+    expect(() => loadSignposting(file)).toThrow(/signposting\.json: not valid JSON/);
+  });
 });
 
 describe('the command line', () => {

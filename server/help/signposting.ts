@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { z } from 'zod';
+import { readDataFile } from '../data-files.js';
 import { localisedSchema } from '../i18n/localised.js';
 
 const serviceSchema = z
@@ -16,10 +16,5 @@ export const signpostingSchema = z.object({ emergency: serviceSchema, services: 
 export type Signposting = z.infer<typeof signpostingSchema>;
 
 export function loadSignposting(file: string): Signposting {
-  const parsed = signpostingSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  at ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`${file}: invalid signposting\n${problems.join('\n')}`);
-  }
-  return parsed.data;
+  return readDataFile(file, signpostingSchema, 'signposting');
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readDataFile } from '../data-files.js';
 import { locales, type Locale } from './localised.js';
 
 const cataloguesDir = path.join(import.meta.dirname, 'locales');
@@ -17,9 +18,7 @@ export class MessageCatalogue {
     for (const locale of locales) {
       const file = path.join(dir, `${locale}.json`);
       if (!fs.existsSync(file)) continue;
-      const parsed = catalogueSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-      if (!parsed.success) throw new Error(`${file}: every message must be a string`);
-      messages.set(locale, parsed.data);
+      messages.set(locale, readDataFile(file, catalogueSchema, 'message catalogue (every message must be a string)'));
     }
     const english = messages.get('en');
     if (!english) throw new Error(`${cataloguesDir}/en.json is missing: English messages are required`);
