@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../server/config.js';
+import { kill, startAppProcess } from './app-process.js';
 import { connectDatabase } from '../server/db/connection.js';
 import { startFerretDb } from '../server/db/ferretdb.js';
 import { responseModel } from '../server/responses/model.js';
@@ -29,18 +29,11 @@ const STRESS_SECONDS = Math.min(120, Number(process.env.LOAD_STRESS_SECONDS ?? S
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
 const database = process.env.MONGODB_URI ? undefined : await startFerretDb({ dataDir });
 const uri = process.env.MONGODB_URI ?? `${database!.uri}load_${Date.now()}`;
-const app = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], {
-  cwd: projectRoot,
-  env: { ...process.env, MONGODB_URI: uri, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const origin = await new Promise<string>((resolve, reject) => {
-  app.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
-  app.stdout.on('data', (chunk: Buffer) => {
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
-    if (match?.[1]) resolve(match[1]);
-  });
-});
+const app = await startAppProcess(
+  { MONGODB_URI: uri, HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000' },
+  { echoErrors: true },
+);
+const origin = app.url;
 
 const form = (fields: Record<string, string | string[]>) => {
   const params = new URLSearchParams();
@@ -143,8 +136,7 @@ const stress = STRESS_SECONDS <= 0 ? undefined : await autocannon({
   ],
 });
 
-app.kill('SIGTERM');
-await new Promise((resolve) => app.once('exit', resolve));
+await kill(app, 'SIGTERM');
 
 const connection = await connectDatabase(uri);
 const responses = responseModel(connection);

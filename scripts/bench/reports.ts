@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createUser } from '../../server/auth/service.js';
 import { userModel } from '../../server/auth/user-model.js';
 import { projectRoot } from '../../server/config.js';
+import { kill, startAppProcess } from '../app-process.js';
 import { connectDatabase } from '../../server/db/connection.js';
 import { startFerretDb } from '../../server/db/ferretdb.js';
 import { prepareDatabase } from '../../server/startup.js';
@@ -42,17 +42,8 @@ export async function benchReports(): Promise<void> {
     await seedCodings(connection, ids, [admin.id, other.id], size * 3);
     await connection.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], {
-      cwd: projectRoot,
-      env: { ...process.env, MONGODB_URI: uri, PORT: '0', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const origin = await new Promise<string>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
-        if (match?.[1]) resolve(match[1]);
-      });
-    });
+    const app = await startAppProcess({ MONGODB_URI: uri, NODE_ENV: 'production' }, { echoErrors: true });
+    const origin = app.url;
     try {
       let cookie = '';
       const call = async (url: string, init: RequestInit = {}) => {
@@ -68,7 +59,7 @@ export async function benchReports(): Promise<void> {
         body: new URLSearchParams({ email: 'admin@review.example', password: 'bench password long', _csrf: /name="_csrf" value="([^"]+)"/.exec(loginPage)![1]! }),
       });
 
-      const before = memoryOf(child.pid!);
+      const before = memoryOf(app.child.pid!);
       let started = performance.now();
       const csv = await call('/admin/exports/professionals/responses.csv');
       let rows = -1;
@@ -81,7 +72,7 @@ export async function benchReports(): Promise<void> {
         for (const byte of value) if (byte === 10) rows++;
       }
       const seconds = (performance.now() - started) / 1000;
-      const after = memoryOf(child.pid!);
+      const after = memoryOf(app.child.pid!);
       console.log(
         `${size} responses: responses CSV ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s = ${Math.round(rows / seconds)} rows/s; ` +
           `app memory before ${before.nowMb.toFixed(0)} MB, peak while streaming ${after.peakMb.toFixed(0)} MB`,
@@ -101,8 +92,7 @@ export async function benchReports(): Promise<void> {
       }
       console.log(`${size} responses: ${summarise('theme summary + role cross-tab, rendered', warm)}`);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await kill(app, 'SIGTERM');
       await database.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
