@@ -22,15 +22,41 @@ if (spawnSync('go', ['version']).status !== 0) {
 }
 
 /**
- * FerretDB 1.24's SQLite backend indexes `_id` as `_ferretdb_sjson->"_id"` but looks documents up
- * by `_ferretdb_sjson->'$._id'`. SQLite only uses an expression index for the same expression, so
- * every find, update and delete by `_id` read the whole collection: a survey page got slower with
- * every response stored. The fix is one line, applied to a copy of the module from the proxy.
+ * Changes made to a copy of FerretDB 1.24 from the module proxy. The build fails if any `from` text
+ * is no longer there, so an upgrade cannot silently drop one.
  */
-const idColumnFix = {
-  file: 'internal/backends/sqlite/metadata/metadata.go',
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: 'IDColumn = DefaultColumn + `->"_id"`',
+const patches = [
+  {
+    // The SQLite backend indexes `_id` as `_ferretdb_sjson->"_id"` but looks documents up by
+    // `_ferretdb_sjson->'$._id'`. SQLite only uses an expression index for the same expression, so
+    // every find, update and delete by `_id` read the whole collection: a survey page got slower
+    // with every response stored.
+    why: 'the _id index is used',
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: 'IDColumn = DefaultColumn + `->"_id"`',
+  },
+  {
+    // `update` and `findAndModify` read a document, change it in Go and write it back, outside any
+    // transaction: 50 parallel `$inc`s left a counter at 15, and parallel `$addToSet`s lost
+    // elements. MongoDB applies each single-document update atomically, and the app relies on
+    // that (sign-in lock-out counts, change counters). One lock per server makes these two
+    // commands atomic against each other; SQLite serialises writes anyway.
+    why: 'update is atomic',
+    file: 'internal/handler/msg_update.go',
+    from: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+    to: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n\tatomicWrites.Lock()\n\tdefer atomicWrites.Unlock()\n',
+  },
+  {
+    why: 'findAndModify is atomic',
+    file: 'internal/handler/msg_findandmodify.go',
+    from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
+    to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\tatomicWrites.Lock()\n\tdefer atomicWrites.Unlock()\n',
+  },
+];
+/** The lock the two write patches above share. */
+const addedFiles = {
+  'internal/handler/atomic_writes.go': 'package handler\n\nimport "sync"\n\n// atomicWrites makes each update and findAndModify read-modify-write whole (added by the app\'s build).\nvar atomicWrites sync.Mutex\n',
 };
 
 function makeWritable(target) {
@@ -48,12 +74,15 @@ function patchedFerretDbSource() {
   fs.cpSync(moduleDir, copy, { recursive: true });
   // Go's module cache is read-only, and so is a plain copy of it.
   makeWritable(copy);
-  const file = path.join(copy, idColumnFix.file);
-  const text = fs.readFileSync(file, 'utf8');
-  if (!text.includes(idColumnFix.from)) {
-    throw new Error(`FerretDB ${version}: ${idColumnFix.file} no longer holds ${idColumnFix.from}; review the _id index fix in scripts/build-ferretdb.mjs`);
+  for (const patch of patches) {
+    const file = path.join(copy, patch.file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (!text.includes(patch.from)) {
+      throw new Error(`FerretDB ${version}: ${patch.file} no longer holds the text patched so that ${patch.why}; review scripts/build-ferretdb.mjs`);
+    }
+    fs.writeFileSync(file, text.replace(patch.from, patch.to));
   }
-  fs.writeFileSync(file, text.replace(idColumnFix.from, idColumnFix.to));
+  for (const [name, text] of Object.entries(addedFiles)) fs.writeFileSync(path.join(copy, name), text);
 
   // The launcher's own go.mod stays as published; the build uses a copy that points at the patched module.
   const modFile = path.join(workDir, 'launcher.mod');
