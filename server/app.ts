@@ -4,10 +4,10 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { adminRoutes } from './admin/routes.js';
-import { accessGuard, currentUser } from './auth/access.js';
+import { currentUser } from './auth/guard.js';
 import { authRoutes, configurePassport } from './auth/routes.js';
 import { MongoSessionStore } from './auth/session-store.js';
-import type { ThrottleSettings } from './auth/throttle.js';
+import type { LoginThrottle, ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
 import { EngineSuggestions } from './autocode/service.js';
 import type { SuggestionSource } from './autocode/suggest.js';
@@ -16,6 +16,7 @@ import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
 import { codingRoutes } from './coding/routes.js';
+import type { CodingContext } from './coding/target.js';
 import { projectRoot } from './config.js';
 import { ChangeCounters } from './db/change-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -24,7 +25,7 @@ import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
 import { localeMiddleware } from './i18n/middleware.js';
-import { exportRoutes, reportRoutes } from './reports/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { responseModel } from './responses/model.js';
 import type { SurveyRegistry } from './surveys/registry.js';
 import { surveyRoutes } from './surveys/routes.js';
@@ -38,42 +39,59 @@ export interface AppDependencies {
   sessionSecret: string;
   suggestions?: SuggestionSource;
   now?: () => Date;
-  trustProxy?: boolean;
+  /** How many proxies stand in front of the app (0: none). */
+  trustProxy?: number;
+  /** Where respondents reach the surveys, for the private resume link; without it the link is relative. */
+  publicUrl?: string;
   throttle?: ThrottleSettings;
   rateLimits?: RateLimitSettings;
+}
+
+/** The app, and the parts of it that background jobs (purging old records) work with. */
+export interface AppParts {
+  app: Express;
+  throttle: LoginThrottle;
+  schedules: SurveySchedules;
 }
 
 /** Room for a full page of long answers (10,000 characters each, percent-encoded), and no more. */
 export const BODY_LIMIT = '512kb';
 const SESSION_HOURS = 8;
 
-export function createApp(dependencies: AppDependencies): Express {
-  const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = false } = dependencies;
-  const app = express();
+function setUpExpress(app: Express, trustProxy: number): void {
+  // Set before anything is mounted: routers built afterwards take these as their defaults.
+  app.set('case sensitive routing', true);
   app.set('trust proxy', trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(projectRoot, 'views'));
   // Compiled templates are kept unless someone is editing them (Express only caches in production by default).
   app.set('view cache', process.env.NODE_ENV !== 'development');
   app.disable('x-powered-by');
+}
 
+function setUpSecurityHeaders(app: Express, behindProxy: boolean): void {
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"], 'form-action': ["'self'"] } },
       referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: trustProxy,
+      strictTransportSecurity: behindProxy,
     }),
   );
+}
+
+function setUpRequestParsing(app: Express, catalogue: MessageCatalogue): void {
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1h', fallthrough: false }));
   app.use(localeMiddleware(catalogue));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+}
 
-  // Sessions exist only for the back office: respondents never get a session cookie.
+/** Sessions exist only for the back office: respondents never get a session cookie. */
+function setUpSessions(app: Express, connection: Connection, secret: string): ReturnType<typeof configurePassport> {
   app.use(
     session({
       name: 'sid',
-      secret: dependencies.sessionSecret,
+      secret,
       store: new MongoSessionStore(connection),
       resave: false,
       saveUninitialized: false,
@@ -85,38 +103,61 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(passport.initialize());
   app.use(passport.session());
   app.use((request, response, next) => {
-    response.locals.user = currentUser(request.user);
+    response.locals.user = currentUser(request);
     next();
   });
-  app.use(accessGuard);
+  return passport;
+}
 
+function codingContextFor(dependencies: AppDependencies): CodingContext {
+  const { connection, surveys } = dependencies;
   const counters = new ChangeCounters(connection);
-  const responses = responseModel(connection);
   const coding = codingModels(connection);
-  const codebooks = codebookModels(connection);
-  const schedules = new SurveySchedules(connection);
-  const readModel = new CodingReadModel({ responses, coding, counters });
-  const codingContext = {
+  const readModel = new CodingReadModel({ responses: responseModel(connection), coding, counters });
+  return {
     surveys,
-    codebooks,
+    codebooks: codebookModels(connection),
     coding,
     readModel,
+    counters,
     suggestions: dependencies.suggestions ?? new EngineSuggestions(readModel, surveys),
   };
+}
+
+export function createAppParts(dependencies: AppDependencies): AppParts {
+  const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = 0 } = dependencies;
+  const app = express();
+  setUpExpress(app, trustProxy);
+  setUpSecurityHeaders(app, trustProxy > 0);
+  setUpRequestParsing(app, catalogue);
+  const passport = setUpSessions(app, connection, dependencies.sessionSecret);
+
+  const coding = codingContextFor(dependencies);
+  const responses = responseModel(connection);
+  const users = userModel(connection);
+  const schedules = new SurveySchedules(connection);
 
   const limits = rateLimits(dependencies.rateLimits ?? defaultRateLimits);
   app.use('/s', limits.publicPosts);
   app.use('/login', limits.logins);
+
+  // Public: anyone may reach these.
   app.use(helpRoutes(signposting));
-  app.use(surveyRoutes({ surveys, responses, schedules, counters, now }));
-  app.use(authRoutes(connection, passport, dependencies.throttle));
-  app.use(codingRoutes(codingContext));
-  app.use(codebookRoutes(codebooks));
-  app.use(adminRoutes({ ...codingContext, users: userModel(connection), schedules }));
-  app.use(reportRoutes({ ...codingContext, responses, users: userModel(connection) }));
-  app.use(exportRoutes({ ...codingContext, responses, users: userModel(connection) }));
+  app.use(surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }));
+  const auth = authRoutes(connection, passport, dependencies.throttle);
+  app.use(auth.router);
+
+  // The back office: each router refuses anyone without its role, before any of its handlers.
+  app.use('/work', codingRoutes(coding));
+  app.use('/codebooks', codebookRoutes(coding.codebooks));
+  app.use('/reports', reportRoutes({ ...coding, responses, users }));
+  app.use('/admin', adminRoutes({ ...coding, users, schedules, responses }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));
-  return app;
+  return { app, throttle: auth.throttle, schedules };
+}
+
+export function createApp(dependencies: AppDependencies): Express {
+  return createAppParts(dependencies).app;
 }

@@ -17,11 +17,33 @@ const environmentSchema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   /** Survey page posts allowed per client address per minute. */
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  /** Set when the app runs behind a TLS-terminating proxy. */
+  /**
+   * How many proxies stand between the internet and the app (0: none). Express then takes the
+   * client address that many hops from the right of X-Forwarded-For; trusting every hop ("true")
+   * would let a client choose its own address and walk past per-address limits.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+    .string()
+    .default('0')
+    .transform((value, context) => {
+      if (value === 'false') return 0;
+      if (/^[0-9]$/.test(value)) return Number(value);
+      context.addIssue({ code: 'custom', message: 'give the number of proxies in front of the app (for one TLS-terminating proxy: 1), not "true"' });
+      return z.NEVER;
+    }),
+  /**
+   * The address respondents reach the surveys at, e.g. https://survey.example.org. Private resume
+   * links are built from it; without it they are shown as links relative to the page, never built
+   * from the request's Host header (which a client chooses).
+   */
+  PUBLIC_URL: z
+    .url()
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  /** Unfinished answers to a survey are deleted this many days after the survey closes. */
+  DRAFT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Sign-in attempt records are deleted this many days after the attempt. */
+  SIGN_IN_RECORD_DAYS: z.coerce.number().int().min(1).default(7),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
-import { createApp } from './app.js';
+import { createAppParts } from './app.js';
 import { readEnvironment, type Environment } from './config.js';
 import { connectDatabase } from './db/connection.js';
 import { startEmbeddedDatabase } from './db/embedded.js';
@@ -9,6 +9,7 @@ import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
+import { startHousekeeping } from './housekeeping.js';
 import { responseModel } from './responses/model.js';
 import { sessionSecret } from './auth/secret.js';
 import { userModel } from './auth/user-model.js';
@@ -49,15 +50,20 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
   const poolActivity = watchPoolActivity(connection);
   await prepareDatabase(connection);
 
-  const app = createApp({
+  const { app, throttle, schedules } = createAppParts({
     connection,
     surveys,
     signposting,
     catalogue,
     trustProxy: env.TRUST_PROXY,
+    publicUrl: env.PUBLIC_URL,
     rateLimits: { ...defaultRateLimits, publicPostsPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE },
     sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
   });
+  const housekeeping = startHousekeeping(
+    { surveys, schedules, responses: responseModel(connection), throttle },
+    { draftRetentionDays: env.DRAFT_RETENTION_DAYS, signInRecordDays: env.SIGN_IN_RECORD_DAYS },
+  );
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });
@@ -70,6 +76,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     close: async () => {
       // Stop taking requests, let the ones in flight finish and their saves land (10 s at most),
       // then close the database.
+      housekeeping.stop();
       const deadline = Date.now() + 10_000;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

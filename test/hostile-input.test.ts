@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_LIMIT } from '../server/surveys/definition-schema.js';
-import { choiceLabels, isChoiceQuestion } from '../server/reports/distributions.js';
+import { choiceLabels, isChoiceQuestion } from '../server/surveys/choices.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { appOn, definitionsDir, startTestApp, type TestApp } from './helpers/app.js';
 import { addUser, csrfFrom, seedResponses, signIn } from './helpers/office.js';
@@ -120,8 +120,8 @@ describe('stored markup stays inert', () => {
     const [id] = await seedResponses(testApp, 'professionals', [{ role: 'other', country: 'england', quote_consent: 'yes', drivers_text: nasty }]);
     await testApp.responses.updateOne({ _id: id }, { $set: { 'otherText.role': '<b>bold</b>' } });
     const base = `/work/professionals/drivers_text/${id}`;
-    await analyst.post(`${base}/codes`).type('form').send({ _csrf: csrf, code: 'austerity', view: '' });
-    await analyst.post(`${base}/star`).type('form').send({ _csrf: csrf, view: '' });
+    await analyst.post(`${base}/codes`).type('form').send({ _csrf: csrf, code: 'austerity', present: '1', view: '' });
+    await analyst.post(`${base}/star`).type('form').send({ _csrf: csrf, starred: '1', view: '' });
     const pages = [
       `/work/professionals/drivers_text?codebook=care-crisis-drivers&at=${id}`,
       '/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers',
@@ -164,7 +164,7 @@ describe('security headers and rate limits', () => {
   });
 
   it('sends HSTS when running behind TLS', async () => {
-    const behindProxy = appOn(testApp.connection, { trustProxy: true });
+    const behindProxy = appOn(testApp.connection, { trustProxy: 1 });
     const page = await request(behindProxy).get('/').set('X-Forwarded-Proto', 'https');
     expect(page.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   });

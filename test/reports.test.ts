@@ -115,18 +115,20 @@ describe('closed-question distributions', () => {
 describe('theme summary and cross-tab', () => {
   it('counts final codings where reconciled and the report coder elsewhere, most frequent first', async () => {
     const json = (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&format=json')).body;
-    expect(json.base).toBe(6);
-    expect(json.reconciled).toBe(1);
-    expect(json.coder).toBe(coderA);
+    // ids[3] is coded by nobody: the base is the five coded answers, and the figures are provisional.
+    expect(json.base).toBe(5);
+    expect(json.coverage).toEqual({ answers: 6, coded: 5, reconciled: 1, provisional: true });
+    expect(json.reportCoder).toBe(coderA);
     expect(json.rows.slice(0, 4).map((row: { codeId: string; count: number }) => [row.codeId, row.count])).toEqual([
       ['austerity', 3],
       ['workforce', 2],
       ['system-overload', 1],
       ['risk-aversion', 1],
     ]);
-    expect(json.rows[0].percent).toBe(50);
+    expect(json.rows[0].percent).toBe(60);
     const page = await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers');
-    expect(page.text).toContain('Base: <strong>6</strong> respondents who answered this question. 1 answers have a reconciled (final) coding; the others count the codings of a@review.example.');
+    expect(page.text).toContain('<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong> Percentages are of the 5 coded answers.');
+    expect(page.text).toContain('The report coder is a@review.example.');
   });
 
   it('cross-tabulates by role group with column percentages', async () => {
@@ -138,7 +140,8 @@ describe('theme summary and cross-tab', () => {
     expect(json.crossTab.counts.austerity[column('barrister')]).toBe(1);
     const csv = csvLines((await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=csv')).text);
     expect(csv[0]).toContain('Social worker: count,Social worker: column %');
-    expect(csv.find((line) => line.startsWith('workforce,'))).toMatch(/^workforce,Workforce and training,2,33.3,6,/);
+    expect(csv[0]).toMatch(/^code_id,code_name,count,percent,base_coded_answers,answers,reconciled,provisional,/);
+    expect(csv.find((line) => line.startsWith('workforce,'))).toMatch(/^workforce,Workforce and training,2,40.0,5,6,1,yes,/);
     const byCountry = (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=country&format=json')).body;
     expect(byCountry.crossTab.columns.find((c: { value: string }) => c.value === 'england').base).toBe(4);
   });
@@ -173,10 +176,11 @@ describe('quotes and the theme report', () => {
   beforeAll(async () => {
     const base = '/work/professionals/drivers_text';
     const from = `${base}?codebook=care-crisis-drivers&at=${ids[0]}`;
-    await postForm(analyst, `${base}/${ids[0]}/star`, { view: 'codebook=care-crisis-drivers' }, from);
-    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Jane', view: '' }, from);
-    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Leeds', view: '' }, from);
-    await postForm(analyst, `${base}/${ids[1]}/star`, { view: '' }, from);
+    await postForm(analyst, `${base}/${ids[0]}/star`, { starred: '1', view: 'codebook=care-crisis-drivers' }, from);
+    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Jane', confirm: '1', view: '' }, from);
+    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Leeds', confirm: '1', view: '' }, from);
+    // No quote consent: starring is refused, so this answer can never be exported as a quote.
+    expect((await postForm(analyst, `${base}/${ids[1]}/star`, { starred: '1', view: '' }, from)).status).toBe(400);
   });
 
   it('downloads only starred, consented quotes, redacted and attributed by role', async () => {
@@ -194,8 +198,9 @@ describe('quotes and the theme report', () => {
   it('reads like the published analysis: theme, definition, count with its base, starred quotes', async () => {
     const page = await analyst.get('/reports/professionals/theme-report');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Of the <strong>6</strong> respondents who answered this question:');
-    expect(page.text).toMatch(/<h3>Austerity, cuts and deprivation<\/h3>\s*<p class="theme-figure"><strong>3<\/strong> \(50 per cent of 6\)<\/p>/);
+    expect(page.text).toContain('<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong>');
+    expect(page.text).toContain('Of the <strong>5</strong> coded answers:');
+    expect(page.text).toMatch(/<h3>Austerity, cuts and deprivation<\/h3>\s*<p class="theme-figure"><strong>3<\/strong> \(60 per cent of 5 coded answers, provisional\)<\/p>/);
     expect(page.text).toContain('‘Cuts, and caseloads. [redacted] in [redacted] saw it.’</blockquote><figcaption>(Barrister)</figcaption>');
     expect(page.text).not.toContain('Poverty and agency staff');
     expect(page.text.indexOf('Austerity, cuts')).toBeLessThan(page.text.indexOf('Workforce and training</h3>'));

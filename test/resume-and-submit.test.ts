@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { appOn, startTestApp, type TestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { familyAnswers } from './fixtures/answers.js';
 
@@ -22,8 +22,12 @@ describe('leaving and resuming', () => {
     const respondent = await respondentOnExperiencePage();
     const saved = await respondent.answer({ help_needed_text: 'Half written answer', worked_well_text: '', change_text: '' }, 'save');
     expect(saved).toBe(`/s/family/r/${respondent.token}/saved`);
-    const page = await request(testApp.app).get(saved).set('Host', 'survey.example');
-    expect(page.text).toContain(`value="http://survey.example/s/family/r/${respondent.token}"`);
+    // The link is never built from the Host header, which whoever sends the request chooses.
+    const page = await request(testApp.app).get(saved).set('Host', 'evil.example');
+    expect(page.text).toContain(`value="/s/family/r/${respondent.token}"`);
+    expect(page.text).not.toContain('evil.example');
+    const configured = await request(appOn(testApp.connection, { publicUrl: 'https://survey.example' })).get(saved).set('Host', 'evil.example');
+    expect(configured.text).toContain(`value="https://survey.example/s/family/r/${respondent.token}"`);
     expect(page.text).toContain('Keep this link to yourself');
 
     // Days later, in another browser: the link alone brings back the answers.

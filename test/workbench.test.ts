@@ -28,8 +28,8 @@ beforeAll(async () => {
 afterAll(async () => testApp.close());
 
 const at = (index: number, extra = '') => `${base}?codebook=care-crisis-drivers&at=${ids[index]}${extra}`;
-const toggle = (agent: request.Agent, index: number, code: string, view = 'codebook=care-crisis-drivers') =>
-  postForm(agent, `${base}/${ids[index]}/codes`, { code, view }, at(index));
+const setCode = (agent: request.Agent, index: number, code: string, present = true, view = 'codebook=care-crisis-drivers') =>
+  postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
 
 describe('the coding workbench', () => {
   it('shows an answer with who gave it, the codes with their keys, and progress', async () => {
@@ -44,13 +44,13 @@ describe('the coding workbench', () => {
   });
 
   it('codes a whole answer, shows it pressed, counts progress, and takes it off again', async () => {
-    const coded = await toggle(analyst, 0, 'austerity');
+    const coded = await setCode(analyst, 0, 'austerity');
     expect(coded.status).toBe(303);
     expect(coded.headers.location).toBe(at(0));
     const page = await analyst.get(at(0));
     expect(page.text).toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/);
     expect(page.text).toContain('Coded 1 of 4');
-    await toggle(analyst, 0, 'austerity');
+    await setCode(analyst, 0, 'austerity', false);
     expect((await analyst.get(at(0))).text).toContain('Coded 0 of 4');
     const events = await testApp.connection.collection('codingevents').find({ responseId: ids[0] }).toArray();
     expect(events.map((event) => event.present)).toEqual([true, false]);
@@ -76,7 +76,7 @@ describe('the coding workbench', () => {
   });
 
   it('filters by uncoded, code, role, country and text', async () => {
-    await toggle(analyst, 1, 'system-overload');
+    await setCode(analyst, 1, 'system-overload');
     const uncoded = await analyst.get(`${base}?codebook=care-crisis-drivers&uncoded=1`);
     expect(uncoded.text).toContain('Answer 1 of 2');
     expect(uncoded.text).toContain('Fear of blame after Baby P');
@@ -108,7 +108,7 @@ describe('the coding workbench', () => {
 
   it('hides other coders in independent mode and shows them otherwise', async () => {
     const ben = await signIn(testApp.app, 'ben@review.example');
-    await toggle(ben, 1, 'workforce');
+    await setCode(ben, 1, 'workforce');
     const independent = await analyst.get(at(1));
     expect(independent.text).not.toContain('Other coders');
     expect(independent.text).not.toMatch(/is-on[^>]*>\s*<kbd>6<\/kbd>/);
@@ -124,7 +124,7 @@ describe('the coding workbench', () => {
   it('sees codings made through another app process on the same database', async () => {
     const otherProcess = appOn(testApp.connection);
     const elsewhere = await signIn(otherProcess, 'ana@review.example');
-    await toggle(elsewhere, 3, 'austerity');
+    await setCode(elsewhere, 3, 'austerity');
     expect((await analyst.get(at(3))).text).toMatch(/is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>/);
   });
 
@@ -141,7 +141,7 @@ describe('the coding workbench', () => {
 
 describe('refining the codebook while coding', () => {
   it('merges two codes: codings move to the survivor', async () => {
-    await toggle(analyst, 2, 'risk-aversion');
+    await setCode(analyst, 2, 'risk-aversion');
     const admin = await signIn(testApp.app, 'admin@review.example');
     const merged = await postForm(admin, '/codebooks/care-crisis-drivers/merge', { from: 'risk-aversion', into: 'missed-partnership' }, '/codebooks/care-crisis-drivers');
     expect(merged.status).toBe(303);
@@ -158,7 +158,7 @@ describe('refining the codebook while coding', () => {
     expect(retired.status).toBe(303);
     const page = await analyst.get(at(3));
     expect(page.text).not.toContain('Cultural competency');
-    expect((await toggle(analyst, 3, 'cultural-competency')).status).toBe(400);
+    expect((await setCode(analyst, 3, 'cultural-competency')).status).toBe(400);
     const book = await analyst.get('/codebooks/care-crisis-drivers');
     expect(book.text).toMatch(/Cultural competency[\s\S]*<strong class="tag">retired<\/strong>/);
     expect(book.text).toMatch(/<td>ana@review.example<\/td><td>retired<\/td><td>cultural-competency<\/td>/);
@@ -195,10 +195,8 @@ describe('reconciliation and quotes', () => {
   });
 
   it('exports a starred quote with redactions applied, attributed by role only', async () => {
-    await postForm(analyst, `${base}/${ids[0]}/star`, { view: '' }, at(0));
-    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Jane Smith', view: '' }, at(0));
-    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'Leeds', view: '' }, at(0));
-    await postForm(analyst, `${base}/${ids[0]}/redactions`, { words: 'aged 4', view: '' }, at(0));
+    await postForm(analyst, `${base}/${ids[0]}/star`, { starred: '1', view: '' }, at(0));
+    for (const words of ['Jane Smith', 'Leeds', 'aged 4']) await postForm(analyst, `${base}/${ids[0]}/redactions`, { words, confirm: '1', view: '' }, at(0));
     const admin = await signIn(testApp.app, 'admin@review.example');
     const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(csv.status).toBe(200);
@@ -210,7 +208,11 @@ describe('reconciliation and quotes', () => {
   });
 
   it('never exports a quote whose respondent did not consent', async () => {
-    await postForm(analyst, `${base}/${ids[1]}/star`, { view: '' }, at(1));
+    const refused = await postForm(analyst, `${base}/${ids[1]}/star`, { starred: '1', view: '' }, at(1));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('did not agree to be quoted');
+    // Even a star stored some other way (an older version, a direct write) never leaves the platform.
+    await testApp.connection.collection('quotes').insertOne({ _id: `professionals:drivers_text:${ids[1]}` as never, surveyId: 'professionals', questionId: 'drivers_text', responseId: ids[1], starredBy: ['someone'] });
     const admin = await signIn(testApp.app, 'admin@review.example');
     const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(csv.text).not.toContain('Caseloads are too high');
@@ -218,7 +220,7 @@ describe('reconciliation and quotes', () => {
   });
 
   it('refuses redaction on an answer that is not a starred quote', async () => {
-    const response = await postForm(analyst, `${base}/${ids[3]}/redactions`, { words: 'Poverty', view: '' }, at(3));
+    const response = await postForm(analyst, `${base}/${ids[3]}/redactions`, { words: 'Poverty', confirm: '1', view: '' }, at(3));
     expect(response.status).toBe(400);
     expect(response.text).toContain('Star the answer as a quote before marking words to redact.');
   });
@@ -245,7 +247,7 @@ describe('suggestions in the workbench', () => {
       expect((await page(3)).text).toContain('No suggestions for this answer.');
 
       for (const index of [0, 1, 2]) {
-        const coded = await postForm(agent, `${base}/${responseIds[index]}/codes`, { code: 'workforce', view: 'codebook=care-crisis-drivers' }, `${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
+        const coded = await postForm(agent, `${base}/${responseIds[index]}/codes`, { code: 'workforce', present: '1', view: 'codebook=care-crisis-drivers' }, `${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
         expect(coded.status).toBe(303);
       }
       const learned = await page(3);

@@ -26,6 +26,10 @@
     });
   });
 
+  // A resume link given relative to this site is shown in full, ready to copy.
+  var resume = document.getElementById('resume-link');
+  if (resume && resume.value.charAt(0) === '/') resume.value = window.location.origin + resume.value;
+
   // Live character count on long answers.
   document.querySelectorAll('textarea[data-limit]').forEach(function (area) {
     var count = area.parentElement.querySelector('.char-count');

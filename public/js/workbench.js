@@ -65,6 +65,8 @@
       if (search) { event.preventDefault(); search.focus(); search.select(); }
     } else if (key === 's') {
       submit(document.getElementById('star-form'));
+    } else if (key === 'n') {
+      submit(document.getElementById('no-code-form'));
     } else if (key === 'a') {
       submit(document.querySelector('form[data-suggestion="1"]'));
     }

@@ -1,109 +1,115 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
-import { currentUser } from '../auth/access.js';
-import { csrfProtection } from '../auth/csrf.js';
-import { createUser } from '../auth/service.js';
-import { roles, type UserModel } from '../auth/user-model.js';
+import { backOfficeRouter, signedInUser } from '../auth/guard.js';
+import { coderNames, createUser, setAccess } from '../auth/service.js';
+import { roles } from '../auth/user-model.js';
 import { codeIdSchema } from '../codebooks/schema.js';
-import { settingsKey } from '../coding/model.js';
 import { exportableQuotes } from '../coding/quotes-service.js';
 import { disagreements, recordFinalCoding } from '../coding/reconcile-service.js';
-import { codingTarget, objectIdSchema, questionSettings, type CodingContext } from '../coding/workbench-service.js';
+import { saveQuestionSettings } from '../coding/settings.js';
+import { codingTarget } from '../coding/target.js';
 import { csvRow } from '../http/csv.js';
-import { BadRequestError, NotFoundError } from '../http/errors.js';
-import type { SurveySchedules } from '../surveys/schedule.js';
+import { streamDownload } from '../http/download.js';
+import { NotFoundError } from '../http/errors.js';
+import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
+import { londonDay } from '../surveys/london-time.js';
+import type { Survey } from '../surveys/registry.js';
+import { codedAnswersCsv, responsesCsv, responsesJson, submittedResponses } from './exports.js';
+import { adminOverview, type AdminContext } from './service.js';
 
-const questionParams = z.object({ surveyId: z.string().max(64), questionId: z.string().max(64) });
+const surveyParams = z.object({ surveyId: pathIdSchema });
+const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 const codebookQuery = z.object({ codebook: codeIdSchema.optional() });
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, error: Error = new NotFoundError()): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw error;
-  return parsed.data;
-}
-
 const asList = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** The review team's back office: accounts, survey dates, coding modes, reconciliation and quote exports. */
-export function adminRoutes(context: CodingContext & { users: UserModel; schedules: SurveySchedules }): Router {
-  const router = Router();
-  router.use(['/admin', '/admin/*path'], csrfProtection);
+/**
+ * The review team's back office: accounts, survey dates, coding modes, reconciliation, and every
+ * download of raw data (responses, codings, quotes). Only admins pass this router's guard.
+ */
+export function adminRoutes(context: AdminContext): Router {
+  const router = backOfficeRouter('admin');
+  const surveyOf = (surveyId: string): Survey => {
+    const survey = context.surveys.get(surveyId);
+    if (!survey) throw new NotFoundError();
+    return survey;
+  };
 
-  router.get('/admin', async (_request, response) => {
-    const users = await context.users.find({}, { email: 1, role: 1 }).sort({ email: 1 }).lean();
-    const surveys = await Promise.all(
-      [...context.surveys.values()].map(async (survey) => ({
-        survey,
-        dates: await context.schedules.datesOf(survey),
-        questions: await Promise.all(
-          survey.questions
-            .filter((question) => question.type === 'text')
-            .map(async (question) => ({ question, settings: await questionSettings(context, survey.id, question.id) })),
-        ),
-      })),
-    );
-    response.render('office/admin', { users, surveys, roles });
+  router.get('/', async (_request, response) => {
+    response.render('office/admin', { ...(await adminOverview(context)), roles, londonDay });
   });
 
-  router.post('/admin/users', async (request, response) => {
-    const form = parse(z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }), request.body, new BadRequestError('Enter an email, a password and a role.'));
-    await createUser(context.users, form);
+  router.post('/users', async (request, response) => {
+    const { body } = validate(request, { body: z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }) });
+    await createUser(context.users, body);
     response.redirect(303, '/admin#users');
   });
 
-  router.post('/admin/surveys/:surveyId/dates', async (request, response) => {
-    const { surveyId } = parse(z.object({ surveyId: z.string().max(64) }), request.params);
-    const survey = context.surveys.get(surveyId);
-    if (!survey) throw new NotFoundError();
-    await context.schedules.setDates(survey, request.body, currentUser(request.user)!.email);
+  router.post('/users/:userId', async (request, response) => {
+    const { params, body } = validate(request, {
+      params: z.object({ userId: objectIdSchema }),
+      body: z.object({ role: z.enum(roles), disabled: z.literal('1').optional() }),
+    });
+    await setAccess(context.users, { userId: params.userId, role: body.role, disabled: body.disabled === '1' });
+    response.redirect(303, `/admin#user-${params.userId}`);
+  });
+
+  router.post('/surveys/:surveyId/dates', async (request, response) => {
+    const { params } = validate(request, { params: surveyParams });
+    await context.schedules.setDates(surveyOf(params.surveyId), request.body, signedInUser(request).email);
     response.redirect(303, '/admin#surveys');
   });
 
-  router.post('/admin/questions/:surveyId/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const form = parse(
-      z.object({ independent: z.literal('1').optional(), reportCoder: z.union([objectIdSchema, z.literal('')]).default('') }),
-      request.body,
-      new BadRequestError('Unexpected settings form.'),
-    );
-    await codingTarget(context, surveyId, questionId);
-    await context.coding.settings.updateOne(
-      { _id: settingsKey(surveyId, questionId) },
-      form.reportCoder
-        ? { $set: { independent: form.independent === '1', reportCoder: form.reportCoder } }
-        : { $set: { independent: form.independent === '1' }, $unset: { reportCoder: '' } },
-      { upsert: true },
-    );
+  router.post('/questions/:surveyId/:questionId', async (request, response) => {
+    const { params, body } = validate(request, {
+      params: questionParams,
+      body: z.object({ independent: z.literal('1').optional(), reportCoder: z.union([objectIdSchema, z.literal('')]).default('') }),
+    });
+    await codingTarget(context, params.surveyId, params.questionId);
+    await saveQuestionSettings(context.coding, params.surveyId, params.questionId, { independent: body.independent === '1', reportCoder: body.reportCoder || undefined });
     response.redirect(303, '/admin#questions');
   });
 
-  router.get('/admin/reconcile/:surveyId/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { codebook } = parse(codebookQuery, request.query, new BadRequestError('Unknown codebook.'));
-    const target = await codingTarget(context, surveyId, questionId, codebook);
-    const users = await context.users.find({}, { email: 1 }).lean();
-    const names = new Map(users.map((user) => [String(user._id), user.email]));
-    response.render('office/reconcile', { target, items: disagreements(target, { includeReconciled: true }), names });
+  router.get('/reconcile/:surveyId/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    response.render('office/reconcile', { target, items: disagreements(target, { includeReconciled: true }), names: await coderNames(context.users) });
   });
 
-  router.post('/admin/reconcile/:surveyId/:questionId/:responseId', async (request, response) => {
-    const { surveyId, questionId, responseId } = parse(questionParams.extend({ responseId: objectIdSchema }), request.params);
-    const form = parse(z.object({ codebook: codeIdSchema, codes: z.unknown() }), request.body, new BadRequestError('Unexpected reconciliation form.'));
-    const codes = parse(z.array(codeIdSchema), asList(form.codes), new BadRequestError('Unknown code in the final coding.'));
-    const target = await codingTarget(context, surveyId, questionId, form.codebook);
-    await recordFinalCoding(context, target, responseId, codes);
-    response.redirect(303, `/admin/reconcile/${surveyId}/${questionId}?codebook=${form.codebook}#answer-${responseId}`);
+  router.post('/reconcile/:surveyId/:questionId/:responseId', async (request, response) => {
+    const { params, body } = validate(request, {
+      params: questionParams.extend({ responseId: objectIdSchema }),
+      body: z.object({ codebook: codeIdSchema, codes: z.unknown().transform(asList).pipe(z.array(codeIdSchema)) }),
+    });
+    const target = await codingTarget(context, params.surveyId, params.questionId, body.codebook);
+    await recordFinalCoding(context, target, params.responseId, body.codes);
+    response.redirect(303, `/admin/reconcile/${params.surveyId}/${params.questionId}?codebook=${body.codebook}#answer-${params.responseId}`);
   });
 
-  router.get('/admin/quotes/:surveyId/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { codebook } = parse(codebookQuery, request.query, new BadRequestError('Unknown codebook.'));
-    const target = await codingTarget(context, surveyId, questionId, codebook);
+  router.get('/quotes/:surveyId/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
     const quotes = await exportableQuotes(context, target);
-    response.attachment(`quotes-${surveyId}-${questionId}.csv`).type('text/csv; charset=utf-8');
-    response.write(csvRow(['response_id', 'quote', 'attribution', 'codes']));
-    for (const quote of quotes) response.write(csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]));
-    response.end();
+    async function* rows() {
+      yield csvRow(['response_id', 'quote', 'attribution', 'codes']);
+      for (const quote of quotes) yield csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]);
+    }
+    await streamDownload(response, `quotes-${params.surveyId}-${params.questionId}.csv`, 'csv', rows());
+  });
+
+  router.get('/exports/:surveyId/responses.csv', async (request, response) => {
+    const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
+    await streamDownload(response, `${survey.id}-responses.csv`, 'csv', responsesCsv(submittedResponses(context.responses, survey), survey));
+  });
+
+  router.get('/exports/:surveyId/responses.json', async (request, response) => {
+    const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
+    await streamDownload(response, `${survey.id}-responses.json`, 'json', responsesJson(submittedResponses(context.responses, survey)));
+  });
+
+  router.get('/exports/:surveyId/:questionId/codings.csv', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    await streamDownload(response, `${params.surveyId}-${params.questionId}-codings.csv`, 'csv', codedAnswersCsv(target, await coderNames(context.users)));
   });
 
   return router;

@@ -1,16 +1,16 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import { Passport } from 'passport';
-
-type PassportInstance = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
 import { z } from 'zod';
 import { csrfProtection } from './csrf.js';
-import { verifyCredentials } from './service.js';
+import { activeUser, verifyCredentials } from './service.js';
 import { LoginThrottle, type ThrottleSettings } from './throttle.js';
-import { roles, userModel, type SessionUser } from './user-model.js';
+import { userModel, type SessionUser } from './user-model.js';
 
-const sessionUserSchema = z.object({ id: z.string(), email: z.string(), role: z.enum(roles) });
+type PassportInstance = InstanceType<typeof Passport>;
+
+const sessionUserSchema = z.object({ id: z.string() });
 
 const loginForm = z.object({
   email: z.string().max(300).default(''),
@@ -31,20 +31,19 @@ export function configurePassport(connection: Connection): PassportInstance {
       verifyCredentials(users, email, password).then((user) => done(null, user ?? false), done);
     }),
   );
-  // The session holds the id, email and role, so a request needs no user look-up.
-  passport.serializeUser((user, done) => {
-    const { id, email, role } = user as SessionUser;
-    done(null, { id, email, role });
-  });
+  passport.serializeUser((user, done) => done(null, { id: (user as SessionUser).id }));
+  // The account is read on every request (one look-up by _id), so disabling it or changing its
+  // role takes effect at once rather than when the session ends.
   passport.deserializeUser((stored: unknown, done) => {
     const parsed = sessionUserSchema.safeParse(stored);
-    done(null, parsed.success ? parsed.data : false);
+    if (!parsed.success) return done(null, false);
+    activeUser(users, parsed.data.id).then((user) => done(null, user ?? false), done);
   });
   return passport;
 }
 
-export function authRoutes(connection: Connection, passport: PassportInstance, throttleSettings?: ThrottleSettings): Router {
-  const router = Router();
+export function authRoutes(connection: Connection, passport: PassportInstance, throttleSettings?: ThrottleSettings): { router: Router; throttle: LoginThrottle } {
+  const router = Router({ caseSensitive: true });
   const throttle = new LoginThrottle(connection, throttleSettings);
 
   router.get('/login', csrfProtection, (request, response) => {
@@ -60,20 +59,18 @@ export function authRoutes(connection: Connection, passport: PassportInstance, t
     const { email, password, next: after } = form.data;
     // Passport reads the body: give it only the checked strings.
     request.body = { email, password };
-    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${request.ip}`];
-    await throttle.assertAllowed(keys);
+    // The attempt is counted before the password is checked, so parallel guesses share one allowance.
+    const claim = await throttle.claim([`email:${email.trim().toLowerCase()}`, `ip:${request.ip}`]);
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
       if (error) return next(error);
       if (!user) {
-        throttle.recordFailure(keys).then(() => {
-          response.status(401).render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
-        }, next);
+        response.status(401).render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
         return;
       }
       // Passport regenerates the session id here, so a session fixed before login is useless.
       request.login(user, (loginError) => {
         if (loginError) return next(loginError);
-        throttle.recordSuccess(keys).then(() => response.redirect(303, safeNext(after)), next);
+        throttle.succeeded(claim).then(() => response.redirect(303, safeNext(after)), next);
       });
     })(request, response, next);
   });
@@ -88,5 +85,5 @@ export function authRoutes(connection: Connection, passport: PassportInstance, t
     });
   });
 
-  return router;
+  return { router, throttle };
 }

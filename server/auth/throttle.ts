@@ -1,75 +1,112 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '../db/duplicates.js';
 import { modelOn } from '../db/models.js';
 import { AppError } from '../http/errors.js';
 
-interface Attempts {
+/** One sign-in attempt: `${key}|${window}|${n}`, the n-th of that key's allowance in that window. */
+interface AttemptSlot {
   _id: string;
-  failures: number;
-  windowStart: Date;
-  lockedUntil?: Date;
+  at: Date;
 }
 
-const attemptsSchema = new mongoose.Schema<Attempts>(
-  { _id: String, failures: Number, windowStart: Date, lockedUntil: Date },
-  { versionKey: false },
-);
+const slotSchema = new mongoose.Schema<AttemptSlot>({ _id: String, at: Date }, { versionKey: false });
 
 export class TooManyAttemptsError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, 'error.badRequest.title');
+    super(429, `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`, 'error.badRequest.title');
   }
 }
 
 export interface ThrottleSettings {
+  /** Attempts an account may have in a window before it is locked. */
   maxFailures: number;
   windowMs: number;
+  /** How long a lock lasts after the attempt that used up the allowance. */
   lockMs: number;
 }
 
+/** An address may front several people (an office, a proxy), so it gets more tries than an account. */
 const ADDRESS_ALLOWANCE = 4;
 
 export const defaultThrottle: ThrottleSettings = { maxFailures: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
 
+/** What a claimed attempt holds, to give back what a successful sign-in should not use up. */
+export interface Claim {
+  keys: string[];
+  slots: string[];
+}
+
 /**
- * Counts failed sign-ins per account and per client address in MongoDB (shared by all processes).
- * If the count cannot be read, the sign-in is refused: the throttle fails closed.
+ * Counts sign-in attempts per account and per client address in MongoDB, shared by every process.
+ *
+ * An attempt is claimed before its password is checked, by inserting the next free numbered slot
+ * for each key: a unique `_id` makes each claim atomic on every backend, so 50 guesses sent at
+ * once get no more checks than the allowance. With every slot of the window taken, the key is
+ * locked; a lock also carries over into the next window until `lockMs` after the last attempt.
+ * A successful sign-in clears the account's slots and gives back its own address slot, so an
+ * office signing in all morning is not locked out. If the count cannot be kept, sign-in is refused.
  */
 export class LoginThrottle {
-  private readonly attempts: Model<Attempts>;
+  private readonly slots: Model<AttemptSlot>;
 
   constructor(
     connection: Connection,
     private readonly settings: ThrottleSettings = defaultThrottle,
   ) {
-    this.attempts = modelOn(connection, 'LoginAttempts', attemptsSchema);
+    this.slots = modelOn(connection, 'LoginAttemptSlot', slotSchema);
   }
 
-  async assertAllowed(keys: string[], now = new Date()): Promise<void> {
+  private limitOf(key: string): number {
+    return key.startsWith('ip:') ? this.settings.maxFailures * ADDRESS_ALLOWANCE : this.settings.maxFailures;
+  }
+
+  async claim(keys: string[], now = new Date()): Promise<Claim> {
+    const window = Math.floor(now.getTime() / this.settings.windowMs);
+    const claimed: string[] = [];
     for (const key of keys) {
-      const record = await this.attempts.findById(key).lean();
-      if (record?.lockedUntil && record.lockedUntil > now) {
-        throw new TooManyAttemptsError((record.lockedUntil.getTime() - now.getTime()) / 1000);
+      const limit = this.limitOf(key);
+      const previousLast = await this.slots.findById(`${key}|${window - 1}|${limit}`).lean();
+      if (previousLast && previousLast.at.getTime() + this.settings.lockMs > now.getTime()) {
+        throw new TooManyAttemptsError((previousLast.at.getTime() + this.settings.lockMs - now.getTime()) / 1000);
+      }
+      const slot = await this.claimSlot(key, window, limit, now);
+      if (!slot) {
+        const last = await this.slots.findById(`${key}|${window}|${limit}`).lean();
+        const windowEnds = (window + 1) * this.settings.windowMs;
+        const until = Math.max(windowEnds, (last?.at.getTime() ?? now.getTime()) + this.settings.lockMs);
+        throw new TooManyAttemptsError((until - now.getTime()) / 1000);
+      }
+      claimed.push(slot);
+    }
+    return { keys, slots: claimed };
+  }
+
+  private async claimSlot(key: string, window: number, limit: number, now: Date): Promise<string | undefined> {
+    for (let n = 1; n <= limit; n++) {
+      const _id = `${key}|${window}|${n}`;
+      try {
+        await this.slots.create({ _id, at: now });
+        return _id;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
       }
     }
+    return undefined;
   }
 
-  async recordFailure(keys: string[], now = new Date()): Promise<void> {
-    for (const key of keys) {
-      const record = await this.attempts.findById(key).lean();
-      const windowOpen = record && now.getTime() - record.windowStart.getTime() < this.settings.windowMs;
-      const failures = windowOpen ? record.failures + 1 : 1;
-      // An address may front several people (an office, a proxy), so it gets more tries than an account.
-      const limit = key.startsWith('ip:') ? this.settings.maxFailures * ADDRESS_ALLOWANCE : this.settings.maxFailures;
-      const lockedUntil = failures >= limit ? new Date(now.getTime() + this.settings.lockMs) : undefined;
-      await this.attempts.updateOne(
-        { _id: key },
-        { $set: { failures, windowStart: windowOpen ? record.windowStart : now, ...(lockedUntil ? { lockedUntil } : {}) } },
-        { upsert: true },
-      );
-    }
+  /** The account starts afresh; the address gets back the slot this sign-in used. */
+  async succeeded(claim: Claim, now = new Date()): Promise<void> {
+    const window = Math.floor(now.getTime() / this.settings.windowMs);
+    const ids = claim.keys
+      .filter((key) => !key.startsWith('ip:'))
+      .flatMap((key) => [window - 1, window].flatMap((w) => Array.from({ length: this.limitOf(key) }, (_, i) => `${key}|${w}|${i + 1}`)));
+    ids.push(...claim.slots.filter((slot) => slot.startsWith('ip:')));
+    await this.slots.deleteMany({ _id: { $in: ids } });
   }
 
-  async recordSuccess(keys: string[]): Promise<void> {
-    await this.attempts.deleteMany({ _id: { $in: keys } });
+  /** Deletes attempt records older than `olderThanMs`; returns how many. */
+  async purge(olderThanMs: number, now = new Date()): Promise<number> {
+    const result = await this.slots.deleteMany({ at: { $lt: new Date(now.getTime() - olderThanMs) } });
+    return result.deletedCount;
   }
 }

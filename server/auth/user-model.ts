@@ -8,6 +8,8 @@ const userSchema = new mongoose.Schema(
     email: { type: String, required: true, unique: true, lowercase: true, trim: true },
     passwordHash: { type: String, required: true },
     role: { type: String, enum: roles, required: true },
+    /** A disabled account cannot sign in, and its live sessions are refused on their next request. */
+    disabled: { type: Boolean, default: false },
   },
   { timestamps: true, strict: 'throw' },
 );

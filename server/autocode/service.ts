@@ -6,13 +6,28 @@ import { autoCoderForCodebook } from './codebook.js';
 import type { AutoCoder } from './engine.js';
 import type { Suggestion, SuggestionRequest, SuggestionSource } from './suggest.js';
 
+interface Engine {
+  codebook: Codebook;
+  coderId: string;
+  engine: AutoCoder;
+}
+
+const questionKey = (surveyId: string, questionId: string) => `${surveyId}:${questionId}`;
+
 /**
- * Suggestions in the workbench: one engine per codebook, rebuilt from the codings in MongoDB (via
- * the coding read model) when the codebook changes, and taught each coding as it is saved, so the
- * next answer's suggestions already reflect it.
+ * Suggestions in the workbench: one engine per codebook and coder, built from the codings in
+ * MongoDB (via the coding read model) and taught each coding as it is saved, so the next answer's
+ * suggestions already reflect it.
+ *
+ * Each coder's engine learns, per answer: the final coding once reconciled; otherwise, where the
+ * question is coded independently, only that coder's own codes; otherwise every coder's. So under
+ * independent coding no suggestion can carry another coder's codes to the next coder, and agreement
+ * stays honest. A question's mode is taken as independent until a request says otherwise.
  */
 export class EngineSuggestions implements SuggestionSource {
-  private readonly engines = new Map<string, { codebook: Codebook; coder: AutoCoder }>();
+  /** codebookId → coderId → engine */
+  private readonly engines = new Map<string, Map<string, Engine>>();
+  private readonly shared = new Set<string>();
 
   constructor(
     private readonly readModel: CodingReadModel,
@@ -21,46 +36,66 @@ export class EngineSuggestions implements SuggestionSource {
     readModel.onChange((change) => this.learnChange(change));
   }
 
-  async suggest({ codebook, text, limit }: SuggestionRequest): Promise<Suggestion[]> {
-    return this.engineFor(codebook).suggest(text, limit);
+  async suggest({ codebook, text, limit, coderId, answer }: SuggestionRequest): Promise<Suggestion[]> {
+    this.noteMode(codebook.id, answer.surveyId, answer.questionId, answer.independent);
+    return this.engineFor(codebook, coderId).suggest(text, limit);
   }
 
-  private engineFor(codebook: Codebook): AutoCoder {
-    const current = this.engines.get(codebook.id);
-    if (current?.codebook === codebook) return current.coder;
-    const coder = autoCoderForCodebook(codebook);
-    this.engines.set(codebook.id, { codebook, coder });
-    for (const change of this.readModel.indexesFor(codebook.id)) this.learnChange(change);
+  /** A question switched between independent and shared coding: every engine relearns its answers. */
+  private noteMode(codebookId: string, surveyId: string, questionId: string, independent: boolean): void {
+    const key = questionKey(surveyId, questionId);
+    if (this.shared.has(key) === !independent) return;
+    if (independent) this.shared.delete(key);
+    else this.shared.add(key);
+    for (const change of this.readModel.indexesFor(codebookId)) {
+      if (change.surveyId === surveyId && change.questionId === questionId) this.learnChange(change);
+    }
+  }
+
+  private engineFor(codebook: Codebook, coderId: string): AutoCoder {
+    let byCoder = this.engines.get(codebook.id);
+    if (!byCoder) this.engines.set(codebook.id, (byCoder = new Map()));
+    const current = byCoder.get(coderId);
+    if (current?.codebook === codebook) return current.engine;
+    // A new engine (first use, or the codebook was edited) learns from every question using the codebook.
+    if (current) byCoder.clear();
+    const fresh = { codebook, coderId, engine: autoCoderForCodebook(codebook) };
+    byCoder.set(coderId, fresh);
+    for (const change of this.readModel.indexesFor(codebook.id)) this.teach(fresh, change);
     this.loadOtherQuestions(codebook.id);
-    return coder;
+    return fresh.engine;
   }
 
   /** Codings of every question coded with this codebook count, not only the one open now. */
   private loadOtherQuestions(codebookId: string): void {
     for (const survey of this.surveys.values()) {
-      for (const question of survey.questions) {
-        if (question.type === 'text' && question.codedWith === codebookId) {
-          void this.readModel.get(survey, question.id, codebookId).catch(() => undefined);
-        }
+      for (const question of survey.openQuestions()) {
+        if (question.codedWith === codebookId) void this.readModel.get(survey, question.id, codebookId).catch(() => undefined);
       }
     }
   }
 
-  private learnChange({ surveyId, questionId, codebookId, index, responseIds }: IndexChange): void {
-    const engine = this.engines.get(codebookId);
-    if (!engine) return;
+  private learnChange(change: IndexChange): void {
+    for (const engine of this.engines.get(change.codebookId)?.values() ?? []) this.teach(engine, change);
+  }
+
+  private teach(engine: Engine, { surveyId, questionId, index, responseIds }: IndexChange): void {
+    const independent = !this.shared.has(questionKey(surveyId, questionId));
     const ids = responseIds ?? index.units.map((unit) => unit.responseId);
     for (const responseId of ids) {
       const unit = index.byResponse.get(responseId);
       if (!unit) continue;
-      engine.coder.learn(`${surveyId}:${questionId}:${responseId}`, unit.text, trainingCodes(index, engine.codebook, responseId));
+      const key = `${surveyId}:${questionId}:${responseId}`;
+      const codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+      if (codes.size === 0) engine.engine.forget(key);
+      else engine.engine.learn(key, unit.text, codes);
     }
   }
 }
 
-/** The final coding once reconciled, otherwise every coder's codes on the answer. */
-function trainingCodes(index: QuestionIndex, codebook: Codebook, responseId: string): Set<string> {
-  const coders = index.isReconciled(responseId) ? [FINAL_CODER] : index.codersOf(responseId);
+/** What one coder's engine may learn from an answer. */
+export function trainingCodes(index: QuestionIndex, codebook: Codebook, responseId: string, coderId: string, independent: boolean): Set<string> {
+  const coders = index.isReconciled(responseId) ? [FINAL_CODER] : independent ? [coderId] : index.codersOf(responseId);
   const codes = new Set<string>();
   for (const coder of coders) for (const coding of index.codingsOf(responseId, coder)) codes.add(survivingCodeId(codebook, coding.codeId));
   return codes;

@@ -7,11 +7,23 @@ export interface Suggestion {
   because: string[];
 }
 
+/** The answer suggestions are asked for, and how its question is being coded. */
+export interface SuggestedAnswer {
+  surveyId: string;
+  questionId: string;
+  responseId: string;
+  /** Coders code this question without seeing each other's work. */
+  independent: boolean;
+}
+
 export interface SuggestionRequest {
   /** The codebook as currently cached: a new object whenever it has been edited. */
   codebook: Codebook;
   text: string;
   limit: number;
+  /** Who the suggestions are for: under independent coding they learn only from final codings and this coder's own. */
+  coderId: string;
+  answer: SuggestedAnswer;
 }
 
 /** The seam the workbench calls; the auto-coding engine plugs in here. */

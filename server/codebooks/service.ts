@@ -96,12 +96,7 @@ export const codeInputSchema = z.object({
   parent: z.union([codeIdSchema, z.literal('')]).default(''),
 });
 export type CodeInput = z.input<typeof codeInputSchema>;
-
-function parseCodeInput(input: unknown) {
-  const parsed = codeInputSchema.safeParse(input);
-  if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-  return parsed.data;
-}
+export type CodeFields = z.output<typeof codeInputSchema>;
 
 function slugFor(name: string): string {
   return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'code';
@@ -137,9 +132,8 @@ export async function getCodebookAt(models: CodebookModels, codebookId: string, 
   return codebook;
 }
 
-export async function addCode(models: CodebookModels, codebookId: string, input: unknown, by: string, now = new Date()): Promise<CodeRecord> {
+export async function addCode(models: CodebookModels, codebookId: string, fields: CodeFields, by: string, now = new Date()): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
-  const fields = parseCodeInput(input);
   checkParent(codebook, undefined, fields.parent);
   const taken = new Set(codebook.codes.map((code) => code.codeId));
   const base = slugFor(fields.name);
@@ -164,11 +158,10 @@ export async function addCode(models: CodebookModels, codebookId: string, input:
   return code;
 }
 
-export async function editCode(models: CodebookModels, codebookId: string, codeId: string, input: unknown, by: string, now = new Date()): Promise<void> {
+export async function editCode(models: CodebookModels, codebookId: string, codeId: string, fields: CodeFields, by: string, now = new Date()): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
   const existing = codebook.codes.find((code) => code.codeId === codeId);
   if (!existing) throw new NotFoundError(`There is no code "${codeId}" in ${codebookId}.`);
-  const fields = parseCodeInput(input);
   checkParent(codebook, codeId, fields.parent);
   const update = { name: fields.name, definition: fields.definition, include: fields.include, exclude: fields.exclude, colour: fields.colour };
   const changed = Object.entries(update)

@@ -5,6 +5,12 @@ import { modelOn } from '../db/models.js';
 export const FINAL_CODER = 'final';
 
 /**
+ * The code id of a coder's decision that no code applies to an answer. Code ids are kebab-case, so
+ * this can never be a real code's.
+ */
+export const NO_CODE = '_none';
+
+/**
  * Codings are an append-only log: each event sets one coding present or absent. Inserts stay fast
  * on every backend (FerretDB's SQLite backend scans for any other write), and the log is the
  * history of who coded what, when.
@@ -30,15 +36,20 @@ export interface AnswerNote {
   updatedAt: Date;
 }
 
+/**
+ * An answer's quote state. Changed only by single atomic operators ($addToSet, $pull), so two
+ * analysts starring or redacting at once both keep their change.
+ */
 export interface QuoteRecord {
   /** `${surveyId}:${questionId}:${responseId}` */
   _id: string;
   surveyId: string;
   questionId: string;
   responseId: string;
-  starred: boolean;
-  starredBy?: string;
-  redactions: { start: number; end: number }[];
+  /** Ids of the coders who starred the answer as a quote: it is a quote while anyone has. */
+  starredBy: string[];
+  /** Words or phrases to hide wherever they appear in the answer (any letter case). */
+  redacted: string[];
   updatedAt: Date;
 }
 
@@ -74,9 +85,8 @@ const quoteSchema = new mongoose.Schema<QuoteRecord>(
     surveyId: String,
     questionId: String,
     responseId: String,
-    starred: Boolean,
-    starredBy: String,
-    redactions: [{ _id: false, start: Number, end: Number }],
+    starredBy: { type: [String], default: undefined },
+    redacted: { type: [String], default: undefined },
     updatedAt: Date,
   },
   { versionKey: false },

@@ -1,7 +1,7 @@
 import type { ResponseModel } from '../responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
-import { FINAL_CODER, type CodingEvent, type CodingModels } from './model.js';
+import { FINAL_CODER, NO_CODE, type CodingEvent, type CodingModels } from './model.js';
 
 /** One open answer to code. */
 export interface Unit {
@@ -52,11 +52,17 @@ export class QuestionIndex {
     if (hadAny !== hasAny) this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
   }
 
+  /** A coder's codings of an answer (whole and passages), without a "no code applies" decision. */
   codingsOf(responseId: string, coderId: string): Coding[] {
-    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])];
+    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])].filter((coding) => coding.codeId !== NO_CODE);
   }
 
-  /** Coders (not the final coding) with at least one coding on this answer. */
+  /** The coder decided that no code of the codebook applies to this answer. */
+  decidedNoCode(responseId: string, coderId: string): boolean {
+    return this.codings.get(responseId)?.get(coderId)?.has(NO_CODE) ?? false;
+  }
+
+  /** Coders (not the final coding) who have coded this answer: with codes, or "no code applies". */
   codersOf(responseId: string): string[] {
     return [...(this.codings.get(responseId)?.entries() ?? [])].filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0).map(([coder]) => coder);
   }
@@ -65,6 +71,7 @@ export class QuestionIndex {
     return [...this.codedCounts.entries()].filter(([coder, count]) => coder !== FINAL_CODER && count > 0).map(([coder]) => coder);
   }
 
+  /** Coded by this coder: at least one code, or the decision that none applies. */
   isCodedBy(responseId: string, coderId: string): boolean {
     return (this.codings.get(responseId)?.get(coderId)?.size ?? 0) > 0;
   }

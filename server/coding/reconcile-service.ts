@@ -1,35 +1,41 @@
-import { activeCodes, survivingCodeId } from '../codebooks/service.js';
+import { activeCodes } from '../codebooks/service.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { answerCodes } from './counting.js';
 import { FINAL_CODER } from './model.js';
-import type { QuestionIndex, Unit } from './read-model.js';
-import type { CodingContext, CodingTarget } from './workbench-service.js';
-import { questionSettings } from './workbench-service.js';
+import type { Unit } from './read-model.js';
+import type { CodingContext, CodingTarget } from './target.js';
 
-/** The codes a coder gave an answer, counting a span coding as the answer carrying that code. */
-export function answerCodes(target: CodingTarget, responseId: string, coderId: string): Set<string> {
-  const codes = new Set<string>();
-  for (const coding of target.index.codingsOf(responseId, coderId)) codes.add(survivingCodeId(target.codebook, coding.codeId));
-  return codes;
+export interface CoderCodes {
+  coderId: string;
+  /** Empty when the coder decided that no code applies. */
+  codes: Set<string>;
 }
 
 export interface Disagreement {
   unit: Unit;
-  byCoder: { coderId: string; codes: Set<string> }[];
+  byCoder: CoderCodes[];
   /** Codes every coder gave: the starting point for the final coding. */
   agreed: Set<string>;
   reconciled: boolean;
   final?: Set<string>;
 }
 
-/** Answers coded by two or more coders whose codes differ. */
+/** Each coder's codes on an answer, for the answers two or more coders have coded ("no code applies" included). */
+export function codesByCoder(target: CodingTarget, unit: Unit): CoderCodes[] {
+  return target.index.codersOf(unit.responseId).map((coderId) => ({ coderId, codes: answerCodes(target, unit.responseId, coderId) }));
+}
+
+export function differ(byCoder: CoderCodes[]): boolean {
+  const keys = byCoder.map(({ codes }) => [...codes].sort().join('|'));
+  return keys.some((key) => key !== keys[0]);
+}
+
+/** Answers coded by two or more coders whose codes differ; one coder's "no code applies" against another's code is a disagreement. */
 export function disagreements(target: CodingTarget, { includeReconciled = false } = {}): Disagreement[] {
   const found: Disagreement[] = [];
   for (const unit of target.index.units) {
-    const coders = target.index.codersOf(unit.responseId);
-    if (coders.length < 2) continue;
-    const byCoder = coders.map((coderId) => ({ coderId, codes: answerCodes(target, unit.responseId, coderId) }));
-    const keys = byCoder.map(({ codes }) => [...codes].sort().join('|'));
-    if (keys.every((key) => key === keys[0])) continue;
+    const byCoder = codesByCoder(target, unit);
+    if (byCoder.length < 2 || !differ(byCoder)) continue;
     const reconciled = target.index.isReconciled(unit.responseId);
     if (reconciled && !includeReconciled) continue;
     const agreed = new Set([...byCoder[0]!.codes].filter((code) => byCoder.every(({ codes }) => codes.has(code))));
@@ -38,7 +44,7 @@ export function disagreements(target: CodingTarget, { includeReconciled = false 
   return found;
 }
 
-/** Records the admin's final coding for an answer: exactly `codeIds`, replacing any earlier final coding. */
+/** Records the final coding for an answer: exactly `codeIds` (none at all is a valid decision), replacing any earlier one. */
 export async function recordFinalCoding(context: CodingContext, target: CodingTarget, responseId: string, codeIds: string[]): Promise<void> {
   if (!target.index.byResponse.has(responseId)) throw new NotFoundError('That answer is not part of this question.');
   const active = activeCodes(target.codebook);
@@ -48,24 +54,4 @@ export async function recordFinalCoding(context: CodingContext, target: CodingTa
   const base = { surveyId: target.survey.id, questionId: target.question.id, codebookId: target.codebook.id, responseId, coderId: FINAL_CODER };
   const events = active.map((code) => ({ ...base, codeId: code.codeId, present: chosen.has(code.codeId) }));
   await context.readModel.record(target.survey, events);
-}
-
-/**
- * The codes reports count for each answer: the final coding where reconciled, otherwise the chosen
- * report coder's (by default whoever has coded the most answers).
- */
-export async function reportCodings(context: CodingContext, target: CodingTarget): Promise<{ coder?: string; codesFor: (unit: Unit) => Set<string> }> {
-  const settings = await questionSettings(context, target.survey.id, target.question.id);
-  const coder = settings.reportCoder ?? mostActiveCoder(target.index);
-  return {
-    coder,
-    codesFor: (unit) => {
-      if (target.index.isReconciled(unit.responseId)) return answerCodes(target, unit.responseId, FINAL_CODER);
-      return coder ? answerCodes(target, unit.responseId, coder) : new Set();
-    },
-  };
-}
-
-function mostActiveCoder(index: QuestionIndex): string | undefined {
-  return index.allCoders().sort((a, b) => index.codedCount(b) - index.codedCount(a) || a.localeCompare(b))[0];
 }

@@ -1,103 +1,90 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { currentUser } from '../auth/access.js';
-import { csrfProtection } from '../auth/csrf.js';
+import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import type { SessionUser } from '../auth/user-model.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { listCodebooks } from '../codebooks/service.js';
-import { BadRequestError, NotFoundError } from '../http/errors.js';
-import {
-  codingTarget,
-  objectIdSchema,
-  saveMemo,
-  setRedaction,
-  setSpanCode,
-  spanSchema,
-  toggleStar,
-  toggleWholeCode,
-  workbenchQuerySchema,
-  workbenchUrl,
-  workbenchView,
-  type CodingContext,
-  type CodingTarget,
-} from './workbench-service.js';
+import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';
+import { redactionSchema, saveMemo, setNoCode, setRedaction, setSpanCode, setStar, setWholeCode, spanSchema } from './actions.js';
+import { redactionMatches } from './redaction.js';
+import { codingTarget, unitOf, type CodingContext, type CodingTarget } from './target.js';
+import { workbenchQuerySchema, workbenchUrl, workbenchView } from './workbench-view.js';
 
-const questionParams = z.object({ surveyId: z.string().max(64), questionId: z.string().max(64) });
+const questionParams = z.object({ surveyId: pathIdSchema, questionId: pathIdSchema });
 const answerParams = questionParams.extend({ responseId: objectIdSchema });
 /** Every workbench form sends back the view it came from, so filters survive the round trip. */
 const viewField = z.object({ view: z.string().max(2000).default('') });
+const onOff = z.enum(['1', '0']).transform((value) => value === '1');
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data;
-}
-
-function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new BadRequestError(`The form was not filled in as expected: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`).join('; ')}`);
-  }
-  return parsed.data;
-}
-
+/** The coding workbench: analysts code answers one at a time. */
 export function codingRoutes(context: CodingContext): Router {
-  const router = Router();
-  router.use(['/work', '/work/*path'], csrfProtection);
+  const router = backOfficeRouter('analyst');
 
-  router.get('/work', async (_request, response) => {
-    const surveys = [...context.surveys.values()].map((survey) => ({
-      survey,
-      questions: survey.questions.filter((question) => question.type === 'text'),
-    }));
+  router.get('/', async (_request, response) => {
+    const surveys = [...context.surveys.values()].map((survey) => ({ survey, questions: survey.openQuestions() }));
     response.render('office/work-index', { surveys, codebooks: await listCodebooks(context.codebooks) });
   });
 
-  router.get('/work/:surveyId/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const query = workbenchQuerySchema.safeParse(request.query);
-    const user = currentUser(request.user)!;
-    const view = await workbenchView(context, user, surveyId, questionId, query.success ? query.data : {});
+  router.get('/:surveyId/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: workbenchQuerySchema });
+    const user = signedInUser(request);
+    const view = await workbenchView(context, user, params.surveyId, params.questionId, query);
     response.render('office/workbench', { view, workbenchUrl, user });
   });
+
+  /** Reads an answer form: the answer, the view to return to, and the coding target it belongs to. */
+  async function answerForm<T extends z.ZodType>(request: Request, bodySchema: T) {
+    const { params, body } = validate(request, { params: answerParams, body: viewField.and(bodySchema) });
+    const filters = parseQuery(workbenchQuerySchema, Object.fromEntries(new URLSearchParams(body.view)));
+    const target = await codingTarget(context, params.surveyId, params.questionId, filters.codebook);
+    return { params, body: body as z.infer<T>, view: body.view, filters, target, user: signedInUser(request) };
+  }
 
   /** Runs one change on one answer, then shows that answer again in the same view. */
   const onAnswer =
     <T extends z.ZodType>(bodySchema: T, change: (target: CodingTarget, user: SessionUser, responseId: string, body: z.infer<T>) => Promise<unknown>) =>
     async (request: Request, response: Response) => {
-      const { surveyId, questionId, responseId } = parse(answerParams, request.params);
-      const { view } = parseBody(viewField, request.body);
-      const body = parseBody(bodySchema, request.body);
-      const query = workbenchQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(view)));
-      const filters = query.success ? query.data : {};
-      const target = await codingTarget(context, surveyId, questionId, filters.codebook);
-      await change(target, currentUser(request.user)!, responseId, body);
-      response.redirect(303, workbenchUrl(surveyId, questionId, { ...filters, at: responseId }));
+      const { params, body, filters, target, user } = await answerForm(request, bodySchema);
+      await change(target, user, params.responseId, body);
+      response.redirect(303, workbenchUrl(params.surveyId, params.questionId, { ...filters, at: params.responseId }));
     };
 
-  const codeField = z.object({ code: codeIdSchema });
   router.post(
-    '/work/:surveyId/:questionId/:responseId/codes',
-    onAnswer(codeField, (target, user, responseId, { code }) => toggleWholeCode(context, target, user, responseId, code)),
-  );
-  const spanFields = codeField.extend({ remove: z.literal('1').optional() }).and(spanSchema);
-  router.post(
-    '/work/:surveyId/:questionId/:responseId/spans',
-    onAnswer(spanFields, (target, user, responseId, body) => setSpanCode(context, target, user, responseId, body.code, body, body.remove !== '1')),
+    '/:surveyId/:questionId/:responseId/codes',
+    onAnswer(z.object({ code: codeIdSchema, present: onOff }), (target, user, responseId, body) => setWholeCode(context, target, user, responseId, body.code, body.present)),
   );
   router.post(
-    '/work/:surveyId/:questionId/:responseId/memo',
+    '/:surveyId/:questionId/:responseId/no-code',
+    onAnswer(z.object({ present: onOff }), (target, user, responseId, body) => setNoCode(context, target, user, responseId, body.present)),
+  );
+  router.post(
+    '/:surveyId/:questionId/:responseId/spans',
+    onAnswer(z.object({ code: codeIdSchema, remove: z.literal('1').optional() }).and(spanSchema), (target, user, responseId, body) =>
+      setSpanCode(context, target, user, responseId, body.code, body, body.remove !== '1'),
+    ),
+  );
+  router.post(
+    '/:surveyId/:questionId/:responseId/memo',
     onAnswer(z.object({ memo: z.string().max(5000).default('') }), (target, user, responseId, { memo }) => saveMemo(context, target, user, responseId, memo)),
   );
   router.post(
-    '/work/:surveyId/:questionId/:responseId/star',
-    onAnswer(z.object({}), (target, user, responseId) => toggleStar(context, target, user, responseId)),
+    '/:surveyId/:questionId/:responseId/star',
+    onAnswer(z.object({ starred: onOff }), (target, user, responseId, body) => setStar(context, target, user, responseId, body.starred)),
   );
-  const redactionFields = z.object({ remove: z.literal('1').optional() }).and(spanSchema);
-  router.post(
-    '/work/:surveyId/:questionId/:responseId/redactions',
-    onAnswer(redactionFields, (target, _user, responseId, body) => setRedaction(context, target, responseId, body, body.remove !== '1')),
-  );
+
+  // Adding a redaction first shows every place the words occur; the analyst confirms what they see.
+  router.post('/:surveyId/:questionId/:responseId/redactions', async (request, response) => {
+    const { params, body, view, filters, target } = await answerForm(request, redactionSchema);
+    const back = workbenchUrl(params.surveyId, params.questionId, { ...filters, at: params.responseId });
+    if (body.remove !== '1' && body.confirm !== '1') {
+      const unit = unitOf(target, params.responseId);
+      const matches = redactionMatches(unit.text, [body.words]);
+      response.status(matches.length === 0 ? 400 : 200).render('office/redaction-preview', { target, unit, words: body.words, matches, view, back });
+      return;
+    }
+    await setRedaction(context, target, params.responseId, body.words, body.remove !== '1');
+    response.redirect(303, back);
+  });
 
   return router;
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Signposting } from './signposting.js';
 
 export function helpRoutes(signposting: Signposting): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.use((_request, response, next) => {
     // Every page links to help and the thank-you page lists it, so the views always have it.
     response.locals.signposting = signposting;

@@ -25,6 +25,19 @@ export class BadRequestError extends AppError {
   }
 }
 
+export interface FieldIssue {
+  /** The form field the message is about; `form` for the whole form. */
+  field: string;
+  message: string;
+}
+
+/** A form that was not filled in as expected: every problem, for the error summary. */
+export class ValidationError extends AppError {
+  constructor(readonly issues: FieldIssue[]) {
+    super(400, issues.map((issue) => issue.message).join(' '), 'error.badRequest.title');
+  }
+}
+
 export class SurveyClosedError extends AppError {
   constructor(
     readonly survey: Survey,

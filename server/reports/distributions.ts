@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { pick } from '../i18n/localised.js';
 import type { ResponseModel } from '../responses/model.js';
-import { OTHER_CHOICE, type ChoiceQuestion, type Question } from '../surveys/definition-schema.js';
+import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
+import type { ChoiceQuestion } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';
 import { percentOf } from './charts.js';
@@ -25,15 +25,6 @@ export interface Distribution {
   rows: DistributionRow[];
 }
 
-export const isChoiceQuestion = (question: Question): question is ChoiceQuestion =>
-  question.type === 'single' || question.type === 'multi' || question.type === 'scale';
-
-export function choiceLabels(question: ChoiceQuestion): { value: string; label: string }[] {
-  const choices = question.choices.map((choice) => ({ value: choice.value, label: pick(choice.label, 'en') }));
-  if ('other' in question && question.other) choices.push({ value: OTHER_CHOICE, label: 'Other (please say)' });
-  return choices;
-}
-
 /** Only filters naming a real choice are applied; anything else is ignored rather than matching nothing. */
 export function validFilters(survey: Survey, filters: Filters): Filters {
   const valid = (questionId: string, value?: string) => {
@@ -50,8 +41,16 @@ export function submittedFilter(survey: Survey, filters: Filters): Record<string
   return match;
 }
 
+/** Answers stored with a value the definition no longer offers (a choice removed after launch). */
+export const RETIRED_CHOICES = '(retired)';
+
 function toRows(question: ChoiceQuestion, counts: Map<string, number>, base: number): DistributionRow[] {
-  return choiceLabels(question).map(({ value, label }) => ({ value, label, count: counts.get(value) ?? 0, percent: percentOf(counts.get(value) ?? 0, base) }));
+  const rows = choiceLabels(question).map(({ value, label }) => ({ value, label, count: counts.get(value) ?? 0, percent: percentOf(counts.get(value) ?? 0, base) }));
+  const known = new Set(rows.map((row) => row.value));
+  const retired = [...counts.entries()].filter(([value]) => !known.has(value)).reduce((sum, [, count]) => sum + count, 0);
+  // Counted in the base, so shown as a row of its own: the rows of a one-answer question always sum to the base.
+  if (retired > 0) rows.push({ value: RETIRED_CHOICES, label: 'Choices no longer in the survey', count: retired, percent: percentOf(retired, base) });
+  return rows;
 }
 
 /** Counts of a one-answer question, grouped in MongoDB ($match and $group, which FerretDB supports too). */

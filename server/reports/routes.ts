@@ -1,47 +1,30 @@
-import { Router, type Response } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { backOfficeRouter } from '../auth/guard.js';
+import { coderNames } from '../auth/service.js';
 import type { UserModel } from '../auth/user-model.js';
-import { csrfProtection } from '../auth/csrf.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { activeCodes, getCodebook } from '../codebooks/service.js';
-import { codingTarget, type CodingContext } from '../coding/workbench-service.js';
-import { csvRow } from '../http/csv.js';
+import { COUNTING_RULE, coverageSentence } from '../coding/counting.js';
+import { codingTarget, type CodingContext } from '../coding/target.js';
+import { asDownload, sendTable } from '../http/download.js';
 import { NotFoundError } from '../http/errors.js';
+import { pathIdSchema, validate } from '../http/validate.js';
 import type { ResponseModel } from '../responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { barChart, percentOf } from './charts.js';
 import { closedQuestionDistributions, filtersSchema, respondentProfile, validFilters, type Distribution } from './distributions.js';
-import { streamCodedAnswersCsv, streamResponsesCsv, streamResponsesJson, submittedResponses } from './exports.js';
 import { codebookToQdc } from './qdc.js';
 import { coOccurrence, questionAgreement, quotesByCode, themeSummary } from './themes.js';
 
-const formatSchema = z.object({ format: z.enum(['html', 'csv', 'json']).default('html') });
-const themeQuery = z.object({ codebook: codeIdSchema.optional(), by: z.enum(['group', 'country']).optional() });
-const surveyParams = z.object({ surveyId: z.string().max(64) });
-const questionParams = surveyParams.extend({ questionId: z.string().max(64) });
+const formatQuery = z.object({ format: z.enum(['html', 'csv', 'json']).default('html') });
+const themeQuery = formatQuery.extend({ codebook: codeIdSchema.optional(), by: z.enum(['group', 'country']).optional() });
+const surveyParams = z.object({ surveyId: pathIdSchema });
+const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 
 export interface ReportContext extends CodingContext {
   responses: ResponseModel;
   users: UserModel;
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data;
-}
-
-function download(response: Response, filename: string, type: 'csv' | 'json'): Response {
-  return response.attachment(filename).type(type === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-}
-
-/** A one-off download of a small table: header row plus rows, or the same data as JSON. */
-function sendTable(response: Response, format: 'csv' | 'json', filename: string, json: unknown, header: unknown[], rows: unknown[][]): void {
-  if (format === 'json') {
-    download(response, `${filename}.json`, 'json').send(JSON.stringify(json, null, 2));
-    return;
-  }
-  download(response, `${filename}.csv`, 'csv').send([header, ...rows].map(csvRow).join(''));
 }
 
 const distributionRows = (distribution: Distribution) =>
@@ -62,161 +45,142 @@ function withCharts(distributions: Distribution[], context: string) {
 
 /** The review team's outputs: each a printable page with charts, and a CSV and JSON download. */
 export function reportRoutes(context: ReportContext): Router {
-  const router = Router();
-  router.use(['/reports', '/reports/*path'], csrfProtection);
+  const router = backOfficeRouter('analyst');
   const surveyOf = (surveyId: string): Survey => {
     const survey = context.surveys.get(surveyId);
     if (!survey) throw new NotFoundError();
     return survey;
   };
-  const codedQuestions = (survey: Survey) => survey.questions.filter((question) => question.type === 'text' && question.codedWith);
+  const codedQuestions = (survey: Survey) => survey.openQuestions().filter((question) => question.codedWith);
+  const counting = { rule: COUNTING_RULE, coverageSentence };
 
-  router.get('/reports', (_request, response) => {
+  router.get('/', (_request, response) => {
     response.render('reports/index', { surveys: [...context.surveys.values()].map((survey) => ({ survey, questions: codedQuestions(survey) })) });
   });
 
-  router.get('/reports/:surveyId/profile', async (request, response) => {
-    const survey = surveyOf(parse(surveyParams, request.params).surveyId);
-    const { format } = parse(formatSchema, request.query);
+  router.get('/:surveyId/profile', async (request, response) => {
+    const { params, query } = validate(request, { params: surveyParams, query: formatQuery });
+    const survey = surveyOf(params.surveyId);
     const profile = await respondentProfile(context.responses, survey);
-    if (format !== 'html') return sendTable(response, format, `${survey.id}-profile`, profile, ['question', 'value', 'label', 'count', 'percent', 'base'], profile.distributions.flatMap(distributionRows));
+    if (query.format !== 'html') return sendTable(response, query.format, `${survey.id}-profile`, profile, ['question', 'value', 'label', 'count', 'percent', 'base'], profile.distributions.flatMap(distributionRows));
     response.render('reports/profile', { survey, total: profile.total, items: withCharts(profile.distributions, `Respondents to the ${survey.definition.title.en}`) });
   });
 
-  router.get('/reports/:surveyId/questions', async (request, response) => {
-    const survey = surveyOf(parse(surveyParams, request.params).surveyId);
-    const { format } = parse(formatSchema, request.query);
-    const filters = validFilters(survey, filtersSchema.catch({}).parse(request.query));
+  router.get('/:surveyId/questions', async (request, response) => {
+    const { params, query } = validate(request, { params: surveyParams, query: formatQuery.extend(filtersSchema.shape) });
+    const survey = surveyOf(params.surveyId);
+    const filters = validFilters(survey, query);
     const result = await closedQuestionDistributions(context.responses, survey, filters);
-    if (format !== 'html') return sendTable(response, format, `${survey.id}-closed-questions`, { filters, ...result }, ['question', 'value', 'label', 'count', 'percent', 'base'], result.distributions.flatMap(distributionRows));
+    if (query.format !== 'html') return sendTable(response, query.format, `${survey.id}-closed-questions`, { filters, ...result }, ['question', 'value', 'label', 'count', 'percent', 'base'], result.distributions.flatMap(distributionRows));
     response.render('reports/questions', { survey, filters, total: result.total, items: withCharts(result.distributions, 'Closed question') });
   });
 
-  router.get('/reports/:surveyId/themes/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { format } = parse(formatSchema, request.query);
-    const { codebook, by } = themeQuery.catch({}).parse(request.query);
-    const target = await codingTarget(context, surveyId, questionId, codebook);
-    const summary = await themeSummary(context, target, by);
-    if (format !== 'html') {
+  router.get('/:surveyId/themes/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: themeQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    const summary = themeSummary(target, query.by);
+    if (query.format !== 'html') {
       const columns = summary.crossTab?.columns ?? [];
-      const header = ['code_id', 'code_name', 'count', 'percent', 'base', ...columns.flatMap((column) => [`${column.label}: count`, `${column.label}: column %`])];
+      const header = ['code_id', 'code_name', 'count', 'percent', 'base_coded_answers', 'answers', 'reconciled', 'provisional', ...columns.flatMap((column) => [`${column.label}: count`, `${column.label}: column %`])];
+      const { coverage } = summary;
       const rows = summary.rows.map((row) => [
         row.code.codeId,
         row.code.name,
         row.count,
         row.percent.toFixed(1),
         summary.base,
+        coverage.answers,
+        coverage.reconciled,
+        coverage.provisional ? 'yes' : 'no',
         ...columns.flatMap((column, index) => {
           const count = summary.crossTab!.counts.get(row.code.codeId)![index]!;
           return [count, percentOf(count, column.base).toFixed(1)];
         }),
       ]);
-      const json = { ...summary, rows: summary.rows.map((row) => ({ codeId: row.code.codeId, name: row.code.name, count: row.count, percent: row.percent })), crossTab: summary.crossTab && { ...summary.crossTab, counts: Object.fromEntries(summary.crossTab.counts) } };
-      return sendTable(response, format, `${surveyId}-${questionId}-themes${by ? `-by-${by}` : ''}`, json, header, rows);
+      const json = {
+        ...summary,
+        countingRule: COUNTING_RULE,
+        rows: summary.rows.map((row) => ({ codeId: row.code.codeId, name: row.code.name, count: row.count, percent: row.percent })),
+        crossTab: summary.crossTab && { ...summary.crossTab, counts: Object.fromEntries(summary.crossTab.counts) },
+      };
+      return sendTable(response, query.format, `${params.surveyId}-${params.questionId}-themes${query.by ? `-by-${query.by}` : ''}`, json, header, rows);
     }
     const chart = barChart({
       id: 'themes',
       title: `Themes in answers to: ${target.question.text.en}`,
-      description: `Base: ${summary.base} respondents who answered. ${summary.rows.map((row) => `${row.code.name}: ${row.count} (${row.percent.toFixed(0)}%)`).join('; ')}.`,
+      description: `Base: ${summary.base} coded answers (${coverageSentence(summary.coverage)}) ${summary.rows.map((row) => `${row.code.name}: ${row.count} (${row.percent.toFixed(0)}%)`).join('; ')}.`,
       bars: summary.rows.map((row) => ({ label: row.code.name, count: row.count, percent: row.percent })),
     });
-    const coderEmail = summary.coder ? (await context.users.findById(summary.coder, { email: 1 }).lean())?.email : undefined;
-    response.render('reports/themes', { target, summary, chart, by, coderEmail, percentOf });
+    const names = await coderNames(context.users);
+    const coderEmail = summary.reportCoder ? names.get(summary.reportCoder) : undefined;
+    response.render('reports/themes', { target, summary, chart, by: query.by, coderEmail, percentOf, counting });
   });
 
-  router.get('/reports/:surveyId/quotes/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { format } = parse(formatSchema, request.query);
-    const { codebook } = themeQuery.catch({}).parse(request.query);
-    const target = await codingTarget(context, surveyId, questionId, codebook);
+  router.get('/:surveyId/quotes/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: themeQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
     // Downloads carry only starred quotes: the ones reviewed for redaction.
-    const byCode = await quotesByCode(context, target, { exportOnly: format !== 'html' });
-    if (format !== 'html') {
+    const byCode = await quotesByCode(context, target, { exportOnly: query.format !== 'html' });
+    if (query.format !== 'html') {
       const flat = byCode.flatMap(({ code, quotes }) => quotes.map((quote) => ({ codeId: code.codeId, codeName: code.name, ...quote, attribution: `(${quote.attribution})` })));
-      return sendTable(response, format, `${surveyId}-${questionId}-quotes`, flat, ['code_id', 'code_name', 'quote', 'attribution', 'response_id'], flat.map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]));
+      return sendTable(response, query.format, `${params.surveyId}-${params.questionId}-quotes`, flat, ['code_id', 'code_name', 'quote', 'attribution', 'response_id'], flat.map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]));
     }
     response.render('reports/quotes', { target, byCode });
   });
 
-  router.get('/reports/:surveyId/agreement/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { format } = parse(formatSchema, request.query);
-    const { codebook } = themeQuery.catch({}).parse(request.query);
-    const target = await codingTarget(context, surveyId, questionId, codebook);
+  router.get('/:surveyId/agreement/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: themeQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
     const result = questionAgreement(target);
-    const users = await context.users.find({}, { email: 1 }).lean();
-    const names = new Map(users.map((user) => [String(user._id), user.email]));
-    if (format !== 'html') {
-      const rows = [['overall', 'All codes', result.overall], ...result.perCode.map(({ code, result: r }) => [code.codeId, code.name, r] as const)].map(([id, name, r]) => {
-        const stats = r as typeof result.overall;
-        return [id, name, result.units, stats.percentAgreement, stats.cohenKappa, stats.krippendorffAlpha];
-      });
-      const json = { coders: result.coders.map((id) => names.get(id) ?? id), units: result.units, overall: result.overall, perCode: result.perCode.map(({ code, result: r }) => ({ codeId: code.codeId, ...r })), disagreements: result.disagreements.map(({ unit, byCoder }) => ({ responseId: unit.responseId, byCoder: byCoder.map(({ coderId, codes }) => ({ coder: names.get(coderId) ?? coderId, codes: [...codes] })) })) };
-      return sendTable(response, format, `${surveyId}-${questionId}-agreement`, json, ['code_id', 'code_name', 'answers', 'percent_agreement', 'cohen_kappa', 'krippendorff_alpha'], rows);
+    const names = await coderNames(context.users);
+    if (query.format !== 'html') {
+      const rows = [['overall', 'All codes', result.overall] as const, ...result.perCode.map(({ code, result: r }) => [code.codeId, code.name, r] as const)].map(([id, name, stats]) => [
+        id,
+        name,
+        result.units,
+        stats.percentAgreement,
+        stats.cohenKappa,
+        stats.krippendorffAlpha,
+      ]);
+      const json = {
+        coders: result.coders.map((id) => names.get(id) ?? id),
+        units: result.units,
+        overall: result.overall,
+        perCode: result.perCode.map(({ code, result: r }) => ({ codeId: code.codeId, ...r })),
+        disagreements: result.disagreements.map(({ unit, byCoder }) => ({ responseId: unit.responseId, byCoder: byCoder.map(({ coderId, codes }) => ({ coder: names.get(coderId) ?? coderId, codes: [...codes] })) })),
+      };
+      return sendTable(response, query.format, `${params.surveyId}-${params.questionId}-agreement`, json, ['code_id', 'code_name', 'answers', 'percent_agreement', 'cohen_kappa', 'krippendorff_alpha'], rows);
     }
     response.render('reports/agreement', { target, result, names });
   });
 
-  router.get('/reports/:surveyId/cooccurrence/:questionId', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { format } = parse(formatSchema, request.query);
-    const { codebook } = themeQuery.catch({}).parse(request.query);
-    const target = await codingTarget(context, surveyId, questionId, codebook);
-    const result = await coOccurrence(context, target);
-    if (format !== 'html') {
-      const json = { base: result.base, codes: result.codes.map((code) => code.codeId), counts: result.counts };
-      return sendTable(response, format, `${surveyId}-${questionId}-cooccurrence`, json, ['code', ...result.codes.map((code) => code.codeId)], result.codes.map((code, index) => [code.codeId, ...result.counts[index]!]));
+  router.get('/:surveyId/cooccurrence/:questionId', async (request, response) => {
+    const { params, query } = validate(request, { params: questionParams, query: themeQuery });
+    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    const result = coOccurrence(target);
+    if (query.format !== 'html') {
+      const json = { base: result.base, coverage: result.coverage, codes: result.codes.map((code) => code.codeId), counts: result.counts };
+      return sendTable(response, query.format, `${params.surveyId}-${params.questionId}-cooccurrence`, json, ['code', ...result.codes.map((code) => code.codeId)], result.codes.map((code, index) => [code.codeId, ...result.counts[index]!]));
     }
-    response.render('reports/cooccurrence', { target, result });
+    response.render('reports/cooccurrence', { target, result, counting });
   });
 
-  router.get('/reports/:surveyId/theme-report', async (request, response) => {
-    const survey = surveyOf(parse(surveyParams, request.params).surveyId);
+  router.get('/:surveyId/theme-report', async (request, response) => {
+    const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
     const sections = [];
     for (const question of codedQuestions(survey)) {
       const target = await codingTarget(context, survey.id, question.id);
-      const [summary, byCode] = await Promise.all([themeSummary(context, target), quotesByCode(context, target, { exportOnly: true })]);
-      sections.push({ target, summary, quotes: new Map(byCode.map(({ code, quotes }) => [code.codeId, quotes])) });
+      const byCode = await quotesByCode(context, target, { exportOnly: true });
+      sections.push({ target, summary: themeSummary(target), quotes: new Map(byCode.map(({ code, quotes }) => [code.codeId, quotes])) });
     }
-    response.render('reports/theme-report', { survey, sections });
+    response.render('reports/theme-report', { survey, sections, counting });
   });
 
-  router.get('/reports/codebooks/:codebookId/qdc', async (request, response) => {
-    const { codebookId } = parse(z.object({ codebookId: codeIdSchema }), request.params);
-    const codebook = await getCodebook(context.codebooks, codebookId);
-    const xml = codebookToQdc(codebook.id, activeCodes(codebook));
-    response.attachment(`${codebook.id}.qdc`).type('application/xml; charset=utf-8').send(xml);
+  router.get('/codebooks/:codebookId/qdc', async (request, response) => {
+    const { params } = validate(request, { params: z.object({ codebookId: codeIdSchema }) });
+    const codebook = await getCodebook(context.codebooks, params.codebookId);
+    asDownload(response, `${codebook.id}.qdc`, 'xml').send(codebookToQdc(codebook.id, activeCodes(codebook)));
   });
 
-  return router;
-}
-
-/** Raw data leaves only through the admin: every response, and every coding with its coder. */
-export function exportRoutes(context: ReportContext): Router {
-  const router = Router();
-  router.get('/admin/exports/:surveyId/responses.csv', async (request, response) => {
-    const survey = context.surveys.get(parse(surveyParams, request.params).surveyId);
-    if (!survey) throw new NotFoundError();
-    download(response, `${survey.id}-responses.csv`, 'csv');
-    await streamResponsesCsv(submittedResponses(context.responses, survey), survey, response);
-    response.end();
-  });
-  router.get('/admin/exports/:surveyId/responses.json', async (request, response) => {
-    const survey = context.surveys.get(parse(surveyParams, request.params).surveyId);
-    if (!survey) throw new NotFoundError();
-    download(response, `${survey.id}-responses.json`, 'json');
-    await streamResponsesJson(context.responses, survey, response);
-    response.end();
-  });
-  router.get('/admin/exports/:surveyId/:questionId/codings.csv', async (request, response) => {
-    const { surveyId, questionId } = parse(questionParams, request.params);
-    const { codebook } = themeQuery.catch({}).parse(request.query);
-    const target = await codingTarget(context, surveyId, questionId, codebook);
-    const users = await context.users.find({}, { email: 1 }).lean();
-    download(response, `${surveyId}-${questionId}-codings.csv`, 'csv');
-    await streamCodedAnswersCsv(target, new Map(users.map((user) => [String(user._id), user.email])), response);
-    response.end();
-  });
   return router;
 }

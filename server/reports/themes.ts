@@ -1,13 +1,14 @@
 import { activeCodes } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
-import { applyRedactions, attribution } from '../coding/quotes-service.js';
-import type { QuoteRecord } from '../coding/model.js';
+import { countedCodings, type Coverage } from '../coding/counting.js';
+import { attribution, isStarred, quoteRecords } from '../coding/quotes-service.js';
 import type { Unit } from '../coding/read-model.js';
-import { answerCodes, reportCodings } from '../coding/reconcile-service.js';
-import type { CodingContext, CodingTarget } from '../coding/workbench-service.js';
+import { codesByCoder, differ, type CoderCodes } from '../coding/reconcile-service.js';
+import { redact } from '../coding/redaction.js';
+import type { CodingContext, CodingTarget } from '../coding/target.js';
+import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
 import { type Rating, agreement, type AgreementResult } from './agreement.js';
 import { percentOf } from './charts.js';
-import { choiceLabels, isChoiceQuestion } from './distributions.js';
 
 export type Breakdown = 'group' | 'country';
 
@@ -19,16 +20,17 @@ export interface ThemeRow {
 
 export interface CrossTab {
   breakdown: Breakdown;
+  /** Each column's base is its coded answers. */
   columns: { value: string; label: string; base: number }[];
   /** codeId → count per column, in column order */
   counts: Map<string, number[]>;
 }
 
 export interface ThemeSummary {
-  /** Respondents who answered the question: the base of every percentage. */
+  /** Coded answers: the base of every percentage. */
   base: number;
-  reconciled: number;
-  coder?: string;
+  coverage: Coverage;
+  reportCoder?: string;
   rows: ThemeRow[];
   crossTab?: CrossTab;
 }
@@ -42,34 +44,34 @@ function breakdownColumns(target: CodingTarget, breakdown: Breakdown) {
 }
 
 /**
- * For each active code: how many answering respondents' answers carry it (final codings where
- * reconciled, otherwise the report coder's), most frequent first; optionally by group or country.
+ * For each active code: how many coded answers carry it (by the counting rule), most frequent
+ * first, as a share of the coded answers; optionally by group or country.
  */
-export async function themeSummary(context: CodingContext, target: CodingTarget, breakdown?: Breakdown): Promise<ThemeSummary> {
-  const { codesFor, coder } = await reportCodings(context, target);
+export function themeSummary(target: CodingTarget, breakdown?: Breakdown): ThemeSummary {
+  const counting = countedCodings(target);
   const codes = activeCodes(target.codebook);
   const totals = new Map(codes.map((code) => [code.codeId, 0]));
   const columns = breakdown ? breakdownColumns(target, breakdown) : undefined;
   const columnIndex = new Map(columns?.columns.map((column, index) => [column.value, index]));
   const columnBases = columns ? columns.columns.map(() => 0) : [];
   const cells = new Map(codes.map((code) => [code.codeId, columnBases.map(() => 0)]));
-  let reconciled = 0;
   for (const unit of target.index.units) {
-    if (target.index.isReconciled(unit.responseId)) reconciled++;
+    const counted = counting.codesOf(unit);
+    if (!counted) continue;
     const column = columns ? (columnIndex.get(columns.valueOf(unit)) ?? columnIndex.get('')!) : -1;
     if (columns) columnBases[column]!++;
-    for (const codeId of codesFor(unit)) {
+    for (const codeId of counted) {
       if (!totals.has(codeId)) continue;
       totals.set(codeId, totals.get(codeId)! + 1);
       if (columns) cells.get(codeId)![column]!++;
     }
   }
-  const base = target.index.units.length;
+  const base = counting.coverage.coded;
   const rows = codes
     .map((code) => ({ code, count: totals.get(code.codeId)!, percent: percentOf(totals.get(code.codeId)!, base) }))
     .sort((a, b) => b.count - a.count || a.code.order - b.code.order);
   const crossTab = columns && breakdown ? { breakdown, columns: columns.columns.map((column, index) => ({ ...column, base: columnBases[index]! })), counts: cells } : undefined;
-  return { base, reconciled, coder, rows, crossTab };
+  return { base, coverage: counting.coverage, reportCoder: counting.reportCoder, rows, crossTab };
 }
 
 export interface QuoteItem {
@@ -85,35 +87,33 @@ export interface QuoteItem {
  * are listed for the analysts after them.
  */
 export async function quotesByCode(context: CodingContext, target: CodingTarget, { exportOnly = false } = {}): Promise<{ code: CodeRecord; quotes: QuoteItem[] }[]> {
-  const [{ codesFor }, starredRecords] = await Promise.all([
-    reportCodings(context, target),
-    context.coding.quotes.find({ surveyId: target.survey.id, questionId: target.question.id, starred: true }).lean<QuoteRecord[]>(),
-  ]);
-  const starred = new Map(starredRecords.map((record) => [record.responseId, record]));
+  const records = await quoteRecords(context, target);
+  const counting = countedCodings(target);
   return activeCodes(target.codebook).map((code) => {
     const quotes: QuoteItem[] = [];
     for (const unit of target.index.units) {
-      if (!unit.quoteConsent || !codesFor(unit).has(code.codeId)) continue;
-      const record = starred.get(unit.responseId);
-      if (exportOnly && !record) continue;
-      quotes.push({ responseId: unit.responseId, text: record ? applyRedactions(unit.text, record.redactions ?? []) : unit.text, attribution: attribution(target.survey, unit), starred: Boolean(record) });
+      if (!unit.quoteConsent || !counting.codesOf(unit)?.has(code.codeId)) continue;
+      const record = records.get(unit.responseId);
+      const starred = isStarred(record);
+      if (exportOnly && !starred) continue;
+      quotes.push({ responseId: unit.responseId, text: starred ? redact(unit.text, record!.redacted ?? []) : unit.text, attribution: attribution(target.survey, unit), starred });
     }
     quotes.sort((a, b) => Number(b.starred) - Number(a.starred));
     return { code, quotes };
   });
 }
 
-/** How often each pair of codes is on the same answer. */
-export async function coOccurrence(context: CodingContext, target: CodingTarget): Promise<{ codes: CodeRecord[]; counts: number[][]; base: number }> {
-  const { codesFor } = await reportCodings(context, target);
+/** How often each pair of codes is on the same coded answer. */
+export function coOccurrence(target: CodingTarget): { codes: CodeRecord[]; counts: number[][]; base: number; coverage: Coverage } {
+  const counting = countedCodings(target);
   const codes = activeCodes(target.codebook);
   const position = new Map(codes.map((code, index) => [code.codeId, index]));
   const counts = codes.map(() => codes.map(() => 0));
   for (const unit of target.index.units) {
-    const present = [...codesFor(unit)].map((id) => position.get(id)).filter((index): index is number => index !== undefined);
+    const present = [...(counting.codesOf(unit) ?? [])].map((id) => position.get(id)).filter((index): index is number => index !== undefined);
     for (const a of present) for (const b of present) counts[a]![b]!++;
   }
-  return { codes, counts, base: target.index.units.length };
+  return { codes, counts, base: counting.coverage.coded, coverage: counting.coverage };
 }
 
 export interface QuestionAgreement {
@@ -122,12 +122,13 @@ export interface QuestionAgreement {
   units: number;
   overall: AgreementResult;
   perCode: { code: CodeRecord; result: AgreementResult }[];
-  disagreements: { unit: Unit; byCoder: { coderId: string; codes: Set<string> }[] }[];
+  disagreements: { unit: Unit; byCoder: CoderCodes[] }[];
 }
 
 /**
- * Agreement between coders on the answers two or more of them coded. Per code, each coder's value is
- * "present" or "absent"; overall pools every answer-code decision.
+ * Agreement between coders on the answers two or more of them coded ("no code applies" is a
+ * coding: every code absent). Per code, each coder's value is "present" or "absent"; overall
+ * pools every answer-code decision.
  */
 export function questionAgreement(target: CodingTarget): QuestionAgreement {
   const codes = activeCodes(target.codebook);
@@ -137,10 +138,9 @@ export function questionAgreement(target: CodingTarget): QuestionAgreement {
   const disagreements: QuestionAgreement['disagreements'] = [];
   let units = 0;
   for (const unit of target.index.units) {
-    const unitCoders = target.index.codersOf(unit.responseId);
-    if (unitCoders.length < 2) continue;
+    const byCoder = codesByCoder(target, unit);
+    if (byCoder.length < 2) continue;
     units++;
-    const byCoder = unitCoders.map((coderId) => ({ coderId, codes: answerCodes(target, unit.responseId, coderId) }));
     for (const { coderId, codes: given } of byCoder) {
       coders.add(coderId);
       for (const code of codes) {
@@ -149,8 +149,7 @@ export function questionAgreement(target: CodingTarget): QuestionAgreement {
         pooled.push(rating);
       }
     }
-    const keys = byCoder.map(({ codes: given }) => [...given].sort().join('|'));
-    if (keys.some((key) => key !== keys[0])) disagreements.push({ unit, byCoder });
+    if (differ(byCoder)) disagreements.push({ unit, byCoder });
   }
   return {
     coders: [...coders],

@@ -144,3 +144,13 @@ function prefixedValues(set: Record<string, string | string[]>, prefix: string) 
       .map(([key, value]) => [key.slice(prefix.length), value]),
   );
 }
+
+/**
+ * Deletes unfinished answers to a survey once it has been closed for `retentionDays`: nobody can
+ * send them any more, and keeping personal words nobody submitted serves no one. Returns how many.
+ */
+export async function purgeClosedDrafts(responses: ResponseModel, surveyId: string, closes: Date, retentionDays: number, now: Date): Promise<number> {
+  if (now.getTime() < closes.getTime() + retentionDays * 24 * 3600 * 1000) return 0;
+  const result = await responses.deleteMany({ surveyId, status: 'draft' });
+  return result.deletedCount;
+}

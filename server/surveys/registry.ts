@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readDataFile } from '../data-files.js';
+import { definitionInstant } from './london-time.js';
 import { surveyDefinitionSchema, type Question, type SurveyDefinition } from './definition-schema.js';
 
 /** A validated survey definition with the look-ups the pages need. */
@@ -21,9 +22,19 @@ export class Survey {
     return this.byId.get(id);
   }
 
+  /** The open (free-text) questions: the ones analysts code. */
+  openQuestions(): Extract<Question, { type: 'text' }>[] {
+    return this.questions.filter((question): question is Extract<Question, { type: 'text' }> => question.type === 'text');
+  }
+
+  /** The opening and closing instants the definition file gives (a date alone is a whole London day). */
+  definedDates(): { opens: Date; closes: Date } {
+    return { opens: definitionInstant(this.definition.opens, 'start'), closes: definitionInstant(this.definition.closes, 'end') };
+  }
+
   isOpen(now: Date): boolean {
-    const time = now.getTime();
-    return time >= Date.parse(this.definition.opens) && time < Date.parse(this.definition.closes);
+    const { opens, closes } = this.definedDates();
+    return now >= opens && now < closes;
   }
 }
 

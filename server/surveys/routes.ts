@@ -55,7 +55,7 @@ function keepAnswersIfOffline(context: RespondentContext, pageIdOf: (request: Re
 
 /** The public survey pages. Nothing here needs a login or JavaScript. */
 export function surveyRoutes(context: RespondentContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   router.use('/s', (_request, response, next) => {
     // Answers may be personal: no browser or proxy should keep a copy.
@@ -122,7 +122,8 @@ export function surveyRoutes(context: RespondentContext): Router {
   router.get('/s/:surveyId/r/:token/saved', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
     const survey = await openSurvey(context, surveyId);
-    const resumeUrl = `${request.protocol}://${request.get('host')}${surveyPaths.resume(survey.id, token)}`;
+    // Never built from the Host header, which the client chooses: the configured address, or a relative link.
+    const resumeUrl = `${context.publicUrl ?? ''}${surveyPaths.resume(survey.id, token)}`;
     response.render('saved', { survey, resumeUrl, continueUrl: await nextStep(context, survey, token) });
   });
 

@@ -2,6 +2,7 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { modelOn } from '../db/models.js';
 import { BadRequestError } from '../http/errors.js';
+import { londonDayEnd, londonDayStart } from './london-time.js';
 import type { Survey } from './registry.js';
 
 interface ScheduleRecord {
@@ -40,9 +41,7 @@ export class SurveySchedules {
     const cached = this.cache.get(survey.id);
     if (cached && cached.until > Date.now()) return cached.dates;
     const stored = await this.schedules.findById(survey.id).lean();
-    const dates = stored
-      ? { opens: stored.opens, closes: stored.closes }
-      : { opens: new Date(survey.definition.opens), closes: new Date(survey.definition.closes) };
+    const dates = stored ? { opens: stored.opens, closes: stored.closes } : survey.definedDates();
     this.cache.set(survey.id, { dates, until: Date.now() + CACHE_MS });
     return dates;
   }
@@ -52,12 +51,12 @@ export class SurveySchedules {
     return now >= opens && now < closes;
   }
 
-  /** Dates are whole days: open from the start of `opens` to the end of `closes`, UK time ignored for simplicity of UTC. */
+  /** Dates are whole days in London: open from the start of `opens` to the end of `closes`, in GMT or BST. */
   async setDates(survey: Survey, input: unknown, by: string, now = new Date()): Promise<void> {
     const parsed = datesInputSchema.safeParse(input);
     if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
-    const opens = new Date(`${parsed.data.opens}T00:00:00Z`);
-    const closes = new Date(`${parsed.data.closes}T23:59:59Z`);
+    const opens = londonDayStart(parsed.data.opens);
+    const closes = londonDayEnd(parsed.data.closes);
     await this.schedules.updateOne({ _id: survey.id }, { $set: { opens, closes, by, at: now } }, { upsert: true });
     this.cache.delete(survey.id);
   }

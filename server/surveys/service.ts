@@ -17,6 +17,8 @@ export interface RespondentContext {
   schedules: SurveySchedules;
   counters: ChangeCounters;
   now: () => Date;
+  /** The address respondents reach the surveys at (PUBLIC_URL), for links they keep. */
+  publicUrl?: string;
 }
 
 /** What a page shows: its questions, the values to fill in, and any errors to fix. */

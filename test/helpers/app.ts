@@ -31,7 +31,8 @@ interface AppOptions {
   cataloguesDir?: string;
   throttle?: ThrottleSettings;
   suggestions?: SuggestionSource;
-  trustProxy?: boolean;
+  trustProxy?: number;
+  publicUrl?: string;
   rateLimits?: RateLimitSettings;
 }
 
@@ -42,6 +43,7 @@ export function appOn(connection: Connection, options: AppOptions = {}): Express
     throttle: options.throttle,
     suggestions: options.suggestions,
     trustProxy: options.trustProxy,
+    publicUrl: options.publicUrl,
     rateLimits: options.rateLimits ?? { publicPostsPerMinute: 100_000, loginsPerMinute: 100_000 },
     connection,
     surveys: loadSurveys(options.surveysDir ?? definitionsDir),

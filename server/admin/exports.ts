@@ -1,0 +1,129 @@
+import { survivingCodeId } from '../codebooks/service.js';
+import { FINAL_CODER } from '../coding/model.js';
+import type { CodingTarget } from '../coding/target.js';
+import { csvRow } from '../http/csv.js';
+import type { ResponseDocument, ResponseModel } from '../responses/model.js';
+import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
+import type { Question } from '../surveys/definition-schema.js';
+import { isVisible, type Answers } from '../surveys/flow.js';
+import type { Survey } from '../surveys/registry.js';
+
+interface Column {
+  header: string;
+  value: (answers: Answers, otherText: Record<string, string>) => unknown;
+}
+
+/** One column per question; a multi-choice question gets one per choice (1 chosen, 0 not, blank if not asked). */
+function responseColumns(survey: Survey): Column[] {
+  const columns: Column[] = [];
+  for (const question of survey.questions) {
+    if (question.type === 'multi') {
+      for (const choice of choiceLabels(question)) {
+        columns.push({
+          header: `${question.id}: ${choice.label}`,
+          value: (answers) => (isVisible(question, answers) ? (Array.isArray(answers[question.id]) && answers[question.id]!.includes(choice.value) ? 1 : 0) : ''),
+        });
+      }
+    } else {
+      columns.push({ header: question.id, value: (answers) => labelOf(question, answers[question.id]) });
+    }
+    if ('other' in question && question.other) columns.push({ header: `${question.id}_other`, value: (_answers, otherText) => otherText[question.id] ?? '' });
+  }
+  return columns;
+}
+
+function labelOf(question: Question, value: Answers[string] | undefined): string {
+  if (value === undefined || Array.isArray(value)) return '';
+  if (!isChoiceQuestion(question)) return value;
+  return choiceLabels(question).find((choice) => choice.value === value)?.label ?? value;
+}
+
+export type ExportedResponse = Pick<ResponseDocument, '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'>;
+
+/**
+ * Submitted responses, read in batches as the download is written. Stopping early (a client gone,
+ * an error) closes the database cursor rather than leaving it open on the server.
+ */
+export async function* submittedResponses(responses: ResponseModel, survey: Survey): AsyncGenerator<ExportedResponse> {
+  const cursor = responses
+    .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 })
+    .lean<ExportedResponse[]>()
+    .cursor({ batchSize: 1000 });
+  try {
+    for await (const response of cursor) yield response as ExportedResponse;
+  } finally {
+    await cursor.close();
+  }
+}
+
+const ROWS_PER_CHUNK = 200;
+
+/** Every response as CSV, one row each, in chunks of rows as they are read. */
+export async function* responsesCsv(source: AsyncIterable<ExportedResponse>, survey: Survey): AsyncGenerator<string> {
+  const columns = responseColumns(survey);
+  yield csvRow(['response_id', 'submitted_at', 'survey_version', 'language', ...columns.map((column) => column.header)]);
+  let rows = 0;
+  let pending = '';
+  for await (const response of source) {
+    const answers = (response.answers ?? {}) as Answers;
+    const otherText = (response.otherText ?? {}) as Record<string, string>;
+    pending += csvRow([String(response._id), response.submittedAt?.toISOString() ?? '', response.surveyVersion, response.language, ...columns.map((column) => column.value(answers, otherText))]);
+    if (++rows % ROWS_PER_CHUNK === 0) {
+      yield pending;
+      pending = '';
+    }
+  }
+  if (pending) yield pending;
+}
+
+/** The same responses as a JSON array of {id, submittedAt, surveyVersion, language, answers, otherText}. */
+export async function* responsesJson(source: AsyncIterable<ExportedResponse>): AsyncGenerator<string> {
+  yield '[';
+  let first = true;
+  for await (const response of source) {
+    const item = { id: String(response._id), submittedAt: response.submittedAt, surveyVersion: response.surveyVersion, language: response.language, answers: response.answers, otherText: response.otherText };
+    yield `${first ? '' : ','}\n${JSON.stringify(item)}`;
+    first = false;
+  }
+  yield '\n]\n';
+}
+
+/**
+ * One row per answer-code pair per coder (and the final coding), with the span where there is one;
+ * a coder's "no code applies" is a row of its own, so every decision is in the file.
+ */
+export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<string, string>): AsyncGenerator<string> {
+  const { survey, question, codebook, index } = target;
+  const names = new Map(codebook.codes.map((code) => [code.codeId, code.name]));
+  const groupQuestion = survey.question(survey.definition.profile.group);
+  const groupLabel = (value: string | undefined) => (groupQuestion && isChoiceQuestion(groupQuestion) ? (choiceLabels(groupQuestion).find((choice) => choice.value === value)?.label ?? '') : '');
+  yield csvRow(['response_id', 'survey', 'question', 'codebook', 'code_id', 'code_name', 'coder', 'span_start', 'span_end', 'span_text', 'group', 'country']);
+  for (const unit of index.units) {
+    let chunk = '';
+    const row = (coder: string, codeId: string, codeName: string, start?: number, end?: number) =>
+      csvRow([
+        unit.responseId,
+        survey.id,
+        question.id,
+        codebook.id,
+        codeId,
+        codeName,
+        coder === FINAL_CODER ? 'final (reconciled)' : (coderNames.get(coder) ?? coder),
+        start ?? '',
+        end ?? '',
+        start === undefined ? '' : unit.text.slice(start, end),
+        groupLabel(unit.group),
+        unit.country ?? '',
+      ]);
+    for (const coder of [...index.codersOf(unit.responseId), ...(index.isReconciled(unit.responseId) ? [FINAL_CODER] : [])]) {
+      if (index.decidedNoCode(unit.responseId, coder)) chunk += row(coder, '', 'No code applies');
+      const codings = index.codingsOf(unit.responseId, coder);
+      if (coder === FINAL_CODER && codings.length === 0) chunk += row(coder, '', 'No code applies');
+      for (const coding of codings) {
+        const codeId = survivingCodeId(codebook, coding.codeId);
+        chunk += row(coder, codeId, names.get(codeId) ?? codeId, coding.start, coding.end);
+      }
+    }
+    if (chunk) yield chunk;
+  }
+}

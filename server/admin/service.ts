@@ -1,0 +1,37 @@
+import { listAccounts, type AccountRow } from '../auth/service.js';
+import type { UserModel } from '../auth/user-model.js';
+import type { QuestionSettings } from '../coding/model.js';
+import { questionSettings } from '../coding/settings.js';
+import type { CodingContext } from '../coding/target.js';
+import type { ResponseModel } from '../responses/model.js';
+import type { Question } from '../surveys/definition-schema.js';
+import type { Survey } from '../surveys/registry.js';
+import type { OpeningDates, SurveySchedules } from '../surveys/schedule.js';
+
+export interface AdminContext extends CodingContext {
+  users: UserModel;
+  schedules: SurveySchedules;
+  responses: ResponseModel;
+}
+
+export interface AdminOverview {
+  accounts: AccountRow[];
+  surveys: { survey: Survey; dates: OpeningDates; questions: { question: Question; settings: QuestionSettings }[] }[];
+}
+
+/** Everything the admin page lists: accounts, each survey's dates and each open question's coding settings. */
+export async function adminOverview(context: AdminContext): Promise<AdminOverview> {
+  const [accounts, surveys] = await Promise.all([
+    listAccounts(context.users),
+    Promise.all(
+      [...context.surveys.values()].map(async (survey) => ({
+        survey,
+        dates: await context.schedules.datesOf(survey),
+        questions: await Promise.all(
+          survey.openQuestions().map(async (question) => ({ question, settings: await questionSettings(context.coding, survey.id, question.id) })),
+        ),
+      })),
+    ),
+  ]);
+  return { accounts, surveys };
+}

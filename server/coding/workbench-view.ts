@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import type { Suggestion } from '../autocode/suggest.js';
+import type { SessionUser } from '../auth/user-model.js';
+import { activeCodes, survivingCodeId } from '../codebooks/service.js';
+import type { CodeRecord } from '../codebooks/model.js';
+import { codeIdSchema } from '../codebooks/schema.js';
+import { objectIdSchema } from '../http/validate.js';
+import { noteKey, quoteKey, type QuoteRecord } from './model.js';
+import type { Coding, QuestionIndex, Unit } from './read-model.js';
+import { redactionMatches } from './redaction.js';
+import { codingTarget, type CodingContext, type CodingTarget } from './target.js';
+
+/** The workbench's filters and position, as they appear in its URL. */
+export const workbenchQuerySchema = z.object({
+  codebook: codeIdSchema.optional(),
+  at: objectIdSchema.optional(),
+  uncoded: z.literal('1').optional(),
+  code: codeIdSchema.optional(),
+  group: z.string().max(60).optional(),
+  country: z.string().max(60).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+export type WorkbenchQuery = z.infer<typeof workbenchQuerySchema>;
+
+export function workbenchUrl(surveyId: string, questionId: string, query: WorkbenchQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const search = params.toString();
+  return `/work/${surveyId}/${questionId}${search ? `?${search}` : ''}`;
+}
+
+export interface KeyedCode {
+  code: CodeRecord;
+  key?: string;
+}
+
+export interface TextSegment {
+  text: string;
+  codes: CodeRecord[];
+  redacted: boolean;
+}
+
+export interface WorkbenchView {
+  target: CodingTarget;
+  query: WorkbenchQuery;
+  codes: KeyedCode[];
+  unit?: Unit;
+  position?: number;
+  matching: number;
+  previousId?: string;
+  nextId?: string;
+  progress: { coded: number; total: number };
+  wholeCodes: Set<string>;
+  noCode: boolean;
+  spans: (Coding & { code: CodeRecord })[];
+  segments: TextSegment[];
+  others?: { coderId: string; codes: CodeRecord[]; noCode: boolean }[];
+  memo: string;
+  quote: { starredByMe: boolean; starredByOthers: number; redacted: string[] };
+  suggestions: (Suggestion & { code: CodeRecord; key?: string })[];
+}
+
+function unitMatches(unit: Unit, query: WorkbenchQuery, index: QuestionIndex, coderId: string, resolve: (id: string) => string, needle?: string): boolean {
+  if (query.uncoded && index.isCodedBy(unit.responseId, coderId)) return false;
+  if (query.group && unit.group !== query.group) return false;
+  if (query.country && unit.country !== query.country) return false;
+  if (needle && !unit.lowerText.includes(needle)) return false;
+  if (query.code && !index.codingsOf(unit.responseId, coderId).some((coding) => resolve(coding.codeId) === query.code)) return false;
+  return true;
+}
+
+function quoteState(record: QuoteRecord | null | undefined, user: SessionUser): WorkbenchView['quote'] {
+  const starredBy = record?.starredBy ?? [];
+  return { starredByMe: starredBy.includes(user.id), starredByOthers: starredBy.filter((id) => id !== user.id).length, redacted: record?.redacted ?? [] };
+}
+
+export async function workbenchView(context: CodingContext, user: SessionUser, surveyId: string, questionId: string, query: WorkbenchQuery): Promise<WorkbenchView> {
+  // Everything that does not depend on the answer list is fetched at once.
+  const notesFor = (responseId: string) =>
+    Promise.all([
+      context.coding.notes.findById(noteKey(surveyId, questionId, responseId, user.id)).lean(),
+      context.coding.quotes.findById(quoteKey(surveyId, questionId, responseId)).lean(),
+    ]);
+  const [target, notesOfAt] = await Promise.all([codingTarget(context, surveyId, questionId, query.codebook), query.at ? notesFor(query.at) : undefined]);
+  const { index, codebook, settings } = target;
+  const codeById = new Map(codebook.codes.map((code) => [code.codeId, code]));
+  const resolve = (id: string) => survivingCodeId(codebook, id);
+  const needle = query.q?.toLowerCase();
+  const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, needle);
+
+  const current = query.at ? index.byResponse.get(query.at) : index.units.find(matches);
+  let matching = 0;
+  let position: number | undefined;
+  let previousId: string | undefined;
+  let nextId: string | undefined;
+  for (const unit of index.units) {
+    if (!matches(unit)) continue;
+    matching++;
+    if (!current) continue;
+    if (unit.index < current.index) previousId = unit.responseId;
+    else if (unit.index === current.index) position = matching;
+    else nextId ??= unit.responseId;
+  }
+
+  const codes = activeCodes(codebook).map((code, order) => ({ code, key: order < 9 ? String(order + 1) : undefined }));
+  const view: WorkbenchView = {
+    target,
+    query,
+    codes,
+    matching,
+    position,
+    previousId,
+    nextId,
+    progress: { coded: index.codedCount(user.id), total: index.units.length },
+    wholeCodes: new Set(),
+    noCode: false,
+    spans: [],
+    segments: [],
+    memo: '',
+    quote: quoteState(undefined, user),
+    suggestions: [],
+  };
+  if (!current) return view;
+
+  view.unit = current;
+  view.noCode = index.decidedNoCode(current.responseId, user.id);
+  for (const coding of index.codingsOf(current.responseId, user.id)) {
+    const code = codeById.get(resolve(coding.codeId));
+    if (!code) continue;
+    if (coding.start === undefined) view.wholeCodes.add(code.codeId);
+    else view.spans.push({ ...coding, code });
+  }
+  view.spans.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  if (!settings.independent) {
+    view.others = index
+      .codersOf(current.responseId)
+      .filter((coder) => coder !== user.id)
+      .map((coderId) => ({
+        coderId,
+        noCode: index.decidedNoCode(current.responseId, coderId),
+        codes: [...new Set(index.codingsOf(current.responseId, coderId).map((coding) => resolve(coding.codeId)))].flatMap((id) => codeById.get(id) ?? []),
+      }));
+  }
+  const [[note, quote], suggestions] = await Promise.all([
+    current.responseId === query.at && notesOfAt ? notesOfAt : notesFor(current.responseId),
+    context.suggestions.suggest({
+      codebook,
+      text: current.text,
+      limit: 3,
+      coderId: user.id,
+      answer: { surveyId, questionId, responseId: current.responseId, independent: settings.independent },
+    }),
+  ]);
+  view.memo = note?.memo ?? '';
+  view.quote = quoteState(quote, user);
+  const keyOf = new Map(codes.map(({ code, key }) => [code.codeId, key]));
+  view.suggestions = suggestions.flatMap((suggestion) => {
+    const code = codeById.get(suggestion.codeId);
+    return code && !code.retired ? [{ ...suggestion, code, key: keyOf.get(code.codeId) }] : [];
+  });
+  view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
+  return view;
+}
+
+/** Splits the answer at every span boundary so each piece can be marked with its codes. */
+export function segmentText(text: string, spans: (Coding & { code: CodeRecord })[], redactions: { start: number; end: number }[]): TextSegment[] {
+  const cuts = new Set([0, text.length]);
+  for (const span of [...spans, ...redactions]) {
+    cuts.add(Math.max(0, Math.min(text.length, span.start ?? 0)));
+    cuts.add(Math.max(0, Math.min(text.length, span.end ?? 0)));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const segments: TextSegment[] = [];
+  for (let i = 0; i < points.length - 1; i++) {
+    const start = points[i]!;
+    const end = points[i + 1]!;
+    if (start === end) continue;
+    segments.push({
+      text: text.slice(start, end),
+      codes: spans.filter((span) => (span.start ?? 0) <= start && (span.end ?? 0) >= end).map((span) => span.code),
+      redacted: redactions.some((redaction) => redaction.start <= start && redaction.end >= end),
+    });
+  }
+  return segments;
+}
