@@ -106,6 +106,16 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       await page.goto(`${rig.origin}${url}`);
       await expectNoViolations(page, url);
     }
+    // The redaction preview: star an answer whose respondent agreed to quotation, then check a word.
+    await page.goto(`${rig.origin}/work/professionals/drivers_text?codebook=care-crisis-drivers`);
+    for (let tries = 0; tries < 6 && (await page.getByRole('button', { name: /Star as quote/ }).count()) === 0; tries++) await page.keyboard.press('j');
+    await page.getByRole('button', { name: /Star as quote/ }).click();
+    const firstWord = (await page.locator('#answer-text').innerText()).split(/\s+/)[0]!;
+    await page.locator('summary', { hasText: 'Redact names' }).click();
+    await page.getByLabel(/Words to redact/).fill(firstWord);
+    await page.getByRole('button', { name: 'Check and redact' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Check the redaction');
+    await expectNoViolations(page, 'redaction preview');
     await context.close();
   });
 });
