@@ -6,7 +6,7 @@ import { projectRoot } from '../server/config.js';
 import { kill, startAppProcess } from './app-process.js';
 import { connectDatabase } from '../server/db/connection.js';
 import { startFerretDb } from '../server/db/ferretdb.js';
-import { responseModel } from '../server/responses/model.js';
+import { responseModel } from '../server/surveys/responses/model.js';
 import { isVisible, type Answers } from '../server/surveys/flow.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 

@@ -4,6 +4,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { adminRoutes } from './admin/routes.js';
+import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
 import { authRoutes, configurePassport } from './auth/routes.js';
 import { MongoSessionStore } from './auth/session-store.js';
@@ -26,7 +27,7 @@ import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
 import { localeMiddleware } from './i18n/middleware.js';
 import { reportRoutes } from './reports/routes.js';
-import { responseModel } from './responses/model.js';
+import { responseModel } from './surveys/responses/model.js';
 import type { SurveyRegistry } from './surveys/registry.js';
 import { surveyRoutes } from './surveys/routes.js';
 import { SurveySchedules } from './surveys/schedule.js';
@@ -104,6 +105,8 @@ function setUpSessions(app: Express, connection: Connection, secret: string): Re
   app.use(passport.session());
   app.use((request, response, next) => {
     response.locals.user = currentUser(request);
+    // Every back-office page, error pages included, carries the sign-out form and its token.
+    if (response.locals.user) response.locals.csrfToken = ensureCsrfToken(request);
     next();
   });
   return passport;

@@ -1,6 +1,6 @@
 import type { LoginThrottle } from './auth/throttle.js';
-import type { ResponseModel } from './responses/model.js';
-import { purgeClosedDrafts } from './responses/service.js';
+import type { ResponseModel } from './surveys/responses/model.js';
+import { purgeClosedDrafts } from './surveys/responses/service.js';
 import type { SurveyRegistry } from './surveys/registry.js';
 import type { SurveySchedules } from './surveys/schedule.js';
 

@@ -10,7 +10,7 @@ import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
 import { startHousekeeping } from './housekeeping.js';
-import { responseModel } from './responses/model.js';
+import { responseModel } from './surveys/responses/model.js';
 import { sessionSecret } from './auth/secret.js';
 import { userModel } from './auth/user-model.js';
 import { loadCodebookFiles } from './codebooks/files.js';

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../server/db/connection.js';
 import { freePort, startFerretDb, type RunningDatabase } from '../server/db/ferretdb.js';
-import { responseModel } from '../server/responses/model.js';
+import { responseModel } from '../server/surveys/responses/model.js';
 import { prepareDatabase } from '../server/startup.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { isVisible } from '../server/surveys/flow.js';

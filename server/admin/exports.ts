@@ -2,7 +2,7 @@ import { survivingCodeId } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import type { CodingTarget } from '../coding/target.js';
 import { csvRow } from '../http/csv.js';
-import type { ResponseDocument, ResponseModel } from '../responses/model.js';
+import type { ResponseDocument, ResponseModel } from '../surveys/responses/model.js';
 import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
 import type { Question } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';

@@ -3,7 +3,7 @@ import type { UserModel } from '../auth/user-model.js';
 import type { QuestionSettings } from '../coding/model.js';
 import { questionSettings } from '../coding/settings.js';
 import type { CodingContext } from '../coding/target.js';
-import type { ResponseModel } from '../responses/model.js';
+import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Question } from '../surveys/definition-schema.js';
 import type { Survey } from '../surveys/registry.js';
 import type { OpeningDates, SurveySchedules } from '../surveys/schedule.js';

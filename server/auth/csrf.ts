@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../http/errors.js';
 
 declare module 'express-session' {
@@ -14,18 +14,25 @@ export class CsrfError extends AppError {
   }
 }
 
+/** The session's CSRF token, made on first use; pages put it in every form. */
+export function ensureCsrfToken(request: Request): string | undefined {
+  if (!request.session) return undefined;
+  request.session.csrfToken ??= crypto.randomBytes(24).toString('base64url');
+  return request.session.csrfToken;
+}
+
 /**
  * Synchroniser-token CSRF protection for the back office: each session has a secret token that
  * every state-changing form (or fetch, as a header) must send back.
  */
 export const csrfProtection: RequestHandler = (request, response, next) => {
-  if (!request.session) return next(new CsrfError());
-  request.session.csrfToken ??= crypto.randomBytes(24).toString('base64url');
-  response.locals.csrfToken = request.session.csrfToken;
+  const token = ensureCsrfToken(request);
+  if (!token) return next(new CsrfError());
+  response.locals.csrfToken = token;
   if (request.method === 'GET' || request.method === 'HEAD') return next();
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : request.get('x-csrf-token');
-  const expected = Buffer.from(request.session.csrfToken);
+  const expected = Buffer.from(token);
   const actual = Buffer.from(typeof sent === 'string' ? sent : '');
   if (actual.length !== expected.length || !crypto.timingSafeEqual(actual, expected)) return next(new CsrfError());
   if (body && '_csrf' in body) delete body._csrf;

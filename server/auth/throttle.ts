@@ -1,7 +1,7 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from '../db/duplicates.js';
 import { modelOn } from '../db/models.js';
-import { AppError } from '../http/errors.js';
+import { TooManyRequestsError } from '../http/errors.js';
 
 /** One sign-in attempt: `${key}|${window}|${n}`, the n-th of that key's allowance in that window. */
 interface AttemptSlot {
@@ -11,9 +11,9 @@ interface AttemptSlot {
 
 const slotSchema = new mongoose.Schema<AttemptSlot>({ _id: String, at: Date }, { versionKey: false });
 
-export class TooManyAttemptsError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`, 'error.badRequest.title');
+export class TooManyAttemptsError extends TooManyRequestsError {
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`, retryAfterSeconds);
   }
 }
 

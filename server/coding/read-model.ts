@@ -1,4 +1,4 @@
-import type { ResponseModel } from '../responses/model.js';
+import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
 import { FINAL_CODER, NO_CODE, type CodingEvent, type CodingModels } from './model.js';

@@ -1,64 +1,66 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors.js';
-import { MessageCatalogue } from '../i18n/catalogue.js';
-import { AppError, NotFoundError, SurveyClosedError } from './errors.js';
+import type { MessageCatalogue, Translate } from '../i18n/catalogue.js';
+import { AppError, BadRequestError, NotFoundError, ServiceUnavailableError, ValidationError, type FieldIssue } from './errors.js';
 
 /** Errors from body parsing carry an HTTP status and a `type`; nothing else of theirs is shown. */
 interface HttpLikeError {
   status?: number;
-  statusCode?: number;
   type?: string;
-  name?: string;
 }
 
+export const notFoundHandler: RequestHandler = (_request, _response, next) => next(new NotFoundError());
 
-function safely(make: () => string, fallback: string): string {
+/** Any error as an AppError: the ones the app raised as they are, the rest classified. */
+function toAppError(error: unknown, t: Translate): { error: AppError; expected: boolean } {
+  if (error instanceof AppError) return { error, expected: true };
+  const http = (error ?? {}) as HttpLikeError;
+  if (http.type === 'entity.too.large') return { error: new AppError(413, t('error.tooLarge'), 'error.badRequest.title'), expected: true };
+  if (typeof http.type === 'string' && http.type.startsWith('entity.')) return { error: new BadRequestError(t('error.wrongType')), expected: true };
+  if (typeof http.status === 'number' && http.status >= 400 && http.status < 500) {
+    return { error: http.status === 404 ? new NotFoundError() : new AppError(http.status, t('error.wrongType'), 'error.badRequest.title'), expected: true };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { error: new ServiceUnavailableError('We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.'), expected: true };
+  }
+  return { error: new AppError(500, t('error.generic.body')), expected: false };
+}
+
+function translated(t: Translate, key: string, fallback: string): string {
   try {
-    return make();
+    return t(key);
   } catch {
     return fallback;
   }
 }
 
-export const notFoundHandler: RequestHandler = (_request, _response, next) => next(new NotFoundError());
-
-/** The one place errors become pages. Users see a plain message; stack traces stay in the log. */
+/**
+ * The one place errors become responses. People see a plain message, in the back-office layout
+ * when signed in, or the error's own page; a client that asks for JSON gets JSON. Stack traces
+ * stay in the log.
+ */
 export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestHandler {
-  return (error: unknown, request, response, _next) => {
-    const t = response.locals.t ?? fallbackCatalogue.translator('en');
-    const httpError = (error ?? {}) as HttpLikeError;
-    let status = 500;
-    let title = t('error.generic.title');
-    let message = t('error.generic.body');
-
-    if (error instanceof SurveyClosedError) {
-      response.status(403).render('closed', { survey: error.survey, dates: error.dates, t, pick: response.locals.pick });
+  return (raw: unknown, request, response, _next) => {
+    const t: Translate = response.locals.t ?? fallbackCatalogue.translator('en');
+    const { error, expected } = toAppError(raw, t);
+    if (!expected) console.error(`Unhandled error on ${request.method} ${request.originalUrl}:`, raw);
+    // Half a download already went out: end the connection so the client sees it failed.
+    if (response.headersSent) {
+      response.destroy();
       return;
     }
-    if (error instanceof AppError) {
-      status = error.status;
-      title = safely(() => t(error.titleKey), title);
-      message = error.message;
-    } else if (httpError.type === 'entity.too.large') {
-      status = 413;
-      title = t('error.badRequest.title');
-      message = t('error.tooLarge');
-    } else if (typeof httpError.type === 'string' && httpError.type.startsWith('entity.')) {
-      status = 400;
-      title = t('error.badRequest.title');
-      message = t('error.wrongType');
-    } else if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
-      status = httpError.status;
-      title = t(status === 404 ? 'error.notFound.title' : 'error.badRequest.title');
-      message = status === 404 ? new NotFoundError().message : t('error.wrongType');
-    } else if (isDatabaseUnavailable(error)) {
-      status = 503;
-      title = t('error.unavailable.title');
-      message = 'We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.';
-    } else {
-      console.error(`Unhandled error on ${request.method} ${request.originalUrl}:`, error);
+    const title = translated(t, error.titleKey, translated(t, 'error.generic.title', 'Sorry, there is a problem with the service'));
+    const issues: FieldIssue[] = error instanceof ValidationError ? error.issues : [];
+    response.status(error.status).set(error.presentation.headers ?? {});
+    if (request.accepts(['html', 'json']) === 'json') {
+      response.json({ error: { status: error.status, title, message: error.message, issues } });
+      return;
     }
-    if (response.headersSent) return;
-    response.status(status).render('error', { title, message, status, t, pick: response.locals.pick });
+    const locals = { t, pick: response.locals.pick };
+    if (error.presentation.view) {
+      response.render(error.presentation.view, { ...locals, ...error.presentation.locals });
+      return;
+    }
+    response.render(response.locals.user ? 'office/error' : 'error', { ...locals, title, message: error.message, status: error.status, issues });
   };
 }

@@ -1,12 +1,22 @@
-import type { Survey } from '../surveys/registry.js';
+/** How an error is shown: its own page (a view and what it needs), headers to send with it. */
+export interface ErrorPresentation {
+  view?: string;
+  locals?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
 
-/** An error whose message is safe to show to the person who caused it. */
+/**
+ * An error whose message is safe to show to the person who caused it. Every error response goes
+ * through the one error handler, which renders `view` when the error names one, and otherwise the
+ * error page (or JSON, when the request asks for it).
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     message: string,
     /** Message-catalogue key for the page heading shown to the user. */
     readonly titleKey = 'error.generic.title',
+    readonly presentation: ErrorPresentation = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -38,11 +48,15 @@ export class ValidationError extends AppError {
   }
 }
 
-export class SurveyClosedError extends AppError {
-  constructor(
-    readonly survey: Survey,
-    readonly dates: { opens: Date; closes: Date },
-  ) {
-    super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title');
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, message, 'error.badRequest.title', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+  }
+}
+
+/** The database could not be reached: nothing was saved, and trying again shortly will work. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string, presentation: ErrorPresentation = {}) {
+    super(503, message, 'error.unavailable.title', { ...presentation, headers: { 'Retry-After': '30', ...presentation.headers } });
   }
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Options } from 'express-rate-limit';
+import { TooManyRequestsError } from './errors.js';
 
 export interface RateLimitSettings {
   /** Survey page posts per client address per minute. */
@@ -15,7 +16,14 @@ export const defaultRateLimits: RateLimitSettings = { publicPostsPerMinute: 600,
  * request is refused rather than let through.
  */
 export function rateLimits(settings: RateLimitSettings): { publicPosts: RequestHandler; logins: RequestHandler } {
-  const common = { windowMs: 60_000, standardHeaders: 'draft-8' as const, legacyHeaders: false, passOnStoreError: false };
+  const common = {
+    windowMs: 60_000,
+    standardHeaders: 'draft-8' as const,
+    legacyHeaders: false,
+    passOnStoreError: false,
+    // Refusals go through the one error handler, as a page in the site's layout (or JSON).
+    handler: ((_request, _response, next, options) => next(new TooManyRequestsError(String(options.message), options.windowMs / 1000))) as Options['handler'],
+  };
   return {
     publicPosts: rateLimit({
       ...common,

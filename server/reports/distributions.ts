@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResponseModel } from '../responses/model.js';
+import type { ResponseModel } from '../surveys/responses/model.js';
 import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
 import type { ChoiceQuestion } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';

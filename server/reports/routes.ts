@@ -10,7 +10,7 @@ import { codingTarget, type CodingContext } from '../coding/target.js';
 import { asDownload, sendTable } from '../http/download.js';
 import { NotFoundError } from '../http/errors.js';
 import { pathIdSchema, validate } from '../http/validate.js';
-import type { ResponseModel } from '../responses/model.js';
+import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { barChart, percentOf } from './charts.js';
 import { closedQuestionDistributions, filtersSchema, respondentProfile, validFilters, type Distribution } from './distributions.js';

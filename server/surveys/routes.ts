@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotFoundError } from '../http/errors.js';
-import { resumeTokenSchema } from '../responses/tokens.js';
+import { NotSentError, UnsavedPageError } from './errors.js';
+import { resumeTokenSchema } from './responses/tokens.js';
 import { surveyPaths } from './paths.js';
 import {
   answerFirstPage,
@@ -45,10 +46,9 @@ function keepAnswersIfOffline(context: RespondentContext, pageIdOf: (request: Re
       await handler(request, response);
     } catch (error) {
       const survey = context.surveys.get(String(request.params.surveyId));
-      if (!isDatabaseUnavailable(error) || !survey || response.headersSent) throw error;
+      if (!isDatabaseUnavailable(error) || !survey) throw error;
       const token = typeof request.params.token === 'string' ? request.params.token : undefined;
-      const view = unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed'));
-      response.status(503).set('Retry-After', '30').render('survey-page', { view, paths: surveyPaths });
+      throw new UnsavedPageError(unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed')));
     }
   };
 }
@@ -114,8 +114,7 @@ export function surveyRoutes(context: RespondentContext): Router {
       response.redirect(303, await submit(context, await openSurvey(context, surveyId), token));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      // Not sent: say so plainly and offer the same button again. A repeated submit is harmless.
-      response.status(503).set('Retry-After', '30').render('not-sent', { action: surveyPaths.submit(surveyId, token) });
+      throw new NotSentError(surveyPaths.submit(surveyId, token));
     }
   });
 

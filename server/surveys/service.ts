@@ -1,8 +1,9 @@
 import type { Translate } from '../i18n/catalogue.js';
 import type { Locale } from '../i18n/localised.js';
-import { NotFoundError, SurveyClosedError } from '../http/errors.js';
-import type { ResponseModel } from '../responses/model.js';
-import { findResponse, savePage, startResponse, submitResponse, type Draft } from '../responses/service.js';
+import { NotFoundError } from '../http/errors.js';
+import { SurveyClosedError } from './errors.js';
+import type { ResponseModel } from './responses/model.js';
+import { findResponse, savePage, startResponse, submitResponse, type Draft } from './responses/service.js';
 import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
 import { otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';

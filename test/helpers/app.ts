@@ -8,7 +8,7 @@ import { projectRoot } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connection.js';
 import { loadSignposting } from '../../server/help/signposting.js';
 import { MessageCatalogue } from '../../server/i18n/catalogue.js';
-import { responseModel, type ResponseModel } from '../../server/responses/model.js';
+import { responseModel, type ResponseModel } from '../../server/surveys/responses/model.js';
 import { loadSurveys } from '../../server/surveys/registry.js';
 import { prepareDatabase } from '../../server/startup.js';
 import type { ThrottleSettings } from '../../server/auth/throttle.js';

@@ -1,9 +1,9 @@
-import { surveyCounterKey, type ChangeCounters } from '../db/change-counter.js';
-import type { Locale } from '../i18n/localised.js';
-import { dropHiddenAnswers, firstUnfinishedPage, isVisible, type Answers } from '../surveys/flow.js';
-import type { PageAnswers } from '../surveys/page-answers.js';
-import type { Survey } from '../surveys/registry.js';
-import type { SurveyPage } from '../surveys/definition-schema.js';
+import { surveyCounterKey, type ChangeCounters } from '../../db/change-counter.js';
+import type { Locale } from '../../i18n/localised.js';
+import { dropHiddenAnswers, firstUnfinishedPage, isVisible, type Answers } from '../flow.js';
+import type { PageAnswers } from '../page-answers.js';
+import type { Survey } from '../registry.js';
+import type { SurveyPage } from '../definition-schema.js';
 import type { ResponseDocument, ResponseModel } from './model.js';
 import { newResumeToken, readToken } from './tokens.js';
 

@@ -1,0 +1,26 @@
+import { AppError, ServiceUnavailableError } from '../http/errors.js';
+import type { OpeningDates } from './schedule.js';
+import type { Survey } from './registry.js';
+import type { PageView } from './service.js';
+import { surveyPaths } from './paths.js';
+
+/** The survey is outside its dates: its own page says when it is open. */
+export class SurveyClosedError extends AppError {
+  constructor(survey: Survey, dates: OpeningDates) {
+    super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title', { view: 'closed', locals: { survey, dates } });
+  }
+}
+
+/** A page could not be saved (the database is out of reach): the same page again, with everything typed. */
+export class UnsavedPageError extends ServiceUnavailableError {
+  constructor(view: PageView) {
+    super('The page could not be saved.', { view: 'survey-page', locals: { view, paths: surveyPaths } });
+  }
+}
+
+/** The final submit could not be stored: say so plainly and offer the same button again (a repeat is harmless). */
+export class NotSentError extends ServiceUnavailableError {
+  constructor(action: string) {
+    super('The answers could not be sent.', { view: 'not-sent', locals: { action } });
+  }
+}
