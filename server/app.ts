@@ -11,7 +11,7 @@ import { MongoSessionStore } from './auth/session-store.js';
 import type { LoginThrottle, ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
 import { EngineSuggestions } from './autocode/service.js';
-import type { SuggestionSource } from './autocode/suggest.js';
+import type { SuggestionSource } from './coding/suggestions.js';
 import { codebookModels } from './codebooks/model.js';
 import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
@@ -117,14 +117,14 @@ function codingContextFor(dependencies: AppDependencies): CodingContext {
   const counters = new ChangeCounters(connection);
   const coding = codingModels(connection);
   const readModel = new CodingReadModel({ responses: responseModel(connection), coding, counters });
-  return {
-    surveys,
-    codebooks: codebookModels(connection),
-    coding,
-    readModel,
-    counters,
-    suggestions: dependencies.suggestions ?? new EngineSuggestions(readModel, surveys),
-  };
+  return { surveys, codebooks: codebookModels(connection), coding, readModel, counters, suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys) };
+}
+
+/** The auto-coding engine, taught every coding the read model sees: the one place the two are joined. */
+function suggestionEngine(readModel: CodingReadModel, surveys: SurveyRegistry): SuggestionSource {
+  const engine = new EngineSuggestions(readModel, surveys);
+  readModel.onChange((change) => engine.learnChange(change));
+  return engine;
 }
 
 export function createAppParts(dependencies: AppDependencies): AppParts {

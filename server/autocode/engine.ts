@@ -1,4 +1,4 @@
-import type { Suggestion } from './suggest.js';
+import type { Suggestion } from '../coding/suggestions.js';
 import { analyse, domainStopWords, negationCues, type Analysis } from './text.js';
 
 /** What the engine needs to know about a code. */

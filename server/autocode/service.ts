@@ -4,7 +4,7 @@ import type { CodingReadModel, IndexChange, QuestionIndex } from '../coding/read
 import type { SurveyRegistry } from '../surveys/registry.js';
 import { autoCoderForCodebook } from './codebook.js';
 import type { AutoCoder } from './engine.js';
-import type { Suggestion, SuggestionRequest, SuggestionSource } from './suggest.js';
+import type { Suggestion, SuggestionRequest, SuggestionSource } from '../coding/suggestions.js';
 
 interface Engine {
   codebook: Codebook;
@@ -16,8 +16,8 @@ const questionKey = (surveyId: string, questionId: string) => `${surveyId}:${que
 
 /**
  * Suggestions in the workbench: one engine per codebook and coder, built from the codings in
- * MongoDB (via the coding read model) and taught each coding as it is saved, so the next answer's
- * suggestions already reflect it.
+ * MongoDB (via the coding read model) and taught each coding as it is saved (app.ts passes every
+ * change to `learnChange`), so the next answer's suggestions already reflect it.
  *
  * Each coder's engine learns, per answer: the final coding once reconciled; otherwise, where the
  * question is coded independently, only that coder's own codes; otherwise every coder's. So under
@@ -32,9 +32,7 @@ export class EngineSuggestions implements SuggestionSource {
   constructor(
     private readonly readModel: CodingReadModel,
     private readonly surveys: SurveyRegistry,
-  ) {
-    readModel.onChange((change) => this.learnChange(change));
-  }
+  ) {}
 
   async suggest({ codebook, text, limit, coderId, answer }: SuggestionRequest): Promise<Suggestion[]> {
     this.noteMode(codebook.id, answer.surveyId, answer.questionId, answer.independent);
@@ -75,7 +73,8 @@ export class EngineSuggestions implements SuggestionSource {
     }
   }
 
-  private learnChange(change: IndexChange): void {
+  /** Learns a question's codings that changed (or all of them, when its index was rebuilt). */
+  learnChange(change: IndexChange): void {
     for (const engine of this.engines.get(change.codebookId)?.values() ?? []) this.teach(engine, change);
   }
 

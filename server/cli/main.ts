@@ -1,8 +1,10 @@
 import { readEnvironment } from '../config.js';
-import { createUserCommand } from '../auth/cli.js';
-import { suggestCommand, UsageError } from '../autocode/cli.js';
-import { agreementCommand, codebookCommand } from '../reports/cli.js';
-import { listSurveys } from '../surveys/cli.js';
+import { agreementCommand } from './agreement.js';
+import { UsageError } from './args.js';
+import { codebookCommand } from './codebook.js';
+import { createUserCommand } from './create-user.js';
+import { suggestCommand } from './suggest.js';
+import { listSurveys } from './surveys.js';
 
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),

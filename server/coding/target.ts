@@ -1,4 +1,4 @@
-import type { SuggestionSource } from '../autocode/suggest.js';
+import type { SuggestionSource } from './suggestions.js';
 import { getCodebookAt, type Codebook } from '../codebooks/service.js';
 import type { CodebookModels } from '../codebooks/model.js';
 import { codebookCounterKey, surveyCounterKey, type ChangeCounters } from '../db/change-counter.js';

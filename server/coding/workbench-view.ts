@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Suggestion } from '../autocode/suggest.js';
+import type { Suggestion } from './suggestions.js';
 import type { SessionUser } from '../auth/user-model.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';

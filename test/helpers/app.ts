@@ -12,7 +12,7 @@ import { responseModel, type ResponseModel } from '../../server/surveys/response
 import { loadSurveys } from '../../server/surveys/registry.js';
 import { prepareDatabase } from '../../server/startup.js';
 import type { ThrottleSettings } from '../../server/auth/throttle.js';
-import type { SuggestionSource } from '../../server/autocode/suggest.js';
+import type { SuggestionSource } from '../../server/coding/suggestions.js';
 import type { RateLimitSettings } from '../../server/http/rate-limits.js';
 
 export const definitionsDir = path.join(projectRoot, 'server', 'surveys', 'definitions');

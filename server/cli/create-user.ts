@@ -1,23 +1,13 @@
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import { createUser } from '../auth/service.js';
+import { roles, userModel } from '../auth/user-model.js';
 import { readEnvironment } from '../config.js';
 import { connectDatabase } from '../db/connection.js';
 import { startEmbeddedDatabase } from '../db/embedded.js';
 import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
-import { createUser } from './service.js';
-import { roles, userModel } from './user-model.js';
+import { commandArgs, UsageError } from './args.js';
 
-const argsSchema = z.object({ email: z.string().min(1, '--email is required'), role: z.enum(roles, { error: `--role must be one of: ${roles.join(', ')}` }) });
-
-function flags(args: string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i]!;
-    if (name.startsWith('--')) result[name.slice(2)] = args[i + 1] ?? '';
-    if (name.startsWith('--')) i++;
-  }
-  return result;
-}
+const usage = 'create-user --email <address> --role <analyst|admin> (the password is read from the prompt or stdin)';
 
 /** Reads the password from a prompt (not echoed) or, when piped, from the first line of stdin. Never from argv. */
 async function readPassword(): Promise<string> {
@@ -42,16 +32,18 @@ async function readPassword(): Promise<string> {
 
 /** `npm run cli -- create-user --email a@b.org --role admin`, password on stdin. */
 export async function createUserCommand(args: string[]) {
-  const parsed = argsSchema.safeParse(flags(args));
-  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   if (args.includes('--password')) throw new Error('Do not pass the password as an argument: it would be kept in shell history. Type it at the prompt or pipe it on stdin.');
+  const options = commandArgs(args, { email: { type: 'string' }, role: { type: 'string' } }, usage);
+  if (!options.email) throw new UsageError(`--email is required. Usage: ${usage}`);
+  const role = roles.find((candidate) => candidate === options.role);
+  if (!role) throw new UsageError(`--role must be one of: ${roles.join(', ')}`);
   const password = await readPassword();
   const env = readEnvironment();
   const embedded = env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
   const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
   try {
     await prepareDatabase(connection);
-    const user = await createUser(userModel(connection), { ...parsed.data, password });
+    const user = await createUser(userModel(connection), { email: options.email, role, password });
     return { created: user.email, role: user.role };
   } finally {
     await connection.close();

@@ -1,5 +1,5 @@
 import { pick } from '../i18n/localised.js';
-import { loadSurveys } from './registry.js';
+import { loadSurveys } from '../surveys/registry.js';
 
 export interface SurveySummary {
   id: string;
@@ -8,6 +8,7 @@ export interface SurveySummary {
   open: boolean;
 }
 
+/** `surveys`: every survey definition with its question count and whether its own dates make it open now. */
 export function listSurveys(dir: string, now: Date): SurveySummary[] {
   return [...loadSurveys(dir).values()].map((survey) => ({
     id: survey.id,

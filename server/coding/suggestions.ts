@@ -26,7 +26,7 @@ export interface SuggestionRequest {
   answer: SuggestedAnswer;
 }
 
-/** The seam the workbench calls; the auto-coding engine plugs in here. */
+/** The seam the workbench calls: coding defines it, and the auto-coding engine (server/autocode/) implements it. */
 export interface SuggestionSource {
   suggest(request: SuggestionRequest): Promise<Suggestion[]>;
 }
