@@ -6,9 +6,10 @@ import type { Connection } from 'mongoose';
 import { adminRoutes } from './admin/routes.js';
 import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
-import { authRoutes, configurePassport } from './auth/routes.js';
+import { configurePassport } from './auth/passport.js';
+import { authRoutes } from './auth/routes.js';
 import { MongoSessionStore } from './auth/session-store.js';
-import type { LoginThrottle, ThrottleSettings } from './auth/throttle.js';
+import { LoginThrottle, type ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
 import { EngineSuggestions } from './autocode/service.js';
 import type { SuggestionSource } from './coding/suggestions.js';
@@ -64,7 +65,8 @@ function setUpExpress(app: Express, trustProxy: number): void {
   app.set('case sensitive routing', true);
   app.set('trust proxy', trustProxy);
   app.set('view engine', 'ejs');
-  app.set('views', path.join(projectRoot, 'views'));
+  // Pages in views/; each question type's partial beside its module in server/surveys/question-types/.
+  app.set('views', [path.join(projectRoot, 'views'), path.join(projectRoot, 'server', 'surveys')]);
   // Compiled templates are kept unless someone is editing them (Express only caches in production by default).
   app.set('view cache', process.env.NODE_ENV !== 'development');
   app.disable('x-powered-by');
@@ -147,8 +149,8 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   // Public: anyone may reach these.
   app.use(helpRoutes(signposting));
   app.use(surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }));
-  const auth = authRoutes(connection, passport, dependencies.throttle);
-  app.use(auth.router);
+  const throttle = new LoginThrottle(connection, dependencies.throttle);
+  app.use(authRoutes(passport, throttle));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
@@ -158,7 +160,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));
-  return { app, throttle: auth.throttle, schedules };
+  return { app, throttle, schedules };
 }
 
 export function createApp(dependencies: AppDependencies): Express {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_LIMIT } from '../server/surveys/definition-schema.js';
-import { choiceLabels, isChoiceQuestion } from '../server/surveys/choices.js';
+import { choiceLabels, isChoiceQuestion } from '../server/surveys/question-types/index.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { appOn, definitionsDir, startTestApp, type TestApp } from './helpers/app.js';
 import { addUser, csrfFrom, seedResponses, signIn } from './helpers/office.js';

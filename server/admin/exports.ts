@@ -3,8 +3,7 @@ import { FINAL_CODER } from '../coding/model.js';
 import type { CodingTarget } from '../coding/target.js';
 import { csvRow } from '../http/csv.js';
 import type { ResponseDocument, ResponseModel } from '../surveys/responses/model.js';
-import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
-import type { Question } from '../surveys/definition-schema.js';
+import { choiceLabels, isChoiceQuestion, typeOf } from '../surveys/question-types/index.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';
 
@@ -13,29 +12,15 @@ interface Column {
   value: (answers: Answers, otherText: Record<string, string>) => unknown;
 }
 
-/** One column per question; a multi-choice question gets one per choice (1 chosen, 0 not, blank if not asked). */
+/** The columns each question's type gives, plus an "other" column where "Other (please say)" is offered. */
 function responseColumns(survey: Survey): Column[] {
-  const columns: Column[] = [];
-  for (const question of survey.questions) {
-    if (question.type === 'multi') {
-      for (const choice of choiceLabels(question)) {
-        columns.push({
-          header: `${question.id}: ${choice.label}`,
-          value: (answers) => (isVisible(question, answers) ? (Array.isArray(answers[question.id]) && answers[question.id]!.includes(choice.value) ? 1 : 0) : ''),
-        });
-      }
-    } else {
-      columns.push({ header: question.id, value: (answers) => labelOf(question, answers[question.id]) });
-    }
+  return survey.questions.flatMap((question) => {
+    const columns: Column[] = typeOf(question)
+      .exportColumns(question)
+      .map((column) => ({ header: column.header, value: (answers: Answers) => column.value(question, answers[question.id], isVisible(question, answers)) }));
     if ('other' in question && question.other) columns.push({ header: `${question.id}_other`, value: (_answers, otherText) => otherText[question.id] ?? '' });
-  }
-  return columns;
-}
-
-function labelOf(question: Question, value: Answers[string] | undefined): string {
-  if (value === undefined || Array.isArray(value)) return '';
-  if (!isChoiceQuestion(question)) return value;
-  return choiceLabels(question).find((choice) => choice.value === value)?.label ?? value;
+    return columns;
+  });
 }
 
 export type ExportedResponse = Pick<ResponseDocument, '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'>;

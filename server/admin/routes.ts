@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { coderNames, createUser, setAccess } from '../auth/service.js';
-import { roles } from '../auth/user-model.js';
+import { roles } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { exportableQuotes } from '../coding/quotes-service.js';
 import { disagreements, recordFinalCoding } from '../coding/reconcile-service.js';
@@ -13,6 +13,7 @@ import { streamDownload } from '../http/download.js';
 import { NotFoundError } from '../http/errors.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { londonDay } from '../surveys/london-time.js';
+import { datesInputSchema } from '../surveys/schedule.js';
 import type { Survey } from '../surveys/registry.js';
 import { codedAnswersCsv, responsesCsv, responsesJson, submittedResponses } from './exports.js';
 import { adminOverview, type AdminContext } from './service.js';
@@ -54,8 +55,8 @@ export function adminRoutes(context: AdminContext): Router {
   });
 
   router.post('/surveys/:surveyId/dates', async (request, response) => {
-    const { params } = validate(request, { params: surveyParams });
-    await context.schedules.setDates(surveyOf(params.surveyId), request.body, signedInUser(request).email);
+    const { params, body } = validate(request, { params: surveyParams, body: datesInputSchema });
+    await context.schedules.setDates(surveyOf(params.surveyId), body, signedInUser(request).email);
     response.redirect(303, '/admin#surveys');
   });
 

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../http/errors.js';
 import { csrfProtection } from './csrf.js';
-import type { Role, SessionUser } from './user-model.js';
+import type { Role, SessionUser } from './roles.js';
 
 /** Each role includes the ones below it. */
 const rank: Record<Role, number> = { analyst: 1, admin: 2 };

@@ -1,20 +1,15 @@
 import { Router } from 'express';
-import type { Connection } from 'mongoose';
-import { Passport } from 'passport';
-import { Strategy as LocalStrategy } from 'passport-local';
 import { z } from 'zod';
+import { ValidationError } from '../http/errors.js';
+import { validate } from '../http/validate.js';
 import { csrfProtection } from './csrf.js';
-import { activeUser, verifyCredentials } from './service.js';
-import { LoginThrottle, type ThrottleSettings } from './throttle.js';
-import { userModel, type SessionUser } from './user-model.js';
-
-type PassportInstance = InstanceType<typeof Passport>;
-
-const sessionUserSchema = z.object({ id: z.string() });
+import type { PassportInstance } from './passport.js';
+import type { SessionUser } from './roles.js';
+import type { LoginThrottle } from './throttle.js';
 
 const loginForm = z.object({
-  email: z.string().max(300).default(''),
-  password: z.string().max(1000).default(''),
+  email: z.string({ error: 'Enter your email address and password.' }).max(300).default(''),
+  password: z.string({ error: 'Enter your email address and password.' }).max(1000).default(''),
   next: z.string().max(500).optional(),
 });
 
@@ -23,40 +18,25 @@ function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/work';
 }
 
-export function configurePassport(connection: Connection): PassportInstance {
-  const users = userModel(connection);
-  const passport = new Passport();
-  passport.use(
-    new LocalStrategy({ usernameField: 'email' }, (email, password, done) => {
-      verifyCredentials(users, email, password).then((user) => done(null, user ?? false), done);
-    }),
-  );
-  passport.serializeUser((user, done) => done(null, { id: (user as SessionUser).id }));
-  // The account is read on every request (one look-up by _id), so disabling it or changing its
-  // role takes effect at once rather than when the session ends.
-  passport.deserializeUser((stored: unknown, done) => {
-    const parsed = sessionUserSchema.safeParse(stored);
-    if (!parsed.success) return done(null, false);
-    activeUser(users, parsed.data.id).then((user) => done(null, user ?? false), done);
-  });
-  return passport;
-}
-
-export function authRoutes(connection: Connection, passport: PassportInstance, throttleSettings?: ThrottleSettings): { router: Router; throttle: LoginThrottle } {
+/** Signing in and out: the only back-office forms anyone may post. */
+export function authRoutes(passport: PassportInstance, throttle: LoginThrottle): Router {
   const router = Router({ caseSensitive: true });
-  const throttle = new LoginThrottle(connection, throttleSettings);
 
   router.get('/login', csrfProtection, (request, response) => {
-    response.render('office/login', { next: safeNext(String(request.query.next ?? '')), email: '', error: undefined });
+    const { query } = validate(request, { query: z.object({ next: z.string().max(500).optional() }) });
+    response.render('office/login', { next: safeNext(query.next), email: '', error: undefined });
   });
 
   router.post('/login', csrfProtection, async (request, response, next) => {
-    const form = loginForm.safeParse(request.body);
-    if (!form.success) {
-      response.status(400).render('office/login', { next: '/work', email: '', error: 'Enter your email address and password.' });
+    let form: z.infer<typeof loginForm>;
+    try {
+      form = validate(request, { body: loginForm }).body;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      response.status(400).render('office/login', { next: '/work', email: '', error: error.issues[0]?.message ?? 'Enter your email address and password.' });
       return;
     }
-    const { email, password, next: after } = form.data;
+    const { email, password, next: after } = form;
     // Passport reads the body: give it only the checked strings.
     request.body = { email, password };
     // The attempt is counted before the password is checked, so parallel guesses share one allowance.
@@ -85,5 +65,5 @@ export function authRoutes(connection: Connection, passport: PassportInstance, t
     });
   });
 
-  return { router, throttle };
+  return router;
 }

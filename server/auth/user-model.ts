@@ -1,7 +1,8 @@
 import mongoose, { type Connection, type InferSchemaType, type Model } from 'mongoose';
 
-export const roles = ['analyst', 'admin'] as const;
-export type Role = (typeof roles)[number];
+import { roles } from './roles.js';
+
+export { roles, type Role, type SessionUser } from './roles.js';
 
 const userSchema = new mongoose.Schema(
   {
@@ -19,11 +20,4 @@ export type UserModel = Model<InferSchemaType<typeof userSchema>>;
 
 export function userModel(connection: Connection): UserModel {
   return (connection.models.User as UserModel | undefined) ?? connection.model('User', userSchema);
-}
-
-/** What the rest of the app knows about a signed-in person. */
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: Role;
 }

@@ -2,9 +2,8 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { validate } from '../http/validate.js';
-import type { CodebookModels } from './model.js';
 import { codeIdSchema } from './schema.js';
-import { addCode, codeInputSchema, codebookHistory, editCode, getCodebook, listCodebooks, mergeCodes, setRetired } from './service.js';
+import { addCode, codeInputSchema, codebookHistory, editCode, getCodebook, listCodebooks, mergeCodes, setRetired, type CodebookModels } from './service.js';
 
 const bookParams = z.object({ codebookId: codeIdSchema });
 const codeParams = bookParams.extend({ codeId: codeIdSchema });

@@ -6,6 +6,8 @@ import type { CodebookFile } from './schema.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookChangeRecord, CodebookModels, CodebookRecord, CodeRecord } from './model.js';
 
+export type { CodebookModels } from './model.js';
+
 export interface Codebook {
   id: string;
   name: string;

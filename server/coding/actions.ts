@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SessionUser } from '../auth/user-model.js';
+import type { SessionUser } from '../auth/roles.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
 import { BadRequestError } from '../http/errors.js';

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
-import type { SessionUser } from '../auth/user-model.js';
+import type { SessionUser } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { listCodebooks } from '../codebooks/service.js';
 import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Suggestion } from './suggestions.js';
-import type { SessionUser } from '../auth/user-model.js';
+import type { SessionUser } from '../auth/roles.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
 import { codeIdSchema } from '../codebooks/schema.js';

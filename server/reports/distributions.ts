@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ResponseModel } from '../surveys/responses/model.js';
-import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
+import { choiceLabels, isChoiceQuestion } from '../surveys/question-types/index.js';
 import type { ChoiceQuestion } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';

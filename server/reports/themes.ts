@@ -6,7 +6,7 @@ import type { Unit } from '../coding/read-model.js';
 import { codesByCoder, differ, type CoderCodes } from '../coding/reconcile-service.js';
 import { redact } from '../coding/redaction.js';
 import type { CodingContext, CodingTarget } from '../coding/target.js';
-import { choiceLabels, isChoiceQuestion } from '../surveys/choices.js';
+import { choiceLabels, isChoiceQuestion } from '../surveys/question-types/index.js';
 import { type Rating, agreement, type AgreementResult } from './agreement.js';
 import { percentOf } from './charts.js';
 

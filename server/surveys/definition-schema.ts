@@ -1,53 +1,9 @@
 import { z } from 'zod';
 import { localisedSchema } from '../i18n/localised.js';
+import { identifier } from './question-types/base.js';
+import { OTHER_CHOICE, questionSchema } from './question-types/index.js';
 
-/** Ids end up as form field names and MongoDB keys, so they stay plain. */
-const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower case letters, digits and _');
-const choiceValue = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower case letters, digits, - and _');
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-
-export const OTHER_CHOICE = 'other';
-export const DEFAULT_TEXT_LIMIT = 10_000;
-
-const choiceSchema = z.object({ value: choiceValue, label: localisedSchema }).strict();
-
-const conditionSchema = z
-  .object({
-    question: identifier,
-    /** Holds when the answer (or, for `multi`, any chosen value) is one of these. */
-    is: z.array(choiceValue).min(1),
-  })
-  .strict();
-
-const questionBase = {
-  id: identifier,
-  text: localisedSchema,
-  hint: localisedSchema.optional(),
-  required: z.boolean().default(false),
-  showIf: conditionSchema.optional(),
-};
-
-const choicesWithOther = {
-  choices: z.array(choiceSchema).min(2),
-  /** Adds "Other (please say)" with a short text box. */
-  other: z.boolean().default(false),
-};
-
-const questionSchema = z.discriminatedUnion('type', [
-  z.object({ ...questionBase, type: z.literal('single'), ...choicesWithOther }).strict(),
-  z.object({ ...questionBase, type: z.literal('multi'), ...choicesWithOther }).strict(),
-  z.object({ ...questionBase, type: z.literal('scale'), choices: z.array(choiceSchema).length(5) }).strict(),
-  z
-    .object({
-      ...questionBase,
-      type: z.literal('text'),
-      maxLength: z.number().int().min(1).max(DEFAULT_TEXT_LIMIT).default(DEFAULT_TEXT_LIMIT),
-      /** The codebook in coding-schemes/ analysts use for this question. */
-      codedWith: z.string().regex(/^[a-z0-9-]+$/).optional(),
-    })
-    .strict(),
-  z.object({ ...questionBase, type: z.literal('consent'), required: z.literal(true).default(true) }).strict(),
-]);
 
 const pageSchema = z
   .object({
@@ -79,9 +35,7 @@ export const surveyDefinitionSchema = z
 
 export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>;
 export type SurveyPage = SurveyDefinition['pages'][number];
-export type Question = SurveyPage['questions'][number];
-export type ChoiceQuestion = Extract<Question, { type: 'single' | 'multi' | 'scale' }>;
-export type Condition = z.infer<typeof conditionSchema>;
+export { DEFAULT_TEXT_LIMIT, OTHER_CHOICE, type ChoiceQuestion, type Condition, type Question } from './question-types/index.js';
 
 /** Rules zod cannot express field by field: unique ids, conditions on earlier pages, dates in order. */
 function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, context: z.RefinementCtx): void {

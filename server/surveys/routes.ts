@@ -2,6 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { NotFoundError } from '../http/errors.js';
+import { validate } from '../http/validate.js';
+import type { Translate } from '../i18n/catalogue.js';
+import type { Locale } from '../i18n/localised.js';
 import { NotSentError, UnsavedPageError } from './errors.js';
 import { resumeTokenSchema } from './responses/tokens.js';
 import { surveyPaths } from './paths.js';
@@ -25,11 +28,7 @@ const surveyParams = z.object({ surveyId: z.string().max(64) });
 const draftParams = surveyParams.extend({ token: resumeTokenSchema });
 const pageParams = draftParams.extend({ pageId: z.string().max(64) });
 
-function parseParams<T extends z.ZodType>(schema: T, request: Request): z.infer<T> {
-  const parsed = schema.safeParse(request.params);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data;
-}
+const parseParams = <T extends z.ZodType>(schema: T, request: Request): z.infer<T> => validate(request, { params: schema }).params;
 
 function respond(response: Response, outcome: PageOutcome, status = 400): void {
   if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
@@ -103,7 +102,7 @@ export function surveyRoutes(context: RespondentContext): Router {
 
   router.get('/s/:surveyId/r/:token/check', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    const view = await checkView(context, await openSurvey(context, surveyId), token);
+    const view = await checkView(context, await openSurvey(context, surveyId), token, response.locals as { t: Translate; locale: Locale });
     if ('redirect' in view) return response.redirect(303, view.redirect);
     response.render('check-answers', { view, paths: surveyPaths });
   });

@@ -1,7 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { modelOn } from '../db/models.js';
-import { BadRequestError } from '../http/errors.js';
 import { londonDayEnd, londonDayStart } from './london-time.js';
 import type { Survey } from './registry.js';
 
@@ -25,6 +24,7 @@ export interface OpeningDates {
 export const datesInputSchema = z
   .object({ opens: z.iso.date('Enter the opening date as YYYY-MM-DD'), closes: z.iso.date('Enter the closing date as YYYY-MM-DD') })
   .refine((dates) => dates.opens < dates.closes, { message: 'The closing date must be after the opening date', path: ['closes'] });
+export type DatesInput = z.infer<typeof datesInputSchema>;
 
 /** The review team's open and close dates, which override the definition file's once set. */
 export class SurveySchedules {
@@ -52,11 +52,9 @@ export class SurveySchedules {
   }
 
   /** Dates are whole days in London: open from the start of `opens` to the end of `closes`, in GMT or BST. */
-  async setDates(survey: Survey, input: unknown, by: string, now = new Date()): Promise<void> {
-    const parsed = datesInputSchema.safeParse(input);
-    if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
-    const opens = londonDayStart(parsed.data.opens);
-    const closes = londonDayEnd(parsed.data.closes);
+  async setDates(survey: Survey, input: DatesInput, by: string, now = new Date()): Promise<void> {
+    const opens = londonDayStart(input.opens);
+    const closes = londonDayEnd(input.closes);
     await this.schedules.updateOne({ _id: survey.id }, { $set: { opens, closes, by, at: now } }, { upsert: true });
     this.cache.delete(survey.id);
   }

@@ -4,7 +4,8 @@ import { NotFoundError } from '../http/errors.js';
 import { SurveyClosedError } from './errors.js';
 import type { ResponseModel } from './responses/model.js';
 import { findResponse, savePage, startResponse, submitResponse, type Draft } from './responses/service.js';
-import type { SurveyPage } from './definition-schema.js';
+import type { Question, SurveyPage } from './definition-schema.js';
+import { typeOf } from './question-types/index.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
 import { otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';
 import { surveyPaths } from './paths.js';
@@ -130,19 +131,22 @@ export async function answerPage(
 export interface CheckView {
   survey: Survey;
   token: string;
-  pages: { page: SurveyPage; questions: SurveyPage['questions'] }[];
-  answers: Answers;
-  otherText: Record<string, string>;
+  /** Each page with something to show, and each of its questions with the answer in words (undefined: not answered). */
+  pages: { page: SurveyPage; rows: { question: Question; answer?: string }[] }[];
 }
 
-export async function checkView(context: RespondentContext, survey: Survey, token: string): Promise<CheckView | { redirect: string }> {
+export async function checkView(context: RespondentContext, survey: Survey, token: string, { t, locale }: { t: Translate; locale: Locale }): Promise<CheckView | { redirect: string }> {
   const draft = await loadDraft(context, survey, token);
   const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
   if (draft.status === 'submitted' || unfinished) return { redirect: await nextStep(context, survey, token) };
+  const describe = (question: Question) => {
+    const answer = draft.answers[question.id];
+    return answer === undefined ? undefined : typeOf(question).describe(answer, question, draft.otherText[question.id], t, locale);
+  };
   const pages = survey.definition.pages
-    .map((page) => ({ page, questions: visibleQuestions(page, draft.answers) }))
-    .filter(({ questions }) => questions.length > 0);
-  return { survey, token, pages, answers: draft.answers, otherText: draft.otherText };
+    .map((page) => ({ page, rows: visibleQuestions(page, draft.answers).map((question) => ({ question, answer: describe(question) })) }))
+    .filter(({ rows }) => rows.length > 0);
+  return { survey, token, pages };
 }
 
 export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {

@@ -1,0 +1,22 @@
+import type { CodingTarget } from '../../coding/target.js';
+import type { Output, ReportContext } from '../output.js';
+import { quotesByCode } from '../themes.js';
+
+/**
+ * Quotes by code. The page lists every consented answer for analysts to review (starred first);
+ * downloads carry only starred quotes, the ones reviewed for redaction.
+ */
+export async function quotesOutput(context: ReportContext, target: CodingTarget, downloading: boolean): Promise<Output> {
+  const byCode = await quotesByCode(context, target, { exportOnly: downloading });
+  const flat = () => byCode.flatMap(({ code, quotes }) => quotes.map((quote) => ({ codeId: code.codeId, codeName: code.name, ...quote, attribution: `(${quote.attribution})` })));
+  return {
+    filename: `${target.survey.id}-${target.question.id}-quotes`,
+    view: 'reports/quotes',
+    locals: () => ({ target, byCode }),
+    table: () => ({
+      header: ['code_id', 'code_name', 'quote', 'attribution', 'response_id'],
+      rows: flat().map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]),
+    }),
+    json: flat,
+  };
+}
