@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ResponseModel } from '../surveys/responses/model.js';
-import { choiceLabels, isChoiceQuestion } from '../surveys/question-types/index.js';
+import { choiceLabels, isChoiceQuestion, typeOf } from '../surveys/question-types/index.js';
 import type { ChoiceQuestion } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';
@@ -19,6 +19,8 @@ export interface DistributionRow {
 
 export interface Distribution {
   question: ChoiceQuestion;
+  /** Several answers could be chosen: the base is everyone asked, and rows need not sum to it. */
+  multiple: boolean;
   /** Respondents who answered (for a multi-choice question: who were asked it, since none is an answer). */
   base: number;
   notAnswered: number;
@@ -62,7 +64,7 @@ async function singleDistribution(responses: ResponseModel, survey: Survey, ques
   ]);
   const counts = new Map(groups.map((group) => [String(group._id), group.n]));
   const base = groups.reduce((sum, group) => sum + group.n, 0);
-  return { question, base, notAnswered: total - base, rows: toRows(question, counts, base) };
+  return { question, multiple: false, base, notAnswered: total - base, rows: toRows(question, counts, base) };
 }
 
 /**
@@ -82,7 +84,7 @@ async function multiDistributions(responses: ResponseModel, survey: Survey, ques
       for (const value of Array.isArray(chosen) ? chosen : []) counts.get(question.id)!.set(value, (counts.get(question.id)!.get(value) ?? 0) + 1);
     }
   }
-  return questions.map((question) => ({ question, base: bases.get(question.id)!, notAnswered: 0, rows: toRows(question, counts.get(question.id)!, bases.get(question.id)!) }));
+  return questions.map((question) => ({ question, multiple: true, base: bases.get(question.id)!, notAnswered: 0, rows: toRows(question, counts.get(question.id)!, bases.get(question.id)!) }));
 }
 
 export async function countSubmitted(responses: ResponseModel, survey: Survey, filters: Filters): Promise<number> {
@@ -93,10 +95,10 @@ export async function countSubmitted(responses: ResponseModel, survey: Survey, f
 export async function closedQuestionDistributions(responses: ResponseModel, survey: Survey, filters: Filters): Promise<{ total: number; distributions: Distribution[] }> {
   const total = await countSubmitted(responses, survey, filters);
   const questions = survey.questions.filter(isChoiceQuestion);
-  const multi = await multiDistributions(responses, survey, questions.filter((question) => question.type === 'multi'), filters);
+  const multi = await multiDistributions(responses, survey, questions.filter((question) => typeOf(question).multiple), filters);
   const distributions: Distribution[] = [];
   for (const question of questions) {
-    distributions.push(question.type === 'multi' ? multi.find((found) => found.question.id === question.id)! : await singleDistribution(responses, survey, question, filters, total));
+    distributions.push(multi.find((found) => found.question.id === question.id) ?? (await singleDistribution(responses, survey, question, filters, total)));
   }
   return { total, distributions };
 }

@@ -13,7 +13,7 @@ export function withCharts(distributions: Distribution[], context: string) {
     chart: barChart({
       id: `chart-${distribution.question.id}`,
       title: distribution.question.text.en,
-      description: `${context}. Base: ${distribution.base} respondents ${distribution.question.type === 'multi' ? 'asked' : 'who answered'}. ${distribution.rows.map((row) => `${row.label}: ${row.count} (${row.percent.toFixed(0)}%)`).join('; ')}.`,
+      description: `${context}. Base: ${distribution.base} respondents ${distribution.multiple ? 'asked' : 'who answered'}. ${distribution.rows.map((row) => `${row.label}: ${row.count} (${row.percent.toFixed(0)}%)`).join('; ')}.`,
       bars: distribution.rows.map((row) => ({ label: row.label, count: row.count, percent: row.percent })),
     }),
   }));
