@@ -1,16 +1,14 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { addUser, csrfFrom, signIn } from './helpers/office.js';
 import { concrete, registeredRoutes } from './helpers/routes.js';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 beforeAll(async () => {
-  testApp = await startTestApp();
   await addUser(testApp, 'admin@review.example', 'admin');
   await addUser(testApp, 'analyst@review.example', 'analyst');
 });
-afterAll(async () => testApp.close());
 
 const publicRoutes = new Set([
   'get /',

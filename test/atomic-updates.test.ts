@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 // The app counts sign-in attempts, bumps change counters and adds redactions with single-document
 // update operators, and relies on each being applied whole, as MongoDB does. FerretDB 1.24 did not

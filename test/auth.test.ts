@@ -1,18 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { projectRoot } from '../server/config.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { useTestApp } from './helpers/app.js';
 import { PASSWORD, addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 
-let testApp: TestApp;
+const testApp = useTestApp({ throttle: { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 } });
 beforeAll(async () => {
-  testApp = await startTestApp({ throttle: { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 } });
   await addUser(testApp, 'admin@review.example', 'admin');
   await addUser(testApp, 'analyst@review.example', 'analyst');
 });
-afterAll(async () => testApp.close());
 
 function sessionCookie(response: request.Response): string | undefined {
   const cookies = response.headers['set-cookie'] as unknown as string[] | undefined;

@@ -1,17 +1,13 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { professionalsAnswers } from './fixtures/answers.js';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let respondent: Respondent;
 let theRise: string;
 
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
 
 beforeEach(async () => {
   respondent = new Respondent(testApp.app, 'professionals');

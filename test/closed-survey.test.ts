@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appOn, startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appOn, useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { careExperiencedAnswers } from './fixtures/answers.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 const afterClose = () => new Date('2028-01-15T12:00:00Z');
 const beforeOpen = () => new Date('2025-12-01T12:00:00Z');

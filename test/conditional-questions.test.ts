@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { professionalsAnswers } from './fixtures/answers.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 describe('conditional questions', () => {
   it('asks for the region only when the respondent works in England', async () => {

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 describe('finding a respondent’s draft', () => {
   it('goes straight to it through the _id index instead of reading every stored response', async () => {

@@ -1,21 +1,20 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_LIMIT } from '../server/surveys/definition-schema.js';
 import { choiceLabels, isChoiceQuestion } from '../server/surveys/question-types/index.js';
 import { loadSurveys } from '../server/surveys/registry.js';
-import { appOn, definitionsDir, startTestApp, type TestApp } from './helpers/app.js';
+import { appOn, definitionsDir, useTestApp } from './helpers/app.js';
 import { addUser, csrfFrom, seedResponses, signIn } from './helpers/office.js';
 import { Respondent } from './helpers/respondent.js';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let pageUrl: string;
 let analyst: request.Agent;
 let csrf: string;
 let responseId: string;
 
 beforeAll(async () => {
-  testApp = await startTestApp();
   const respondent = new Respondent(testApp.app, 'professionals');
   await respondent.start();
   pageUrl = respondent.location;
@@ -24,7 +23,6 @@ beforeAll(async () => {
   analyst = await signIn(testApp.app, 'fuzz@review.example');
   csrf = csrfFrom((await analyst.get('/work')).text);
 });
-afterAll(async () => testApp.close());
 
 const surveys = loadSurveys(definitionsDir);
 const questionIds = [...surveys.values()].flatMap((survey) => survey.questions.map((question) => question.id));

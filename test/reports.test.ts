@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { projectRoot } from '../server/config.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedCodings, seedResponses, signIn } from './helpers/office.js';
 
 /**
@@ -20,7 +20,7 @@ const rows: Record<string, string | string[]>[] = [
   { role: 'social-worker', country: 'england', region: 'london', trend: 'same', quote_consent: 'yes', drivers_text: '@ fear of blame' },
 ];
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let ids: string[];
 let admin: request.Agent;
 let analyst: request.Agent;
@@ -28,7 +28,6 @@ let coderA: string;
 let coderB: string;
 
 beforeAll(async () => {
-  testApp = await startTestApp();
   coderA = (await addUser(testApp, 'a@review.example', 'analyst')).id;
   coderB = (await addUser(testApp, 'b@review.example', 'analyst')).id;
   await addUser(testApp, 'admin@review.example', 'admin');
@@ -51,7 +50,6 @@ beforeAll(async () => {
   analyst = await signIn(testApp.app, 'a@review.example');
   await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[1]}`, { codebook: 'care-crisis-drivers', codes: ['austerity', 'workforce'] }, '/admin');
 });
-afterAll(async () => testApp.close());
 
 const csvLines = (text: string) => text.trim().split('\r\n');
 

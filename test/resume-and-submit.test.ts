@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appOn, startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appOn, useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { familyAnswers } from './fixtures/answers.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 async function respondentOnExperiencePage(): Promise<Respondent> {
   const respondent = new Respondent(testApp.app, 'family');

@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { Respondent } from './helpers/respondent.js';
 import { careExperiencedAnswers, familyAnswers, professionalsAnswers } from './fixtures/answers.js';
 
-let testApp: TestApp;
-beforeAll(async () => {
-  testApp = await startTestApp();
-});
-afterAll(async () => testApp.close());
+const testApp = useTestApp();
 
 describe('completing each survey end to end', () => {
   it('lists the three open surveys on the start page', async () => {

@@ -1,16 +1,14 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appOn, startTestApp, type TestApp } from './helpers/app.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appOn, useTestApp } from './helpers/app.js';
 import { PASSWORD, addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 
-let testApp: TestApp;
 const throttle = { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 };
+const testApp = useTestApp({ throttle });
 
 beforeAll(async () => {
-  testApp = await startTestApp({ throttle });
   await addUser(testApp, 'admin@review.example', 'admin');
 });
-afterAll(async () => testApp.close());
 // Every request here comes from 127.0.0.1: each test starts with that address's allowance unused.
 beforeEach(async () => {
   await testApp.connection.collection('loginattemptslots').deleteMany({});

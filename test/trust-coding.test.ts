@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
 
 /**
@@ -10,7 +10,7 @@ import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
 const base = '/work/professionals/drivers_text';
 const view = 'codebook=care-crisis-drivers';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let ids: string[];
 let ana: request.Agent;
 let ben: request.Agent;
@@ -25,7 +25,6 @@ const texts = [
 ];
 
 beforeAll(async () => {
-  testApp = await startTestApp();
   anaId = (await addUser(testApp, 'ana@review.example', 'analyst')).id;
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
@@ -34,7 +33,6 @@ beforeAll(async () => {
   ben = await signIn(testApp.app, 'ben@review.example');
   admin = await signIn(testApp.app, 'admin@review.example');
 });
-afterAll(async () => testApp.close());
 
 const at = (index: number) => `${base}?${view}&at=${ids[index]}`;
 const setCode = (agent: request.Agent, index: number, code: string, present = true) => postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));

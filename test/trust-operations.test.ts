@@ -2,23 +2,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../server/auth/throttle.js';
 import { sweep } from '../server/housekeeping.js';
 import { streamDownload } from '../server/http/download.js';
-import { londonDay, londonDayEnd, londonDayStart } from '../server/surveys/london-time.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { SurveySchedules } from '../server/surveys/schedule.js';
-import { definitionsDir, startTestApp, type TestApp } from './helpers/app.js';
+import { definitionsDir, useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 beforeAll(async () => {
-  testApp = await startTestApp();
   await addUser(testApp, 'admin@review.example', 'admin');
   await addUser(testApp, 'analyst@review.example', 'analyst');
 });
-afterAll(async () => testApp.close());
 
 /** A throwaway server around one streamed download, so a real client can go away half-way. */
 async function serve(source: () => AsyncGenerator<string>): Promise<{ url: string; close(): Promise<void> }> {
@@ -103,18 +100,6 @@ describe('distributions whose definition changed after launch', () => {
 });
 
 describe('survey dates are London days', () => {
-  it('opens and closes at midnight in London, in winter (GMT) and in summer (BST)', () => {
-    expect(londonDayStart('2026-01-15').toISOString()).toBe('2026-01-15T00:00:00.000Z');
-    expect(londonDayEnd('2026-01-15').toISOString()).toBe('2026-01-15T23:59:59.999Z');
-    expect(londonDayStart('2026-07-01').toISOString()).toBe('2026-06-30T23:00:00.000Z');
-    expect(londonDayEnd('2026-07-01').toISOString()).toBe('2026-07-01T22:59:59.999Z');
-    // The days the clocks change.
-    expect(londonDayStart('2026-03-29').toISOString()).toBe('2026-03-29T00:00:00.000Z');
-    expect(londonDayEnd('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.999Z');
-    expect(londonDayStart('2026-10-25').toISOString()).toBe('2026-10-24T23:00:00.000Z');
-    expect(londonDay(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
-  });
-
   it('keeps a summer survey closed at 00:30 BST the day after its closing date', async () => {
     const admin = await signIn(testApp.app, 'admin@review.example');
     const saved = await postForm(admin, '/admin/surveys/family/dates', { opens: '2026-06-01', closes: '2026-07-01' }, '/admin');

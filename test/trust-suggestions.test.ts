@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
 
 /**
@@ -11,14 +11,13 @@ const base = '/work/professionals/drivers_text';
 const view = 'codebook=care-crisis-drivers';
 const texts = ['The Pathways restructure moved everyone.', 'Pathways broke our teams.', 'After Pathways nobody experienced stayed.', 'Pathways again.', 'More Pathways trouble.'];
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let ids: string[];
 let ana: request.Agent;
 let ben: request.Agent;
 let admin: request.Agent;
 
 beforeAll(async () => {
-  testApp = await startTestApp();
   await addUser(testApp, 'ana@review.example', 'analyst');
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
@@ -29,7 +28,6 @@ beforeAll(async () => {
   // Ana codes the first four answers, the one Ben is about to open among them.
   for (const index of [0, 1, 2, 3]) await postForm(ana, `${base}/${ids[index]}/codes`, { code: 'workforce', present: '1', view }, `${base}?${view}&at=${ids[index]}`);
 });
-afterAll(async () => testApp.close());
 
 const suggestionsOn = async (agent: request.Agent, index: number) => {
   const page = (await agent.get(`${base}?${view}&at=${ids[index]}`)).text;

@@ -2,24 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../server/config.js';
-import { definitionsDir, startTestApp, type TestApp } from './helpers/app.js';
+import { definitionsDir, useTestApp } from './helpers/app.js';
 
 /** Welsh arrives later as data only: a catalogue file and `cy` strings beside the English. */
-let testApp: TestApp;
-beforeAll(async () => {
-  const cataloguesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalogue-'));
-  fs.copyFileSync(path.join(projectRoot, 'server', 'i18n', 'locales', 'en.json'), path.join(cataloguesDir, 'en.json'));
-  fs.writeFileSync(path.join(cataloguesDir, 'cy.json'), JSON.stringify({ 'page.continue': 'Parhau', 'nav.help': 'Cael help' }));
-  const surveysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'surveys-cy-'));
-  const family = JSON.parse(fs.readFileSync(path.join(definitionsDir, 'family.json'), 'utf8'));
-  family.title.cy = 'Arolwg aelodau teulu';
-  family.pages[0].questions[0].text.cy = 'Rwyf wedi darllen y wybodaeth uchod ac yn cytuno i gymryd rhan';
-  fs.writeFileSync(path.join(surveysDir, 'family.json'), JSON.stringify(family));
-  testApp = await startTestApp({ cataloguesDir, surveysDir });
-});
-afterAll(async () => testApp.close());
+const cataloguesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalogue-'));
+fs.copyFileSync(path.join(projectRoot, 'server', 'i18n', 'locales', 'en.json'), path.join(cataloguesDir, 'en.json'));
+fs.writeFileSync(path.join(cataloguesDir, 'cy.json'), JSON.stringify({ 'page.continue': 'Parhau', 'nav.help': 'Cael help' }));
+const surveysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'surveys-cy-'));
+const family = JSON.parse(fs.readFileSync(path.join(definitionsDir, 'family.json'), 'utf8'));
+family.title.cy = 'Arolwg aelodau teulu';
+family.pages[0].questions[0].text.cy = 'Rwyf wedi darllen y wybodaeth uchod ac yn cytuno i gymryd rhan';
+fs.writeFileSync(path.join(surveysDir, 'family.json'), JSON.stringify(family));
+const testApp = useTestApp({ cataloguesDir, surveysDir });
 
 describe('a Welsh translation added as data', () => {
   it('shows Welsh where it exists and English where it does not', async () => {

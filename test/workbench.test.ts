@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_CODER } from '../server/coding/model.js';
-import { appOn, startTestApp, type TestApp } from './helpers/app.js';
+import { appOn, startTestApp, useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
 
-let testApp: TestApp;
+const testApp = useTestApp();
 let ids: string[];
 let analyst: request.Agent;
 const base = '/work/professionals/drivers_text';
@@ -18,14 +18,12 @@ const answers = [
 ];
 
 beforeAll(async () => {
-  testApp = await startTestApp();
   await addUser(testApp, 'ana@review.example', 'analyst');
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
   ids = await seedResponses(testApp, 'professionals', answers);
   analyst = await signIn(testApp.app, 'ana@review.example');
 });
-afterAll(async () => testApp.close());
 
 const at = (index: number, extra = '') => `${base}?codebook=care-crisis-drivers&at=${ids[index]}${extra}`;
 const setCode = (agent: request.Agent, index: number, code: string, present = true, view = 'codebook=care-crisis-drivers') =>

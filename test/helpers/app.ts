@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { projectRoot } from '../../server/config.js';
 import { connectDatabase } from '../../server/db/connection.js';
@@ -67,4 +67,17 @@ export async function startTestApp(options: AppOptions = {}): Promise<TestApp> {
       await connection.close();
     },
   };
+}
+
+/**
+ * The real app on its own database for one test file: started before the file's tests and
+ * dropped after them. Its fields are filled in once the file's first hook has run.
+ */
+export function useTestApp(options: AppOptions = {}): TestApp {
+  const testApp = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(testApp, await startTestApp(options));
+  });
+  afterAll(async () => testApp.close());
+  return testApp;
 }

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { loadCodebookFiles } from '../server/codebooks/files.js';
-import { projectRoot } from '../server/config.js';
-import { codebookToQdc } from '../server/reports/qdc.js';
+import { loadCodebookFiles } from '../../server/codebooks/files.js';
+import { projectRoot } from '../../server/config.js';
+import { codebookToQdc } from '../../server/reports/qdc.js';
 
 const schema = fs.readFileSync(path.join(projectRoot, 'server', 'reports', 'refi-qda', 'Codebook.xsd'), 'utf8');
 

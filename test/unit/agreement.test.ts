@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../server/config.js';
-import { agreement, type Rating } from '../server/reports/agreement.js';
+import { projectRoot } from '../../server/config.js';
+import { agreement, type Rating } from '../../server/reports/agreement.js';
 
 /** Rows of values, one row per coder, one column per unit; null where the coder gave no value. */
 function table(rows: Record<string, (string | number | null)[]>): Rating[] {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { autoCoderForFile } from '../server/autocode/codebook.js';
-import { loadCodebookFile } from '../server/codebooks/files.js';
-import { projectRoot } from '../server/config.js';
+import { autoCoderForFile } from '../../server/autocode/codebook.js';
+import { loadCodebookFile } from '../../server/codebooks/files.js';
+import { projectRoot } from '../../server/config.js';
 
 const coderFor = (id: string) => autoCoderForFile(loadCodebookFile(id)!);
 const topCode = (id: string, text: string) => coderFor(id).suggest(text, 3)[0]?.codeId;
