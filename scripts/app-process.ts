@@ -13,7 +13,10 @@ export interface AppProcess {
  * the tests that kill and restart the app, the load script and the benchmarks. `echoErrors` passes
  * the app's error output through, for runs long enough that a failure should show as it happens.
  */
-export function startAppProcess(env: Record<string, string | undefined>, { echoErrors = false } = {}): Promise<AppProcess> {
+export function startAppProcess(
+  env: Record<string, string | undefined>,
+  { echoErrors = false } = {},
+): Promise<AppProcess> {
   const { MONGODB_URI: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server', 'main.ts')], {
     cwd: projectRoot,

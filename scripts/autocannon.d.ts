@@ -5,7 +5,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: { path: string }, context: Record<string, unknown>) => object | undefined;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
   }
   interface Histogram {
     p50: number;
@@ -22,5 +27,12 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
   }
-  export default function autocannon(options: { url: string; connections: number; duration: number; timeout?: number; overallRate?: number; requests: Request[] }): Promise<Result>;
+  export default function autocannon(options: {
+    url: string;
+    connections: number;
+    duration: number;
+    timeout?: number;
+    overallRate?: number;
+    requests: Request[];
+  }): Promise<Result>;
 }

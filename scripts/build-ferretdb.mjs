@@ -56,7 +56,8 @@ const patches = [
 ];
 /** The lock the two write patches above share. */
 const addedFiles = {
-  'internal/handler/atomic_writes.go': 'package handler\n\nimport "sync"\n\n// atomicWrites makes each update and findAndModify read-modify-write whole (added by the app\'s build).\nvar atomicWrites sync.Mutex\n',
+  'internal/handler/atomic_writes.go':
+    'package handler\n\nimport "sync"\n\n// atomicWrites makes each update and findAndModify read-modify-write whole (added by the app\'s build).\nvar atomicWrites sync.Mutex\n',
 };
 
 function makeWritable(target) {
@@ -67,7 +68,9 @@ function makeWritable(target) {
 
 function patchedFerretDbSource() {
   const go = (...args) => execFileSync('go', args, { cwd: source, encoding: 'utf8' });
-  const { Dir: moduleDir, Version: version } = JSON.parse(go('mod', 'download', '-json', 'github.com/FerretDB/FerretDB'));
+  const { Dir: moduleDir, Version: version } = JSON.parse(
+    go('mod', 'download', '-json', 'github.com/FerretDB/FerretDB'),
+  );
   const copy = path.join(workDir, `FerretDB@${version}`);
   if (fs.existsSync(copy)) makeWritable(copy);
   fs.rmSync(copy, { recursive: true, force: true });
@@ -78,7 +81,9 @@ function patchedFerretDbSource() {
     const file = path.join(copy, patch.file);
     const text = fs.readFileSync(file, 'utf8');
     if (!text.includes(patch.from)) {
-      throw new Error(`FerretDB ${version}: ${patch.file} no longer holds the text patched so that ${patch.why}; review scripts/build-ferretdb.mjs`);
+      throw new Error(
+        `FerretDB ${version}: ${patch.file} no longer holds the text patched so that ${patch.why}; review scripts/build-ferretdb.mjs`,
+      );
     }
     fs.writeFileSync(file, text.replace(patch.from, patch.to));
   }
@@ -86,7 +91,10 @@ function patchedFerretDbSource() {
 
   // The launcher's own go.mod stays as published; the build uses a copy that points at the patched module.
   const modFile = path.join(workDir, 'launcher.mod');
-  fs.writeFileSync(modFile, `${fs.readFileSync(path.join(source, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`);
+  fs.writeFileSync(
+    modFile,
+    `${fs.readFileSync(path.join(source, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`,
+  );
   fs.copyFileSync(path.join(source, 'go.sum'), path.join(workDir, 'launcher.sum'));
   return modFile;
 }
@@ -95,7 +103,10 @@ console.log('[ferretdb] building the FerretDB launcher (first time takes a minut
 fs.mkdirSync(workDir, { recursive: true });
 try {
   const modFile = patchedFerretDbSource();
-  execFileSync('go', ['build', '-buildvcs=false', '-trimpath', `-modfile=${modFile}`, '-o', binary, '.'], { cwd: source, stdio: 'inherit' });
+  execFileSync('go', ['build', '-buildvcs=false', '-trimpath', `-modfile=${modFile}`, '-o', binary, '.'], {
+    cwd: source,
+    stdio: 'inherit',
+  });
   console.log(`[ferretdb] built ${path.relative(root, binary)}`);
 } catch (error) {
   console.error(`[ferretdb] build failed: ${error instanceof Error ? error.message : error}`);

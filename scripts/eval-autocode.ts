@@ -44,7 +44,8 @@ interface Tally {
   top3: number;
 }
 const empty = (): Tally => ({ answers: 0, top1: 0, top3: 0 });
-const percent = (part: number, whole: number) => (whole === 0 ? '   -  ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
+const percent = (part: number, whole: number) =>
+  whole === 0 ? '   -  ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`;
 
 function score(tally: Tally, suggestions: { codeId: string }[], truth: string[]) {
   tally.answers++;
@@ -55,14 +56,26 @@ function score(tally: Tally, suggestions: { codeId: string }[], truth: string[])
 // Without indicative terms, only names and definitions: a harder test, since the eval answers and
 // the terms were written by the same people and real respondents may use other words.
 const withoutTerms = process.argv.includes('--no-terms');
-const books = new Map([...loadCodebookFiles()].map(([id, book]) => [id, withoutTerms ? { ...book, codes: book.codes.map((code) => ({ ...code, terms: [] })) } : book]));
-console.log(withoutTerms ? 'Codebooks WITHOUT their indicative terms (names, definitions and include notes only)\n' : 'Codebooks as shipped in coding-schemes/\n');
+const books = new Map(
+  [...loadCodebookFiles()].map(([id, book]) => [
+    id,
+    withoutTerms ? { ...book, codes: book.codes.map((code) => ({ ...code, terms: [] })) } : book,
+  ]),
+);
+console.log(
+  withoutTerms
+    ? 'Codebooks WITHOUT their indicative terms (names, definitions and include notes only)\n'
+    : 'Codebooks as shipped in coding-schemes/\n',
+);
 const evalDir = path.join(projectRoot, 'eval', 'autocode');
 const totals = { cold: empty(), curve: new Map(CURVE.map((n) => [n, empty()])) };
 const usedSizes = new Map<number, Set<number>>(CURVE.map((n) => [n, new Set()]));
 
 console.log('codebook                 answers   cold top-1 top-3 | learned from n answers (top-1 / top-3)');
-for (const file of fs.readdirSync(evalDir).filter((name) => name.endsWith('.jsonl')).sort()) {
+for (const file of fs
+  .readdirSync(evalDir)
+  .filter((name) => name.endsWith('.jsonl'))
+  .sort()) {
   const id = path.basename(file, '.jsonl');
   const book = books.get(id);
   if (!book) throw new Error(`${file}: no codebook "${id}" in coding-schemes/`);
@@ -91,11 +104,20 @@ for (const file of fs.readdirSync(evalDir).filter((name) => name.endsWith('.json
     total.top3 += tally.top3;
     curveCells.push(`${n}: ${percent(tally.top1, tally.answers)} / ${percent(tally.top3, tally.answers)}`);
   }
-  console.log(`${id.padEnd(24)} ${String(answers.length).padStart(7)}   ${percent(cold.top1, cold.answers)} ${percent(cold.top3, cold.answers)} | ${curveCells.join('  ')}`);
+  console.log(
+    `${id.padEnd(24)} ${String(answers.length).padStart(7)}   ${percent(cold.top1, cold.answers)} ${percent(cold.top3, cold.answers)} | ${curveCells.join('  ')}`,
+  );
 }
 console.log('-'.repeat(100));
-const curve = CURVE.map((n) => `${n}: ${percent(totals.curve.get(n)!.top1, totals.curve.get(n)!.answers)} / ${percent(totals.curve.get(n)!.top3, totals.curve.get(n)!.answers)}`);
-console.log(`${'all codebooks'.padEnd(24)} ${String(totals.cold.answers).padStart(7)}   ${percent(totals.cold.top1, totals.cold.answers)} ${percent(totals.cold.top3, totals.cold.answers)} | ${curve.join('  ')}`);
+const curve = CURVE.map(
+  (n) =>
+    `${n}: ${percent(totals.curve.get(n)!.top1, totals.curve.get(n)!.answers)} / ${percent(totals.curve.get(n)!.top3, totals.curve.get(n)!.answers)}`,
+);
+console.log(
+  `${'all codebooks'.padEnd(24)} ${String(totals.cold.answers).padStart(7)}   ${percent(totals.cold.top1, totals.cold.answers)} ${percent(totals.cold.top3, totals.cold.answers)} | ${curve.join('  ')}`,
+);
 console.log(`\ntop-1: the first suggestion is one of the answer's codes; top-3: one of the first three is.`);
 console.log(`Learning curve: ${FOLDS}-fold cross-validation; a model learns up to n answers from the other folds`);
-console.log(`(training sizes actually available: ${CURVE.map((n) => `${n} -> ${[...usedSizes.get(n)!].sort((a, b) => a - b).join('/')}`).join(', ')}).`);
+console.log(
+  `(training sizes actually available: ${CURVE.map((n) => `${n} -> ${[...usedSizes.get(n)!].sort((a, b) => a - b).join('/')}`).join(', ')}).`,
+);

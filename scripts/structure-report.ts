@@ -16,17 +16,27 @@ lines.sort((a, b) => b.count - a.count);
 
 // Request input read other than through server/http/validate.ts. The exempt files read the
 // environment, data files and the embedded database's own marker file, not requests.
-const validationExempt = ['server/http/validate.ts', 'server/config.ts', 'server/data-files.ts', 'server/db/embedded.ts'];
+const validationExempt = [
+  'server/http/validate.ts',
+  'server/config.ts',
+  'server/data-files.ts',
+  'server/db/embedded.ts',
+];
 const validationPatterns = [/\.safeParse\(/g, /\.catch\(\{\}\)\.parse\(/g, /function parse(Body)?</g];
 const validationSites = sources
   .filter((file) => !validationExempt.includes(relative(file)))
-  .flatMap((file) => validationPatterns.flatMap((pattern) => [...read(file).matchAll(pattern)].map(() => relative(file))));
+  .flatMap((file) =>
+    validationPatterns.flatMap((pattern) => [...read(file).matchAll(pattern)].map(() => relative(file))),
+  );
 
 // A routes.ts that imports a model file or calls a model method itself.
-const modelCall = /\b(users|responses|events|notes|quotes|settings|codes|codebooks|changes|counters|schedules|slots)\.(find|findOne|findById|updateOne|updateMany|insertMany|create|deleteMany|deleteOne|countDocuments|aggregate|exists)\(/;
+const modelCall =
+  /\b(users|responses|events|notes|quotes|settings|codes|codebooks|changes|counters|schedules|slots)\.(find|findOne|findById|updateOne|updateMany|insertMany|create|deleteMany|deleteOne|countDocuments|aggregate|exists)\(/;
 const routesTouchingDatabase = sources
   .filter((file) => path.basename(file) === 'routes.ts')
-  .filter((file) => importsOf(file, read(file)).some((target) => /model\.ts$/.test(target)) || modelCall.test(read(file)))
+  .filter(
+    (file) => importsOf(file, read(file)).some((target) => /model\.ts$/.test(target)) || modelCall.test(read(file)),
+  )
   .map(relative);
 
 const upward = sources.flatMap((file) => {
@@ -40,16 +50,29 @@ const upward = sources.flatMap((file) => {
 
 const views = listFiles(path.join(root, 'views'), (name) => name.endsWith('.ejs'));
 const unescaped = views.flatMap((file) =>
-  [...read(file).matchAll(/<%-\s*([^%]*?)\s*%>/g)].filter((match) => !/^include\(/.test(match[1]!)).map((match) => `${relative(file)}: <%- ${match[1]} %>`),
+  [...read(file).matchAll(/<%-\s*([^%]*?)\s*%>/g)]
+    .filter((match) => !/^include\(/.test(match[1]!))
+    .map((match) => `${relative(file)}: <%- ${match[1]} %>`),
 );
 const escapers = [...sources, ...views].filter((file) => /replace\(\/&\/g/.test(read(file))).map(relative);
 
 console.log(`files under server/ (.ts): ${sources.length}`);
 console.log(`lines: ${lines.reduce((sum, entry) => sum + entry.count, 0)}`);
 console.log(`longest: ${relative(lines[0]!.file)} (${lines[0]!.count} lines)`);
-console.log(`over 250 lines: ${lines.filter((entry) => entry.count > 250).map((entry) => `${relative(entry.file)} (${entry.count})`).join(', ') || 'none'}`);
-console.log(`request validation outside http/validate.ts: ${validationSites.length}${validationSites.length ? ` (${[...new Set(validationSites)].join(', ')})` : ''}`);
-console.log(`routes.ts touching the database: ${routesTouchingDatabase.length}${routesTouchingDatabase.length ? ` (${routesTouchingDatabase.join(', ')})` : ''}`);
+console.log(
+  `over 250 lines: ${
+    lines
+      .filter((entry) => entry.count > 250)
+      .map((entry) => `${relative(entry.file)} (${entry.count})`)
+      .join(', ') || 'none'
+  }`,
+);
+console.log(
+  `request validation outside http/validate.ts: ${validationSites.length}${validationSites.length ? ` (${[...new Set(validationSites)].join(', ')})` : ''}`,
+);
+console.log(
+  `routes.ts touching the database: ${routesTouchingDatabase.length}${routesTouchingDatabase.length ? ` (${routesTouchingDatabase.join(', ')})` : ''}`,
+);
 console.log(`upward imports: ${upward.length}`);
 for (const line of upward) console.log(`  ${line}`);
 console.log(`unescaped template outputs (<%- other than include): ${unescaped.length}`);

@@ -119,7 +119,14 @@ function codingContextFor(dependencies: AppDependencies): CodingContext {
   const counters = new ChangeCounters(connection);
   const coding = codingModels(connection);
   const readModel = new CodingReadModel({ responses: responseModel(connection), coding, counters });
-  return { surveys, codebooks: codebookModels(connection), coding, readModel, counters, suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys) };
+  return {
+    surveys,
+    codebooks: codebookModels(connection),
+    coding,
+    readModel,
+    counters,
+    suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys),
+  };
 }
 
 /** The auto-coding engine, taught every coding the read model sees: the one place the two are joined. */
@@ -148,7 +155,9 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
 
   // Public: anyone may reach these.
   app.use(helpRoutes(signposting));
-  app.use(surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }));
+  app.use(
+    surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }),
+  );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
   app.use(authRoutes(passport, throttle));
 

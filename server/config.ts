@@ -28,7 +28,10 @@ const environmentSchema = z.object({
     .transform((value, context) => {
       if (value === 'false') return 0;
       if (/^[0-9]$/.test(value)) return Number(value);
-      context.addIssue({ code: 'custom', message: 'give the number of proxies in front of the app (for one TLS-terminating proxy: 1), not "true"' });
+      context.addIssue({
+        code: 'custom',
+        message: 'give the number of proxies in front of the app (for one TLS-terminating proxy: 1), not "true"',
+      });
       return z.NEVER;
     }),
   /**

@@ -11,7 +11,7 @@ export function readDataFile<T extends z.ZodType>(file: string, schema: T, kind:
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

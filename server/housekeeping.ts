@@ -19,7 +19,11 @@ export interface Housekeeping {
 }
 
 /** One sweep: drafts of long-closed surveys and old sign-in records. Returns what it deleted. */
-export async function sweep(parts: Housekeeping, settings: HousekeepingSettings, now = new Date()): Promise<{ drafts: number; signInRecords: number }> {
+export async function sweep(
+  parts: Housekeeping,
+  settings: HousekeepingSettings,
+  now = new Date(),
+): Promise<{ drafts: number; signInRecords: number }> {
   let drafts = 0;
   for (const survey of parts.surveys.values()) {
     const { closes } = await parts.schedules.datesOf(survey);
@@ -30,11 +34,18 @@ export async function sweep(parts: Housekeeping, settings: HousekeepingSettings,
 }
 
 /** Sweeps at start and then every `everyMs` (no TTL index: FerretDB's SQLite backend has none). */
-export function startHousekeeping(parts: Housekeeping, settings: HousekeepingSettings, everyMs = 60 * 60 * 1000): { stop(): void } {
+export function startHousekeeping(
+  parts: Housekeeping,
+  settings: HousekeepingSettings,
+  everyMs = 60 * 60 * 1000,
+): { stop(): void } {
   const run = () =>
     void sweep(parts, settings).then(
       (deleted) => {
-        if (deleted.drafts + deleted.signInRecords > 0) console.log(`Housekeeping: deleted ${deleted.drafts} drafts of closed surveys and ${deleted.signInRecords} old sign-in records`);
+        if (deleted.drafts + deleted.signInRecords > 0)
+          console.log(
+            `Housekeeping: deleted ${deleted.drafts} drafts of closed surveys and ${deleted.signInRecords} old sign-in records`,
+          );
       },
       (error: unknown) => console.error('Housekeeping failed:', error instanceof Error ? error.message : error),
     );

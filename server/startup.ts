@@ -23,7 +23,11 @@ export const EMBEDDED_DB_NAME = 'survey_platform';
 
 /** Indexes, and the starter codebooks on first start. Safe to run on every start. */
 export async function prepareDatabase(connection: Connection): Promise<void> {
-  await Promise.all([responseModel(connection).init(), userModel(connection).init(), codingModels(connection).events.init()]);
+  await Promise.all([
+    responseModel(connection).init(),
+    userModel(connection).init(),
+    codingModels(connection).events.init(),
+  ]);
   await seedCodebooks(codebookModels(connection), loadCodebookFiles());
 }
 

@@ -28,7 +28,8 @@ const publicRoutes = new Set([
   'get /s/:surveyId/r/:token/done',
 ]);
 const backOfficePrefixes = ['/admin', '/work', '/codebooks', '/reports'];
-const backOffice = () => registeredRoutes(testApp.app).filter((route) => !publicRoutes.has(`${route.method} ${route.path}`));
+const backOffice = () =>
+  registeredRoutes(testApp.app).filter((route) => !publicRoutes.has(`${route.method} ${route.path}`));
 const isAdminRoute = (path: string) => path === '/admin' || path.startsWith('/admin/');
 
 /** Other ways of writing the same path, as an attacker would try them. */
@@ -44,7 +45,12 @@ function spellings(path: string): Record<string, string> {
 }
 
 /** A body that would create an admin account if it ever reached the handler that makes accounts. */
-const takeover = (csrf: string) => ({ _csrf: csrf, email: 'intruder@example.org', password: 'a long enough intruder password', role: 'admin' });
+const takeover = (csrf: string) => ({
+  _csrf: csrf,
+  email: 'intruder@example.org',
+  password: 'a long enough intruder password',
+  role: 'admin',
+});
 
 async function send(agent: request.Agent | ReturnType<typeof request>, method: string, url: string, csrf: string) {
   if (method === 'get') return agent.get(url);
@@ -56,7 +62,11 @@ describe('the back office is closed by routers, whatever the spelling', () => {
   it('has no route outside the public list and the back-office prefixes', () => {
     const routes = backOffice();
     expect(routes.length).toBeGreaterThan(25);
-    for (const route of routes) expect(backOfficePrefixes.some((prefix) => route.path === prefix || route.path.startsWith(`${prefix}/`)), route.path).toBe(true);
+    for (const route of routes)
+      expect(
+        backOfficePrefixes.some((prefix) => route.path === prefix || route.path.startsWith(`${prefix}/`)),
+        route.path,
+      ).toBe(true);
   });
 
   it('sends anonymous visitors to sign in (GET, HEAD) or refuses them (POST) on every back-office route, trailing slash included', async () => {
@@ -86,7 +96,10 @@ describe('the back office is closed by routers, whatever the spelling', () => {
     for (const route of backOffice()) {
       for (const [how, url] of Object.entries(spellings(concrete(route.path)))) {
         for (const method of route.method === 'get' ? ['get', 'head'] : ['post']) {
-          for (const [who, agent, csrf] of [['visitor', visitor, visitorCsrf], ['analyst', analyst, analystCsrf]] as const) {
+          for (const [who, agent, csrf] of [
+            ['visitor', visitor, visitorCsrf],
+            ['analyst', analyst, analystCsrf],
+          ] as const) {
             const response = await send(agent, method, url, csrf);
             expect(response.status, `${who} ${method} ${url} (${how})`).toBe(404);
             tried.push(url);
@@ -125,7 +138,10 @@ describe('the back office is closed by routers, whatever the spelling', () => {
     expect(await testApp.connection.collection('users').countDocuments({ email: 'intruder@example.org' })).toBe(0);
     const signInAttempt = request.agent(testApp.app);
     const csrf = csrfFrom((await signInAttempt.get('/login')).text);
-    const response = await signInAttempt.post('/login').type('form').send({ _csrf: csrf, email: 'intruder@example.org', password: 'a long enough intruder password' });
+    const response = await signInAttempt
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrf, email: 'intruder@example.org', password: 'a long enough intruder password' });
     expect(response.status).toBe(401);
   });
 });

@@ -24,7 +24,10 @@ describe('signing in and out', () => {
     const before = sessionCookie(page);
     expect(before).toMatch(/HttpOnly/);
     expect(before).toMatch(/SameSite=Lax/);
-    const response = await agent.post('/login').type('form').send({ email: 'Analyst@Review.example ', password: PASSWORD, _csrf: csrfFrom(page.text) });
+    const response = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: 'Analyst@Review.example ', password: PASSWORD, _csrf: csrfFrom(page.text) });
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe('/work');
     const after = sessionCookie(response);
@@ -37,7 +40,10 @@ describe('signing in and out', () => {
   it('refuses a wrong password without saying which part was wrong', async () => {
     const agent = request.agent(testApp.app);
     const page = await agent.get('/login');
-    const response = await agent.post('/login').type('form').send({ email: 'analyst@review.example', password: 'not the password', _csrf: csrfFrom(page.text) });
+    const response = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: 'analyst@review.example', password: 'not the password', _csrf: csrfFrom(page.text) });
     expect(response.status).toBe(401);
     expect(response.text).toContain('The email or password is not right.');
     expect((await agent.get('/work')).status).toBe(303);
@@ -57,7 +63,10 @@ describe('signing in and out', () => {
     const attempt = async (password: string) => {
       const agent = request.agent(testApp.app);
       const page = await agent.get('/login');
-      return agent.post('/login').type('form').send({ email: 'target@review.example', password, _csrf: csrfFrom(page.text) });
+      return agent
+        .post('/login')
+        .type('form')
+        .send({ email: 'target@review.example', password, _csrf: csrfFrom(page.text) });
     };
     for (let i = 0; i < 3; i++) expect((await attempt(`wrong ${i}`)).status).toBe(401);
     const locked = await attempt(PASSWORD);
@@ -68,7 +77,9 @@ describe('signing in and out', () => {
   it('refuses a sign-in whose fields are not text, without crashing', async () => {
     const agent = request.agent(testApp.app);
     const page = await agent.get('/login');
-    const response = await agent.post('/login').send({ email: 'analyst@review.example', password: { $gt: '' }, _csrf: csrfFrom(page.text) });
+    const response = await agent
+      .post('/login')
+      .send({ email: 'analyst@review.example', password: { $gt: '' }, _csrf: csrfFrom(page.text) });
     expect(response.status).toBe(400);
     expect(response.text).toContain('Enter your email address and password.');
   });
@@ -76,12 +87,18 @@ describe('signing in and out', () => {
   it('refuses a form without its CSRF token', async () => {
     const agent = request.agent(testApp.app);
     await agent.get('/login');
-    const noToken = await agent.post('/login').type('form').send({ email: 'analyst@review.example', password: PASSWORD });
+    const noToken = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: 'analyst@review.example', password: PASSWORD });
     expect(noToken.status).toBe(403);
     expect(noToken.text).toContain('This form has expired or did not come from this site');
 
     const signedIn = await signIn(testApp.app, 'admin@review.example');
-    const forged = await signedIn.post('/admin/users').type('form').send({ email: 'evil@example.org', password: 'x'.repeat(20), role: 'admin', _csrf: 'forged' });
+    const forged = await signedIn
+      .post('/admin/users')
+      .type('form')
+      .send({ email: 'evil@example.org', password: 'x'.repeat(20), role: 'admin', _csrf: 'forged' });
     expect(forged.status).toBe(403);
     expect(await testApp.connection.collection('users').countDocuments({ email: 'evil@example.org' })).toBe(0);
   });
@@ -90,19 +107,39 @@ describe('signing in and out', () => {
 describe('creating the first admin from the command line', () => {
   it('reads the password from stdin, never from the arguments', () => {
     const env = { ...process.env, MONGODB_URI: `${inject('mongoUri').replace(/\/$/, '')}/${testApp.connection.name}` };
-    const output = execFileSync('npm', ['run', '--silent', 'cli', '--', 'create-user', '--email', 'first@review.example', '--role', 'admin'], {
-      cwd: projectRoot,
-      env,
-      input: 'a very long admin password\n',
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      'npm',
+      ['run', '--silent', 'cli', '--', 'create-user', '--email', 'first@review.example', '--role', 'admin'],
+      {
+        cwd: projectRoot,
+        env,
+        input: 'a very long admin password\n',
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(output)).toEqual({ created: 'first@review.example', role: 'admin' });
-    const refused = spawnSync('npm', ['run', '--silent', 'cli', '--', 'create-user', '--email', 'x@review.example', '--role', 'admin', '--password', 'secret'], {
-      cwd: projectRoot,
-      env,
-      input: '',
-      encoding: 'utf8',
-    });
+    const refused = spawnSync(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'cli',
+        '--',
+        'create-user',
+        '--email',
+        'x@review.example',
+        '--role',
+        'admin',
+        '--password',
+        'secret',
+      ],
+      {
+        cwd: projectRoot,
+        env,
+        input: '',
+        encoding: 'utf8',
+      },
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('Do not pass the password as an argument');
   }, 60_000);

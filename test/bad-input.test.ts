@@ -8,7 +8,6 @@ const testApp = useTestApp();
 let respondent: Respondent;
 let theRise: string;
 
-
 beforeEach(async () => {
   respondent = new Respondent(testApp.app, 'professionals');
   await respondent.start();
@@ -18,7 +17,10 @@ beforeEach(async () => {
 });
 
 async function storedDraft() {
-  return testApp.responses.findOne({ _id: { $exists: true }, finishedPages: 'region', tokenHash: { $exists: true } }).sort({ createdAt: -1 }).lean();
+  return testApp.responses
+    .findOne({ _id: { $exists: true }, finishedPages: 'region', tokenHash: { $exists: true } })
+    .sort({ createdAt: -1 })
+    .lean();
 }
 
 /** Sends a bad page and checks the respondent is told what to fix and nothing stored changed. */
@@ -45,36 +47,88 @@ describe('bad input on a survey page', () => {
   });
 
   it('refuses a question from another page', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers_text=x&quote_consent=yes'), 'quote_consent');
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers_text=x&quote_consent=yes'),
+      'quote_consent',
+    );
   });
 
   it('refuses a choice that is not in the list', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend=skyrocketing&drivers_text=x'), 'Choose one of the answers listed.');
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers=bad-luck&drivers_text=x'), 'Choose one of the answers listed.');
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend=skyrocketing&drivers_text=x'),
+      'Choose one of the answers listed.',
+    );
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers=bad-luck&drivers_text=x'),
+      'Choose one of the answers listed.',
+    );
   });
 
   it('refuses two answers to a one-answer question', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend=increased&trend=decreased&drivers_text=x'), 'Choose only one answer.');
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend=increased&trend=decreased&drivers_text=x'),
+      'Choose only one answer.',
+    );
   });
 
   it('refuses values of the wrong type sent as JSON', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).send({ ...validRise, trend: 42 }), 'We could not read this answer.');
-    await expectRefused(() => request(testApp.app).post(theRise).send({ ...validRise, drivers_text: ['a', 'b'] }), 'We could not read this answer.');
-    await expectRefused(() => request(testApp.app).post(theRise).send({ ...validRise, drivers: [{ a: 1 }] }), 'We could not read this answer.');
+    await expectRefused(
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .send({ ...validRise, trend: 42 }),
+      'We could not read this answer.',
+    );
+    await expectRefused(
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .send({ ...validRise, drivers_text: ['a', 'b'] }),
+      'We could not read this answer.',
+    );
+    await expectRefused(
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .send({ ...validRise, drivers: [{ a: 1 }] }),
+      'We could not read this answer.',
+    );
   });
 
   it('refuses operator-shaped values and keys', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).send({ ...validRise, trend: { $gt: '' } }), 'We could not read this answer.');
-    await expectRefused(() => request(testApp.app).post(theRise).send({ ...validRise, $where: 'sleep(1000)' }), '$where');
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend[$ne]=x&drivers_text=x'), 'trend[$ne]');
+    await expectRefused(
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .send({ ...validRise, trend: { $gt: '' } }),
+      'We could not read this answer.',
+    );
+    await expectRefused(
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .send({ ...validRise, $where: 'sleep(1000)' }),
+      '$where',
+    );
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend[$ne]=x&drivers_text=x'),
+      'trend[$ne]',
+    );
   });
 
   it('refuses a __proto__ key and pollutes nothing', async () => {
     await expectRefused(
-      () => request(testApp.app).post(theRise).set('Content-Type', 'application/json').send('{"trend":"increased","drivers_text":"x","__proto__":{"polluted":"yes"}}'),
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .set('Content-Type', 'application/json')
+          .send('{"trend":"increased","drivers_text":"x","__proto__":{"polluted":"yes"}}'),
       '__proto__',
     );
-    await expectRefused(() => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers_text=x&constructor=1'), 'constructor');
+    await expectRefused(
+      () => request(testApp.app).post(theRise).type('form').send('trend=increased&drivers_text=x&constructor=1'),
+      'constructor',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -99,21 +153,30 @@ describe('bad input on a survey page', () => {
       () => request(testApp.app).post(theRise).type('form').send('drivers_text=%20%20'),
       'There is a problem',
     );
-    expect(response.text).toContain('<a href="#trend">Choose an answer to &#34;Over the last two years, have care applications in your area...&#34;.</a>');
+    expect(response.text).toContain(
+      '<a href="#trend">Choose an answer to &#34;Over the last two years, have care applications in your area...&#34;.</a>',
+    );
     expect(response.text).toContain('<a href="#drivers_text">Enter your answer to');
     expect(response.text).toContain('<title>Error: The rise in care proceedings');
   });
 
   it('refuses an oversized body without changing anything', async () => {
     await expectRefused(
-      () => request(testApp.app).post(theRise).type('form').send(`trend=increased&drivers_text=${'b'.repeat(600_000)}`),
+      () =>
+        request(testApp.app)
+          .post(theRise)
+          .type('form')
+          .send(`trend=increased&drivers_text=${'b'.repeat(600_000)}`),
       'too large for us to accept',
       413,
     );
   });
 
   it('refuses malformed JSON', async () => {
-    await expectRefused(() => request(testApp.app).post(theRise).set('Content-Type', 'application/json').send('{"trend": '), 'We could not read this answer.');
+    await expectRefused(
+      () => request(testApp.app).post(theRise).set('Content-Type', 'application/json').send('{"trend": '),
+      'We could not read this answer.',
+    );
   });
 
   it('does not start a response without consent', async () => {
@@ -132,6 +195,13 @@ describe('bad input on a survey page', () => {
     expect(unknown.text).toContain('We could not find answers for this link');
     expect((await request(testApp.app).get('/s/professionals/r/short/p/the-rise')).status).toBe(404);
     expect((await request(testApp.app).get('/s/no-such-survey')).status).toBe(404);
-    expect((await request(testApp.app).post(`/s/professionals/r/${respondent.token}/p/no-such-page`).type('form').send('a=b')).status).toBe(303);
+    expect(
+      (
+        await request(testApp.app)
+          .post(`/s/professionals/r/${respondent.token}/p/no-such-page`)
+          .type('form')
+          .send('a=b')
+      ).status,
+    ).toBe(303);
   });
 });

@@ -36,7 +36,10 @@ describe('a survey outside its open and close dates', () => {
     const closedApp = appOn(testApp.connection, { now: afterClose });
     const fresh = await request(closedApp).post('/s/care-experienced').type('form').send('consent=yes');
     expect(fresh.status).toBe(403);
-    const page = await request(closedApp).post(`/s/care-experienced/r/${respondent.token}/p/quoting`).type('form').send('quote_consent=yes');
+    const page = await request(closedApp)
+      .post(`/s/care-experienced/r/${respondent.token}/p/quoting`)
+      .type('form')
+      .send('quote_consent=yes');
     expect(page.status).toBe(403);
     const submit = await request(closedApp).post(`/s/care-experienced/r/${respondent.token}/submit`);
     expect(submit.status).toBe(403);

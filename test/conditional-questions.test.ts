@@ -10,14 +10,18 @@ describe('conditional questions', () => {
   it('asks for the region only when the respondent works in England', async () => {
     const inEngland = new Respondent(testApp.app, 'professionals');
     await inEngland.start();
-    expect(await inEngland.answer({ role: 'social-worker', country: 'england', experience: '2-5' })).toMatch(/\/p\/region$/);
+    expect(await inEngland.answer({ role: 'social-worker', country: 'england', experience: '2-5' })).toMatch(
+      /\/p\/region$/,
+    );
     const regionPage = await request(testApp.app).get(inEngland.location);
     expect(regionPage.text).toContain('Which region?');
     expect(regionPage.text).toContain('Page 3 of 8');
 
     const inWales = new Respondent(testApp.app, 'professionals');
     await inWales.start();
-    expect(await inWales.answer({ role: 'social-worker', country: 'wales', experience: '2-5' })).toMatch(/\/p\/the-rise$/);
+    expect(await inWales.answer({ role: 'social-worker', country: 'wales', experience: '2-5' })).toMatch(
+      /\/p\/the-rise$/,
+    );
     const nextPage = await request(testApp.app).get(inWales.location);
     expect(nextPage.text).toContain('Page 3 of 7');
     // Opening the hidden page by its address sends the respondent back to where they are.
@@ -38,7 +42,9 @@ describe('conditional questions', () => {
     const respondent = new Respondent(testApp.app, 'professionals');
     await respondent.start();
     await respondent.complete(professionalsAnswers);
-    const submittedWithRegion = await testApp.responses.findOne({ tokenHash: { $exists: true }, 'answers.region': 'north-west' }).lean();
+    const submittedWithRegion = await testApp.responses
+      .findOne({ tokenHash: { $exists: true }, 'answers.region': 'north-west' })
+      .lean();
     expect(submittedWithRegion).not.toBeNull();
 
     const changed = new Respondent(testApp.app, 'professionals');
@@ -59,7 +65,10 @@ describe('conditional questions', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.answers).not.toHaveProperty('region');
     expect(stored[0]!.answers).not.toHaveProperty('barriers_text');
-    expect(stored[0]!.answers).toMatchObject({ barriers_exist: 'dont-know', promoters_text: 'The same worker over time.' });
+    expect(stored[0]!.answers).toMatchObject({
+      barriers_exist: 'dont-know',
+      promoters_text: 'The same worker over time.',
+    });
   });
 
   it('requires the "Other" box only when Other is chosen, and keeps it', async () => {

@@ -12,7 +12,11 @@ describe('finding a respondent’s draft', () => {
     const stored = await testApp.responses.findOne({}, { _id: 1 }).lean();
     expect(stored).not.toBeNull();
 
-    const explained = await testApp.connection.db!.collection('responses').find({ _id: stored!._id }).limit(1).explain();
+    const explained = await testApp.connection
+      .db!.collection('responses')
+      .find({ _id: stored!._id })
+      .limit(1)
+      .explain();
     const plan = JSON.stringify(explained);
     // FerretDB reports SQLite's plan ("SEARCH ... USING INDEX"); MongoDB an IDHACK, EXPRESS or IXSCAN stage.
     expect(plan).toMatch(/USING INDEX|IDHACK|EXPRESS_IXSCAN|IXSCAN/);

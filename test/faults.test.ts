@@ -27,9 +27,23 @@ async function startApp(uri: string): Promise<AppProcess> {
   return app;
 }
 
-async function post(url: string, fields: FormFields, cookie = ''): Promise<{ status: number; location: string; text: string; cookie: string }> {
-  const response = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: formBody(fields) });
-  return { status: response.status, location: response.headers.get('location') ?? '', text: await response.text(), cookie: (response.headers.get('set-cookie') ?? '').split(';')[0]! };
+async function post(
+  url: string,
+  fields: FormFields,
+  cookie = '',
+): Promise<{ status: number; location: string; text: string; cookie: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: formBody(fields),
+  });
+  return {
+    status: response.status,
+    location: response.headers.get('location') ?? '',
+    text: await response.text(),
+    cookie: (response.headers.get('set-cookie') ?? '').split(';')[0]!,
+  };
 }
 
 const uniqueUri = () => `${inject('mongoUri').replace(/\/$/, '')}/faults_${crypto.randomUUID().slice(0, 8)}`;
@@ -74,7 +88,9 @@ describe('faults', () => {
     for (const token of unfinished) {
       const resume = await fetch(`${second.url}/s/care-experienced/r/${token}`, { redirect: 'manual' });
       expect(resume.status).toBe(303);
-      expect(resume.headers.get('location')).toMatch(new RegExp(`/s/care-experienced/r/${token}/(p/[a-z-]+|check|done)$`));
+      expect(resume.headers.get('location')).toMatch(
+        new RegExp(`/s/care-experienced/r/${token}/(p/[a-z-]+|check|done)$`),
+      );
     }
 
     const connection = await connectDatabase(uri);
@@ -83,7 +99,8 @@ describe('faults', () => {
     // None half-written: every stored submission has every required, visible answer.
     for (const response of submitted) {
       const answers = response.answers as Record<string, string | string[]>;
-      for (const question of survey.questions) if (question.required && isVisible(question, answers)) expect(answers[question.id], question.id).toBeDefined();
+      for (const question of survey.questions)
+        if (question.required && isVisible(question, answers)) expect(answers[question.id], question.id).toBeDefined();
     }
     expect(submitted.length).toBeGreaterThanOrEqual(acknowledgedBeforeKill.length);
     await connection.close();
@@ -102,7 +119,10 @@ describe('faults', () => {
       const token = /\/r\/([^/]+)\//.exec(pageUrl)![1]!;
 
       await database.stop();
-      const during = await request(app).post(pageUrl).type('form').send(formBody({ ...familyAnswers['about-you']!, 'relationship-other': 'typed while down' }));
+      const during = await request(app)
+        .post(pageUrl)
+        .type('form')
+        .send(formBody({ ...familyAnswers['about-you']!, 'relationship-other': 'typed while down' }));
       expect(during.status).toBe(503);
       expect(during.text).toContain('We could not save this page just now. Your answers are still here');
       expect(during.text).toContain('value="grandparent" checked');
@@ -144,7 +164,11 @@ describe('faults', () => {
     await connection.close();
     const loginPage = await fetch(`${a.url}/login`);
     const cookie = (loginPage.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const signedIn = await post(`${a.url}/login`, { email: 'two@review.example', password: PASSWORD, _csrf: csrfFrom(await loginPage.text()) }, cookie);
+    const signedIn = await post(
+      `${a.url}/login`,
+      { email: 'two@review.example', password: PASSWORD, _csrf: csrfFrom(await loginPage.text()) },
+      cookie,
+    );
     expect(signedIn.status).toBe(303);
     // The session started on process A opens the back office on process B.
     const onB = await fetch(`${b.url}/work`, { redirect: 'manual', headers: { cookie: signedIn.cookie } });

@@ -19,14 +19,39 @@ beforeAll(async () => {
   await respondent.start();
   pageUrl = respondent.location;
   await addUser(testApp, 'fuzz@review.example', 'admin');
-  responseId = (await seedResponses(testApp, 'professionals', [{ role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Seed answer.' }]))[0]!;
+  responseId = (
+    await seedResponses(testApp, 'professionals', [
+      { role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Seed answer.' },
+    ])
+  )[0]!;
   analyst = await signIn(testApp.app, 'fuzz@review.example');
   csrf = csrfFrom((await analyst.get('/work')).text);
 });
 
 const surveys = loadSurveys(definitionsDir);
 const questionIds = [...surveys.values()].flatMap((survey) => survey.questions.map((question) => question.id));
-const hostileKeys = ['$where', '$gt', '$ne', '__proto__', 'constructor', 'prototype', 'answers.role', 'role[$ne]', '', 'action', '_csrf', 'email', 'password', 'next', 'code', 'memo', 'words', 'start', 'end', 'a'.repeat(300)];
+const hostileKeys = [
+  '$where',
+  '$gt',
+  '$ne',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'answers.role',
+  'role[$ne]',
+  '',
+  'action',
+  '_csrf',
+  'email',
+  'password',
+  'next',
+  'code',
+  'memo',
+  'words',
+  'start',
+  'end',
+  'a'.repeat(300),
+];
 const key = fc.oneof(fc.constantFrom(...questionIds, ...hostileKeys), fc.string({ maxLength: 30 }));
 const leaf = fc.oneof(
   fc.string({ maxLength: 50 }),
@@ -38,17 +63,34 @@ const leaf = fc.oneof(
   fc.string({ minLength: 10_001, maxLength: 12_000 }),
 );
 const value = fc.letrec<{ tree: unknown }>((tie) => ({
-  tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('tree'), { maxLength: 4 }), fc.dictionary(key, tie('tree'), { maxKeys: 4 })),
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('tree'), { maxLength: 4 }),
+    fc.dictionary(key, tie('tree'), { maxKeys: 4 }),
+  ),
 })).tree;
 const body = fc.dictionary(key, value, { maxKeys: 8 });
 
 /** Sends a body as JSON or as a form, and checks the answer is a clear refusal or a success, never a crash. */
-async function send(agent: request.Agent | ReturnType<typeof request>, url: string, payload: Record<string, unknown>, asJson: boolean, withCsrf = false) {
+async function send(
+  agent: request.Agent | ReturnType<typeof request>,
+  url: string,
+  payload: Record<string, unknown>,
+  asJson: boolean,
+  withCsrf = false,
+) {
   const sent = withCsrf ? { ...payload, _csrf: csrf } : payload;
   const call = (agent as request.Agent).post(url);
   const response = asJson
     ? await call.set('Content-Type', 'application/json').send(JSON.stringify(sent))
-    : await call.type('form').send(new URLSearchParams(Object.entries(sent).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString());
+    : await call
+        .type('form')
+        .send(
+          new URLSearchParams(
+            Object.entries(sent).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+          ).toString(),
+        );
   expect([200, 303, 400, 401, 403, 404, 413, 429], `${url} answered ${response.status}`).toContain(response.status);
   expect(response.text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
   if (response.status >= 400) expect(response.text).toMatch(/<h1>[^<]+<\/h1>|There is a problem/);
@@ -68,7 +110,17 @@ describe('hostile input', () => {
 
   it('survives generated bodies on the back-office forms', async () => {
     const base = `/work/professionals/drivers_text/${responseId}`;
-    const targets = [`${base}/codes`, `${base}/spans`, `${base}/memo`, `${base}/redactions`, '/codebooks/care-crisis-drivers/codes', '/codebooks/care-crisis-drivers/merge', '/admin/users', '/admin/questions/professionals/drivers_text', '/admin/surveys/family/dates'];
+    const targets = [
+      `${base}/codes`,
+      `${base}/spans`,
+      `${base}/memo`,
+      `${base}/redactions`,
+      '/codebooks/care-crisis-drivers/codes',
+      '/codebooks/care-crisis-drivers/merge',
+      '/admin/users',
+      '/admin/questions/professionals/drivers_text',
+      '/admin/surveys/family/dates',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), body, fc.boolean(), async (url, payload, asJson) => {
         await send(analyst, url, payload, asJson, true);
@@ -87,27 +139,46 @@ describe('hostile input', () => {
         expect(question, `${response.surveyId} stored unknown question "${id}"`).toBeDefined();
         if (question!.type === 'multi') {
           expect(Array.isArray(answer)).toBe(true);
-          for (const chosen of answer as unknown[]) expect(choiceLabels(question!).map((choice) => choice.value)).toContain(chosen);
+          for (const chosen of answer as unknown[])
+            expect(choiceLabels(question!).map((choice) => choice.value)).toContain(chosen);
         } else {
           expect(typeof answer).toBe('string');
-          if (isChoiceQuestion(question!)) expect(choiceLabels(question).map((choice) => choice.value)).toContain(answer);
+          if (isChoiceQuestion(question!))
+            expect(choiceLabels(question).map((choice) => choice.value)).toContain(answer);
           else expect((answer as string).length).toBeLessThanOrEqual(DEFAULT_TEXT_LIMIT);
         }
       }
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(await testApp.connection.collection('users').countDocuments({ email: { $nin: ['fuzz@review.example'] }, role: { $exists: false } })).toBe(0);
+    expect(
+      await testApp.connection
+        .collection('users')
+        .countDocuments({ email: { $nin: ['fuzz@review.example'] }, role: { $exists: false } }),
+    ).toBe(0);
   });
 
   it('refuses invalid UTF-8 and multi-megabyte bodies with a clear 4xx', async () => {
-    const invalidUtf8 = Buffer.concat([Buffer.from('consent=yes&role='), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('&country=%E0%A4%A')]);
-    const response = await request(testApp.app).post(pageUrl).set('Content-Type', 'application/x-www-form-urlencoded').send(invalidUtf8);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('consent=yes&role='),
+      Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+      Buffer.from('&country=%E0%A4%A'),
+    ]);
+    const response = await request(testApp.app)
+      .post(pageUrl)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(invalidUtf8);
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
-    const huge = await request(testApp.app).post(pageUrl).type('form').send(`drivers_text=${'x'.repeat(3 * 1024 * 1024)}`);
+    const huge = await request(testApp.app)
+      .post(pageUrl)
+      .type('form')
+      .send(`drivers_text=${'x'.repeat(3 * 1024 * 1024)}`);
     expect(huge.status).toBe(413);
     expect(huge.text).toContain('too large for us to accept');
-    const deep = await request(testApp.app).post(pageUrl).set('Content-Type', 'application/json').send(`{"role":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const deep = await request(testApp.app)
+      .post(pageUrl)
+      .set('Content-Type', 'application/json')
+      .send(`{"role":${'['.repeat(5000)}${']'.repeat(5000)}}`);
     expect(deep.status).toBe(400);
   });
 });
@@ -115,7 +186,9 @@ describe('hostile input', () => {
 describe('stored markup stays inert', () => {
   it('escapes <script> and quotes in every page and export that shows an answer', async () => {
     const nasty = `<script>alert("x")</script><img src=x onerror=alert(1)> "quoted" 'single' =cmd|' /C calc'!A0`;
-    const [id] = await seedResponses(testApp, 'professionals', [{ role: 'other', country: 'england', quote_consent: 'yes', drivers_text: nasty }]);
+    const [id] = await seedResponses(testApp, 'professionals', [
+      { role: 'other', country: 'england', quote_consent: 'yes', drivers_text: nasty },
+    ]);
     await testApp.responses.updateOne({ _id: id }, { $set: { 'otherText.role': '<b>bold</b>' } });
     const base = `/work/professionals/drivers_text/${id}`;
     await analyst.post(`${base}/codes`).type('form').send({ _csrf: csrf, code: 'austerity', present: '1', view: '' });
@@ -135,14 +208,19 @@ describe('stored markup stays inert', () => {
     expect((await analyst.get(pages[0]!)).text).toContain('&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;');
     const csv = (await analyst.get('/admin/exports/professionals/responses.csv')).text;
     expect(csv).toContain('"<script>alert(""x"")</script>');
-    const quotes = (await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=json')).text;
+    const quotes = (
+      await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=json')
+    ).text;
     expect(JSON.parse(quotes).some((quote: { text: string }) => quote.text === nasty)).toBe(true);
   });
 
-  it('escapes a respondent\'s own input when it is shown back to them', async () => {
+  it("escapes a respondent's own input when it is shown back to them", async () => {
     const respondent = new Respondent(testApp.app, 'family');
     await respondent.start();
-    const page = await request(testApp.app).post(respondent.location).type('form').send({ relationship: 'other', 'relationship-other': '"><script>alert(1)</script>' });
+    const page = await request(testApp.app)
+      .post(respondent.location)
+      .type('form')
+      .send({ relationship: 'other', 'relationship-other': '"><script>alert(1)</script>' });
     expect(page.status).toBe(400);
     expect(page.text).not.toContain('<script>alert(1)');
     expect(page.text).toContain('value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
@@ -169,7 +247,8 @@ describe('security headers and rate limits', () => {
 
   it('limits survey posts and sign-ins per address, refusing with a clear 429', async () => {
     const limited = appOn(testApp.connection, { rateLimits: { publicPostsPerMinute: 3, loginsPerMinute: 2 } });
-    for (let i = 0; i < 3; i++) expect((await request(limited).post('/s/family').type('form').send('consent=yes')).status).toBe(303);
+    for (let i = 0; i < 3; i++)
+      expect((await request(limited).post('/s/family').type('form').send('consent=yes')).status).toBe(303);
     const refused = await request(limited).post('/s/family').type('form').send('consent=yes');
     expect(refused.status).toBe(429);
     expect(refused.text).toContain('Wait a minute');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { projectRoot } from '../server/config.js';
@@ -12,12 +12,58 @@ import { addUser, postForm, seedCodings, seedResponses, signIn } from './helpers
  * analysts, with one answer reconciled. Every figure below is worked out by hand from this table.
  */
 const rows: Record<string, string | string[]>[] = [
-  { role: 'barrister', country: 'england', region: 'london', trend: 'increased', drivers: ['poverty', 'early-help-cuts'], partnership_norm: 'yes', quote_consent: 'yes', drivers_text: 'Cuts, and caseloads. Jane in Leeds saw it.' },
-  { role: 'social-worker', country: 'wales', trend: 'increased', drivers: ['poverty'], quote_consent: 'no', drivers_text: 'Poverty and agency staff.' },
-  { role: 'social-worker', country: 'england', region: 'north-west', trend: 'decreased', quote_consent: 'yes', drivers_text: 'Inexperienced workers.' },
-  { role: 'barrister', country: 'scotland', trend: 'dont-know', drivers: ['other'], quote_consent: 'yes', drivers_text: '=HYPERLINK("http://evil.example")' },
-  { role: 'judge-or-magistrate', country: 'england', region: 'london', trend: 'increased', drivers: ['poverty', 'court-practice'], partnership_norm: 'no', quote_consent: 'yes', drivers_text: '+ Universal credit' },
-  { role: 'social-worker', country: 'england', region: 'london', trend: 'same', quote_consent: 'yes', drivers_text: '@ fear of blame' },
+  {
+    role: 'barrister',
+    country: 'england',
+    region: 'london',
+    trend: 'increased',
+    drivers: ['poverty', 'early-help-cuts'],
+    partnership_norm: 'yes',
+    quote_consent: 'yes',
+    drivers_text: 'Cuts, and caseloads. Jane in Leeds saw it.',
+  },
+  {
+    role: 'social-worker',
+    country: 'wales',
+    trend: 'increased',
+    drivers: ['poverty'],
+    quote_consent: 'no',
+    drivers_text: 'Poverty and agency staff.',
+  },
+  {
+    role: 'social-worker',
+    country: 'england',
+    region: 'north-west',
+    trend: 'decreased',
+    quote_consent: 'yes',
+    drivers_text: 'Inexperienced workers.',
+  },
+  {
+    role: 'barrister',
+    country: 'scotland',
+    trend: 'dont-know',
+    drivers: ['other'],
+    quote_consent: 'yes',
+    drivers_text: '=HYPERLINK("http://evil.example")',
+  },
+  {
+    role: 'judge-or-magistrate',
+    country: 'england',
+    region: 'london',
+    trend: 'increased',
+    drivers: ['poverty', 'court-practice'],
+    partnership_norm: 'no',
+    quote_consent: 'yes',
+    drivers_text: '+ Universal credit',
+  },
+  {
+    role: 'social-worker',
+    country: 'england',
+    region: 'london',
+    trend: 'same',
+    quote_consent: 'yes',
+    drivers_text: '@ fear of blame',
+  },
 ];
 
 const testApp = useTestApp();
@@ -33,7 +79,13 @@ beforeAll(async () => {
   await addUser(testApp, 'admin@review.example', 'admin');
   ids = await seedResponses(testApp, 'professionals', rows);
   await testApp.responses.updateOne({ _id: ids[3] }, { $set: { 'otherText.drivers': '-2+3 housing' } });
-  await testApp.responses.create({ surveyId: 'professionals', surveyVersion: 1, tokenHash: 'draft', status: 'draft', answers: { role: 'barrister', country: 'england', drivers: ['poverty'], drivers_text: 'draft only' } });
+  await testApp.responses.create({
+    surveyId: 'professionals',
+    surveyVersion: 1,
+    tokenHash: 'draft',
+    status: 'draft',
+    answers: { role: 'barrister', country: 'england', drivers: ['poverty'], drivers_text: 'draft only' },
+  });
   await seedCodings(testApp, [
     { responseId: ids[0]!, coderId: coderA, codeId: 'austerity' },
     { responseId: ids[0]!, coderId: coderA, codeId: 'system-overload', start: 6, end: 16 },
@@ -48,7 +100,12 @@ beforeAll(async () => {
   ]);
   admin = await signIn(testApp.app, 'admin@review.example');
   analyst = await signIn(testApp.app, 'a@review.example');
-  await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[1]}`, { codebook: 'care-crisis-drivers', codes: ['austerity', 'workforce'] }, '/admin');
+  await postForm(
+    admin,
+    `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+    { codebook: 'care-crisis-drivers', codes: ['austerity', 'workforce'] },
+    '/admin',
+  );
 });
 
 const csvLines = (text: string) => text.trim().split('\r\n');
@@ -59,7 +116,11 @@ describe('respondent profile', () => {
     expect(json.total).toBe(6);
     const role = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'role');
     expect(role.base).toBe(6);
-    expect(role.rows.filter((row: { count: number }) => row.count > 0).map((row: { value: string; count: number }) => [row.value, row.count])).toEqual([
+    expect(
+      role.rows
+        .filter((row: { count: number }) => row.count > 0)
+        .map((row: { value: string; count: number }) => [row.value, row.count]),
+    ).toEqual([
       ['social-worker', 3],
       ['barrister', 2],
       ['judge-or-magistrate', 1],
@@ -67,7 +128,10 @@ describe('respondent profile', () => {
     const region = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'region');
     expect(region.base).toBe(4);
     expect(region.notAnswered).toBe(2);
-    expect(region.rows.find((row: { value: string }) => row.value === 'london')).toMatchObject({ count: 3, percent: 75 });
+    expect(region.rows.find((row: { value: string }) => row.value === 'london')).toMatchObject({
+      count: 3,
+      percent: 75,
+    });
 
     const page = await analyst.get('/reports/professionals/profile');
     expect(page.text).toContain('Base: <strong>6</strong> respondents who answered');
@@ -86,8 +150,16 @@ describe('closed-question distributions', () => {
     const json = (await analyst.get('/reports/professionals/questions?format=json')).body;
     const drivers = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'drivers');
     expect(drivers.base).toBe(6);
-    const counts = Object.fromEntries(drivers.rows.map((row: { value: string; count: number }) => [row.value, row.count]));
-    expect(counts).toMatchObject({ poverty: 3, 'early-help-cuts': 1, 'court-practice': 1, other: 1, 'risk-averse-practice': 0 });
+    const counts = Object.fromEntries(
+      drivers.rows.map((row: { value: string; count: number }) => [row.value, row.count]),
+    );
+    expect(counts).toMatchObject({
+      poverty: 3,
+      'early-help-cuts': 1,
+      'court-practice': 1,
+      other: 1,
+      'risk-averse-practice': 0,
+    });
     expect(drivers.rows.find((row: { value: string }) => row.value === 'poverty').percent).toBe(50);
     const norm = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'partnership_norm');
     expect(norm).toMatchObject({ base: 2, notAnswered: 4 });
@@ -98,11 +170,16 @@ describe('closed-question distributions', () => {
     expect(england.total).toBe(4);
     const drivers = england.distributions.find((d: { question: { id: string } }) => d.question.id === 'drivers');
     expect(drivers.base).toBe(4);
-    expect(drivers.rows.find((row: { value: string }) => row.value === 'poverty')).toMatchObject({ count: 2, percent: 50 });
+    expect(drivers.rows.find((row: { value: string }) => row.value === 'poverty')).toMatchObject({
+      count: 2,
+      percent: 50,
+    });
     const socialWorkers = (await analyst.get('/reports/professionals/questions?format=json&group=social-worker')).body;
     const trend = socialWorkers.distributions.find((d: { question: { id: string } }) => d.question.id === 'trend');
     expect(trend.base).toBe(3);
-    expect(Object.fromEntries(trend.rows.map((row: { value: string; count: number }) => [row.value, row.count]))).toMatchObject({ increased: 1, decreased: 1, same: 1 });
+    expect(
+      Object.fromEntries(trend.rows.map((row: { value: string; count: number }) => [row.value, row.count])),
+    ).toMatchObject({ increased: 1, decreased: 1, same: 1 });
     const page = await analyst.get('/reports/professionals/questions?group=social-worker&country=england');
     expect(page.text).toContain('<strong>2</strong> submitted responses matching the filters');
     const ignored = (await analyst.get('/reports/professionals/questions?format=json&group=astronaut')).body;
@@ -112,7 +189,9 @@ describe('closed-question distributions', () => {
 
 describe('theme summary and cross-tab', () => {
   it('counts final codings where reconciled and the report coder elsewhere, most frequent first', async () => {
-    const json = (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&format=json')).body;
+    const json = (
+      await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&format=json')
+    ).body;
     // ids[3] is coded by nobody: the base is the five coded answers, and the figures are provisional.
     expect(json.base).toBe(5);
     expect(json.coverage).toEqual({ answers: 6, coded: 5, reconciled: 1, provisional: true });
@@ -125,27 +204,42 @@ describe('theme summary and cross-tab', () => {
     ]);
     expect(json.rows[0].percent).toBe(60);
     const page = await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers');
-    expect(page.text).toContain('<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong> Percentages are of the 5 coded answers.');
+    expect(page.text).toContain(
+      '<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong> Percentages are of the 5 coded answers.',
+    );
     expect(page.text).toContain('The report coder is a@review.example.');
   });
 
   it('cross-tabulates by role group with column percentages', async () => {
-    const json = (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=json')).body;
+    const json = (
+      await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=json')
+    ).body;
     const column = (value: string) => json.crossTab.columns.findIndex((c: { value: string }) => c.value === value);
     expect(json.crossTab.columns[column('social-worker')].base).toBe(3);
     expect(json.crossTab.counts.workforce[column('social-worker')]).toBe(2);
     expect(json.crossTab.counts.austerity[column('judge-or-magistrate')]).toBe(1);
     expect(json.crossTab.counts.austerity[column('barrister')]).toBe(1);
-    const csv = csvLines((await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=csv')).text);
+    const csv = csvLines(
+      (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=csv'))
+        .text,
+    );
     expect(csv[0]).toContain('Social worker: count,Social worker: column %');
     expect(csv[0]).toMatch(/^code_id,code_name,count,percent,base_coded_answers,answers,reconciled,provisional,/);
-    expect(csv.find((line) => line.startsWith('workforce,'))).toMatch(/^workforce,Workforce and training,2,40.0,5,6,1,yes,/);
-    const byCountry = (await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=country&format=json')).body;
+    expect(csv.find((line) => line.startsWith('workforce,'))).toMatch(
+      /^workforce,Workforce and training,2,40.0,5,6,1,yes,/,
+    );
+    const byCountry = (
+      await analyst.get(
+        '/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=country&format=json',
+      )
+    ).body;
     expect(byCountry.crossTab.columns.find((c: { value: string }) => c.value === 'england').base).toBe(4);
   });
 
   it('counts co-occurring codes', async () => {
-    const json = (await analyst.get('/reports/professionals/cooccurrence/drivers_text?codebook=care-crisis-drivers&format=json')).body;
+    const json = (
+      await analyst.get('/reports/professionals/cooccurrence/drivers_text?codebook=care-crisis-drivers&format=json')
+    ).body;
     const at = (a: string, b: string) => json.counts[json.codes.indexOf(a)][json.codes.indexOf(b)];
     expect(at('austerity', 'system-overload')).toBe(1);
     expect(at('austerity', 'workforce')).toBe(1);
@@ -156,12 +250,18 @@ describe('theme summary and cross-tab', () => {
 
 describe('agreement on the question', () => {
   it('per code and overall, on the answers both coders coded, with the disagreements listed', async () => {
-    const json = (await analyst.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers&format=json')).body;
+    const json = (
+      await analyst.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers&format=json')
+    ).body;
     expect(json.units).toBe(3);
     const code = (id: string) => json.perCode.find((c: { codeId: string }) => c.codeId === id);
     expect(code('austerity')).toMatchObject({ percentAgreement: 100, krippendorffAlpha: 1, cohenKappa: 1 });
     expect(code('workforce').percentAgreement).toBeCloseTo(66.67, 1);
-    expect(code('cultural-competency')).toMatchObject({ percentAgreement: 100, krippendorffAlpha: null, cohenKappa: null });
+    expect(code('cultural-competency')).toMatchObject({
+      percentAgreement: 100,
+      krippendorffAlpha: null,
+      cohenKappa: null,
+    });
     expect(json.overall.percentAgreement).toBeCloseTo((100 * 19) / 21, 1);
     expect(json.disagreements.map((d: { responseId: string }) => d.responseId)).toEqual([ids[0], ids[1]]);
     const page = await analyst.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers');
@@ -182,10 +282,14 @@ describe('quotes and the theme report', () => {
   });
 
   it('downloads only starred, consented quotes, redacted and attributed by role', async () => {
-    const csv = (await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=csv')).text;
+    const csv = (
+      await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=csv')
+    ).text;
     const lines = csvLines(csv);
     expect(lines[0]).toBe('code_id,code_name,quote,attribution,response_id');
-    expect(lines).toContain(`austerity,"Austerity, cuts and deprivation","Cuts, and caseloads. [redacted] in [redacted] saw it.",(Barrister),${ids[0]}`);
+    expect(lines).toContain(
+      `austerity,"Austerity, cuts and deprivation","Cuts, and caseloads. [redacted] in [redacted] saw it.",(Barrister),${ids[0]}`,
+    );
     expect(csv).not.toContain('Poverty and agency staff');
     expect(csv).not.toContain('Jane');
     const page = await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers');
@@ -196,10 +300,16 @@ describe('quotes and the theme report', () => {
   it('reads like the published analysis: theme, definition, count with its base, starred quotes', async () => {
     const page = await analyst.get('/reports/professionals/theme-report');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong>');
+    expect(page.text).toContain(
+      '<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong>',
+    );
     expect(page.text).toContain('Of the <strong>5</strong> coded answers:');
-    expect(page.text).toMatch(/<h3>Austerity, cuts and deprivation<\/h3>\s*<p class="theme-figure"><strong>3<\/strong> \(60 per cent of 5 coded answers, provisional\)<\/p>/);
-    expect(page.text).toContain('‘Cuts, and caseloads. [redacted] in [redacted] saw it.’</blockquote><figcaption>(Barrister)</figcaption>');
+    expect(page.text).toMatch(
+      /<h3>Austerity, cuts and deprivation<\/h3>\s*<p class="theme-figure"><strong>3<\/strong> \(60 per cent of 5 coded answers, provisional\)<\/p>/,
+    );
+    expect(page.text).toContain(
+      '‘Cuts, and caseloads. [redacted] in [redacted] saw it.’</blockquote><figcaption>(Barrister)</figcaption>',
+    );
     expect(page.text).not.toContain('Poverty and agency staff');
     expect(page.text.indexOf('Austerity, cuts')).toBeLessThan(page.text.indexOf('Workforce and training</h3>'));
   });
@@ -213,7 +323,14 @@ describe('downloads', () => {
     const lines = csvLines(response.text);
     expect(lines).toHaveLength(7);
     const header = lines[0]!.split(',');
-    expect(header.slice(0, 6)).toEqual(['response_id', 'submitted_at', 'survey_version', 'language', 'consent', 'role']);
+    expect(header.slice(0, 6)).toEqual([
+      'response_id',
+      'submitted_at',
+      'survey_version',
+      'language',
+      'consent',
+      'role',
+    ]);
     expect(header).toContain('drivers: Poverty and deprivation');
     expect(header).toContain('drivers: Other (please say)');
     expect(header).toContain('drivers_other');
@@ -233,14 +350,23 @@ describe('downloads', () => {
     const response = await admin.get('/admin/exports/professionals/responses.json');
     const parsed = JSON.parse(response.text);
     expect(parsed).toHaveLength(6);
-    expect(parsed[0]).toMatchObject({ id: ids[0], answers: { role: 'barrister', drivers: ['poverty', 'early-help-cuts'] } });
+    expect(parsed[0]).toMatchObject({
+      id: ids[0],
+      answers: { role: 'barrister', drivers: ['poverty', 'early-help-cuts'] },
+    });
   });
 
   it('exports coded answers as one row per answer-code pair, with coder and span', async () => {
-    const lines = csvLines((await admin.get('/admin/exports/professionals/drivers_text/codings.csv?codebook=care-crisis-drivers')).text);
-    expect(lines[0]).toBe('response_id,survey,question,codebook,code_id,code_name,coder,span_start,span_end,span_text,group,country');
+    const lines = csvLines(
+      (await admin.get('/admin/exports/professionals/drivers_text/codings.csv?codebook=care-crisis-drivers')).text,
+    );
+    expect(lines[0]).toBe(
+      'response_id,survey,question,codebook,code_id,code_name,coder,span_start,span_end,span_text,group,country',
+    );
     expect(lines).toHaveLength(1 + 10 + 2);
-    expect(lines).toContain(`${ids[0]},professionals,drivers_text,care-crisis-drivers,system-overload,System overload,a@review.example,6,16,and caselo,Barrister,england`);
+    expect(lines).toContain(
+      `${ids[0]},professionals,drivers_text,care-crisis-drivers,system-overload,System overload,a@review.example,6,16,and caselo,Barrister,england`,
+    );
     expect(lines.filter((line) => line.includes('final (reconciled)'))).toHaveLength(2);
   });
 
@@ -249,12 +375,22 @@ describe('downloads', () => {
   });
 
   it('serves the codebook as REFI-QDA XML that validates, with edits made in the app', async () => {
-    await postForm(analyst, '/codebooks/care-crisis-drivers/codes', { name: 'Housing & "homes"', definition: 'Rent <and> arrears', parent: 'austerity', colour: '#123456' }, '/codebooks/care-crisis-drivers');
+    await postForm(
+      analyst,
+      '/codebooks/care-crisis-drivers/codes',
+      { name: 'Housing & "homes"', definition: 'Rent <and> arrears', parent: 'austerity', colour: '#123456' },
+      '/codebooks/care-crisis-drivers',
+    );
     const response = await analyst.get('/reports/codebooks/care-crisis-drivers/qdc');
     expect(response.headers['content-disposition']).toContain('care-crisis-drivers.qdc');
     const schema = fs.readFileSync(path.join(projectRoot, 'server', 'reports', 'refi-qda', 'Codebook.xsd'), 'utf8');
-    const result = await validateXML({ xml: [{ fileName: 'a.qdc', contents: response.text }], schema: [{ fileName: 'Codebook.xsd', contents: schema }] });
+    const result = await validateXML({
+      xml: [{ fileName: 'a.qdc', contents: response.text }],
+      schema: [{ fileName: 'Codebook.xsd', contents: schema }],
+    });
     expect(result.errors).toEqual([]);
-    expect(response.text).toMatch(/name="Austerity, cuts and deprivation"[\s\S]*?<Code [^>]*name="Housing &amp; &quot;homes&quot;"/);
+    expect(response.text).toMatch(
+      /name="Austerity, cuts and deprivation"[\s\S]*?<Code [^>]*name="Housing &amp; &quot;homes&quot;"/,
+    );
   });
 });

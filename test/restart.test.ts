@@ -43,7 +43,12 @@ describe('restarting the app (embedded default database)', () => {
 
     const draftLocation = await postForm(`${first.url}/s/family`, { consent: 'yes' });
     const draftToken = /\/r\/([^/]+)\//.exec(draftLocation)![1]!;
-    await postForm(`${first.url}${draftLocation}`, { relationship: 'parent', carer: 'no', country: 'wales', action: 'continue' });
+    await postForm(`${first.url}${draftLocation}`, {
+      relationship: 'parent',
+      carer: 'no',
+      country: 'wales',
+      action: 'continue',
+    });
 
     await kill(first, 'SIGKILL');
     const second = await start();

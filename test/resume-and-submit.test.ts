@@ -16,13 +16,18 @@ async function respondentOnExperiencePage(): Promise<Respondent> {
 describe('leaving and resuming', () => {
   it('saves the page and shows the private link on request, which resumes where they left off', async () => {
     const respondent = await respondentOnExperiencePage();
-    const saved = await respondent.answer({ help_needed_text: 'Half written answer', worked_well_text: '', change_text: '' }, 'save');
+    const saved = await respondent.answer(
+      { help_needed_text: 'Half written answer', worked_well_text: '', change_text: '' },
+      'save',
+    );
     expect(saved).toBe(`/s/family/r/${respondent.token}/saved`);
     // The link is never built from the Host header, which whoever sends the request chooses.
     const page = await request(testApp.app).get(saved).set('Host', 'evil.example');
     expect(page.text).toContain(`value="/s/family/r/${respondent.token}"`);
     expect(page.text).not.toContain('evil.example');
-    const configured = await request(appOn(testApp.connection, { publicUrl: 'https://survey.example' })).get(saved).set('Host', 'evil.example');
+    const configured = await request(appOn(testApp.connection, { publicUrl: 'https://survey.example' }))
+      .get(saved)
+      .set('Host', 'evil.example');
     expect(configured.text).toContain(`value="https://survey.example/s/family/r/${respondent.token}"`);
     expect(page.text).toContain('Keep this link to yourself');
 
@@ -70,7 +75,12 @@ describe('submitting', () => {
     expect(retried.headers.location).toBe(`/s/family/r/${respondent.token}/done`);
 
     expect(await testApp.responses.countDocuments({ surveyId: 'family', status: 'submitted' })).toBe(1);
-    expect(await testApp.responses.countDocuments({ surveyId: 'family', 'answers.help_needed_text': familyAnswers['your-experience']!.help_needed_text })).toBe(1);
+    expect(
+      await testApp.responses.countDocuments({
+        surveyId: 'family',
+        'answers.help_needed_text': familyAnswers['your-experience']!.help_needed_text,
+      }),
+    ).toBe(1);
   });
 
   it('sends a resumed, already-submitted link to the thank-you page and ignores late page posts', async () => {
@@ -78,8 +88,14 @@ describe('submitting', () => {
     await respondent.answer(familyAnswers['your-experience']!);
     await respondent.answer(familyAnswers.quoting!);
     await respondent.submit();
-    const before = await testApp.responses.findOne({ status: 'submitted', 'answers.quote_consent': 'no' }).sort({ submittedAt: -1 }).lean();
-    const late = await request(testApp.app).post(`/s/family/r/${respondent.token}/p/quoting`).type('form').send('quote_consent=yes');
+    const before = await testApp.responses
+      .findOne({ status: 'submitted', 'answers.quote_consent': 'no' })
+      .sort({ submittedAt: -1 })
+      .lean();
+    const late = await request(testApp.app)
+      .post(`/s/family/r/${respondent.token}/p/quoting`)
+      .type('form')
+      .send('quote_consent=yes');
     expect(late.status).toBe(303);
     expect(late.headers.location).toBe(`/s/family/r/${respondent.token}/done`);
     const resume = await request(testApp.app).get(`/s/family/r/${respondent.token}`);

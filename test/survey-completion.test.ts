@@ -10,7 +10,8 @@ describe('completing each survey end to end', () => {
   it('lists the three open surveys on the start page', async () => {
     const response = await request(testApp.app).get('/');
     expect(response.status).toBe(200);
-    for (const path of ['/s/professionals', '/s/family', '/s/care-experienced']) expect(response.text).toContain(`href="${path}"`);
+    for (const path of ['/s/professionals', '/s/family', '/s/care-experienced'])
+      expect(response.text).toContain(`href="${path}"`);
   });
 
   it('stores a professionals response once, with the version it answered and nothing identifying', async () => {
@@ -48,7 +49,8 @@ describe('completing each survey end to end', () => {
     });
     expect(response!.otherText).toEqual({ drivers: 'Housing costs' });
     const keys = JSON.stringify(response).toLowerCase();
-    for (const identifying of ['email', '"ip', 'name"', 'useragent', 'user-agent']) expect(keys).not.toContain(identifying);
+    for (const identifying of ['email', '"ip', 'name"', 'useragent', 'user-agent'])
+      expect(keys).not.toContain(identifying);
     expect(keys).not.toContain(respondent.token.toLowerCase());
   });
 
@@ -58,7 +60,11 @@ describe('completing each survey end to end', () => {
     await respondent.complete(familyAnswers);
     const stored = await testApp.responses.findOne({ surveyId: 'family' }).lean();
     expect(stored?.status).toBe('submitted');
-    expect(stored?.answers).toMatchObject({ relationship: 'grandparent', involvement: ['care-proceedings', 'special-guardianship-order'], advice: 'yes-too-late' });
+    expect(stored?.answers).toMatchObject({
+      relationship: 'grandparent',
+      involvement: ['care-proceedings', 'special-guardianship-order'],
+      advice: 'yes-too-late',
+    });
     expect(stored?.answers).not.toHaveProperty('change_text');
   });
 
@@ -82,12 +88,20 @@ describe('completing each survey end to end', () => {
   it('shows a check-your-answers page with the answers and change links before sending', async () => {
     const respondent = new Respondent(testApp.app, 'care-experienced');
     await respondent.start();
-    for (const page of ['about-you', 'your-experience', 'quoting']) await respondent.answer(careExperiencedAnswers[page]!);
+    for (const page of ['about-you', 'your-experience', 'quoting'])
+      await respondent.answer(careExperiencedAnswers[page]!);
     const check = await request(testApp.app).get(respondent.location);
     expect(check.text).toContain('Check your answers before sending');
     expect(check.text).toContain('Foster care; Residential or children&#39;s home');
     expect(check.text).toContain(`href="/s/care-experienced/r/${respondent.token}/p/about-you"`);
-    expect(await testApp.responses.countDocuments({ status: 'submitted', _id: { $exists: true }, surveyId: 'care-experienced', 'answers.age_band': '25-34' })).toBe(1);
+    expect(
+      await testApp.responses.countDocuments({
+        status: 'submitted',
+        _id: { $exists: true },
+        surveyId: 'care-experienced',
+        'answers.age_band': '25-34',
+      }),
+    ).toBe(1);
   });
 
   it('shows a "Getting help" link on every page', async () => {

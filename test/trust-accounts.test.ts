@@ -26,11 +26,20 @@ describe('sign-in lock-out under attack', () => {
   it('lets 50 guesses sent at once check no more passwords than the limit', async () => {
     await addUser(testApp, 'parallel@review.example', 'analyst');
     const app = appOn(testApp.connection, { throttle });
-    const pages = await Promise.all(Array.from({ length: 50 }, async () => {
-      const agent = request.agent(app);
-      return { agent, csrf: csrfFrom((await agent.get('/login')).text) };
-    }));
-    const responses = await Promise.all(pages.map(({ agent, csrf }, i) => agent.post('/login').type('form').send({ email: 'parallel@review.example', password: `guess ${i}`, _csrf: csrf })));
+    const pages = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const agent = request.agent(app);
+        return { agent, csrf: csrfFrom((await agent.get('/login')).text) };
+      }),
+    );
+    const responses = await Promise.all(
+      pages.map(({ agent, csrf }, i) =>
+        agent
+          .post('/login')
+          .type('form')
+          .send({ email: 'parallel@review.example', password: `guess ${i}`, _csrf: csrf }),
+      ),
+    );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 401)).toHaveLength(throttle.maxFailures);
     expect(statuses.filter((status) => status === 429)).toHaveLength(50 - throttle.maxFailures);
@@ -41,7 +50,9 @@ describe('sign-in lock-out under attack', () => {
     const app = appOn(testApp.connection, { throttle });
     const allowance = throttle.maxFailures * 4;
     for (let i = 0; i < allowance; i++) {
-      expect((await attempt(app, `nobody${i}@review.example`, 'wrong', { 'X-Forwarded-For': `198.51.100.${i}` })).status).toBe(401);
+      expect(
+        (await attempt(app, `nobody${i}@review.example`, 'wrong', { 'X-Forwarded-For': `198.51.100.${i}` })).status,
+      ).toBe(401);
     }
     const spoofed = await attempt(app, 'someone-new@review.example', 'wrong', { 'X-Forwarded-For': '192.0.2.77' });
     expect(spoofed.status).toBe(429);
@@ -52,11 +63,19 @@ describe('sign-in lock-out under attack', () => {
     const allowance = throttle.maxFailures * 4;
     // The proxy appends the real client (203.0.113.9) to whatever the client sent.
     for (let i = 0; i < allowance; i++) {
-      expect((await attempt(app, `proxied${i}@review.example`, 'wrong', { 'X-Forwarded-For': `10.0.0.${i}, 203.0.113.9` })).status).toBe(401);
+      expect(
+        (await attempt(app, `proxied${i}@review.example`, 'wrong', { 'X-Forwarded-For': `10.0.0.${i}, 203.0.113.9` }))
+          .status,
+      ).toBe(401);
     }
-    expect((await attempt(app, 'proxied-new@review.example', 'wrong', { 'X-Forwarded-For': '10.9.9.9, 203.0.113.9' })).status).toBe(429);
+    expect(
+      (await attempt(app, 'proxied-new@review.example', 'wrong', { 'X-Forwarded-For': '10.9.9.9, 203.0.113.9' }))
+        .status,
+    ).toBe(429);
     // Another real client behind the same proxy is not affected.
-    expect((await attempt(app, 'proxied-new@review.example', 'wrong', { 'X-Forwarded-For': '203.0.113.10' })).status).toBe(401);
+    expect(
+      (await attempt(app, 'proxied-new@review.example', 'wrong', { 'X-Forwarded-For': '203.0.113.10' })).status,
+    ).toBe(401);
   });
 
   it('refuses to start with TRUST_PROXY=true, which would trust any client-written address', async () => {
@@ -69,12 +88,13 @@ describe('sign-in lock-out under attack', () => {
   it('does not use up an office address with successful sign-ins', async () => {
     await addUser(testApp, 'busy@review.example', 'analyst');
     // More successful sign-ins from one address than its allowance of attempts: none is refused.
-    for (let i = 0; i < throttle.maxFailures * 4 + 3; i++) expect((await attempt(testApp.app, 'busy@review.example', PASSWORD)).status).toBe(303);
+    for (let i = 0; i < throttle.maxFailures * 4 + 3; i++)
+      expect((await attempt(testApp.app, 'busy@review.example', PASSWORD)).status).toBe(303);
   });
 });
 
 describe('account changes take effect on the next request', () => {
-  it('refuses a disabled account\'s live session and its sign-in', async () => {
+  it("refuses a disabled account's live session and its sign-in", async () => {
     const { id } = await addUser(testApp, 'leaver@review.example', 'analyst');
     const leaver = await signIn(testApp.app, 'leaver@review.example');
     expect((await leaver.get('/work')).status).toBe(200);
@@ -105,7 +125,12 @@ describe('account changes take effect on the next request', () => {
     const demoted = await postForm(admin, `/admin/users/${String(self!._id)}`, { role: 'analyst' }, '/admin');
     expect(demoted.status).toBe(400);
     expect(demoted.text).toContain('is the only enabled admin');
-    const disabled = await postForm(admin, `/admin/users/${String(self!._id)}`, { role: 'admin', disabled: '1' }, '/admin');
+    const disabled = await postForm(
+      admin,
+      `/admin/users/${String(self!._id)}`,
+      { role: 'admin', disabled: '1' },
+      '/admin',
+    );
     expect(disabled.status).toBe(400);
     expect((await admin.get('/admin')).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
@@ -28,15 +28,26 @@ beforeAll(async () => {
   anaId = (await addUser(testApp, 'ana@review.example', 'analyst')).id;
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
-  ids = await seedResponses(testApp, 'professionals', texts.map((drivers_text, index) => ({ role: index < 2 ? 'barrister' : 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })));
+  ids = await seedResponses(
+    testApp,
+    'professionals',
+    texts.map((drivers_text, index) => ({
+      role: index < 2 ? 'barrister' : 'social-worker',
+      country: 'england',
+      quote_consent: 'yes',
+      drivers_text,
+    })),
+  );
   ana = await signIn(testApp.app, 'ana@review.example');
   ben = await signIn(testApp.app, 'ben@review.example');
   admin = await signIn(testApp.app, 'admin@review.example');
 });
 
 const at = (index: number) => `${base}?${view}&at=${ids[index]}`;
-const setCode = (agent: request.Agent, index: number, code: string, present = true) => postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
-const noCode = (agent: request.Agent, index: number, present = true) => postForm(agent, `${base}/${ids[index]}/no-code`, { present: present ? '1' : '0', view }, at(index));
+const setCode = (agent: request.Agent, index: number, code: string, present = true) =>
+  postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
+const noCode = (agent: request.Agent, index: number, present = true) =>
+  postForm(agent, `${base}/${ids[index]}/no-code`, { present: present ? '1' : '0', view }, at(index));
 const themes = async () => (await ana.get(`/reports/professionals/themes/drivers_text?${view}&format=json`)).body;
 
 describe('counting when analysts share out the answers', () => {
@@ -48,12 +59,19 @@ describe('counting when analysts share out the answers', () => {
     expect(json.rows[0]).toMatchObject({ codeId: 'system-overload', count: 4, percent: 100 });
     const report = await ana.get('/reports/professionals/theme-report');
     expect(report.text).toContain('4 of 4 answers coded (0 reconciled).');
-    expect(report.text).toMatch(/System overload<\/h3>\s*<p class="theme-figure"><strong>4<\/strong> \(100 per cent of 4 coded answers\)/);
+    expect(report.text).toMatch(
+      /System overload<\/h3>\s*<p class="theme-figure"><strong>4<\/strong> \(100 per cent of 4 coded answers\)/,
+    );
   });
 
   it('uses the report coder where they coded, and the other coder elsewhere', async () => {
     // Ben now codes answer 1 differently from Ana; with Ana as report coder, her codes count there.
-    await postForm(admin, '/admin/questions/professionals/drivers_text', { independent: '1', reportCoder: anaId }, '/admin');
+    await postForm(
+      admin,
+      '/admin/questions/professionals/drivers_text',
+      { independent: '1', reportCoder: anaId },
+      '/admin',
+    );
     await setCode(ben, 0, 'workforce');
     await setCode(ben, 0, 'system-overload', false);
     const json = await themes();
@@ -76,13 +94,22 @@ describe('"no code applies"', () => {
     const agreement = (await ana.get(`/reports/professionals/agreement/drivers_text?${view}&format=json`)).body;
     expect(agreement.units).toBe(2);
     const disagreement = agreement.disagreements.find((entry: { responseId: string }) => entry.responseId === ids[2]);
-    expect(disagreement.byCoder).toEqual(expect.arrayContaining([{ coder: 'ana@review.example', codes: [] }, { coder: 'ben@review.example', codes: ['system-overload'] }]));
-    expect(agreement.perCode.find((code: { codeId: string }) => code.codeId === 'system-overload').percentAgreement).toBe(50);
+    expect(disagreement.byCoder).toEqual(
+      expect.arrayContaining([
+        { coder: 'ana@review.example', codes: [] },
+        { coder: 'ben@review.example', codes: ['system-overload'] },
+      ]),
+    );
+    expect(
+      agreement.perCode.find((code: { codeId: string }) => code.codeId === 'system-overload').percentAgreement,
+    ).toBe(50);
 
     const reconcile = await admin.get(`/admin/reconcile/professionals/drivers_text?${view}`);
     expect(reconcile.text).toContain(texts[2]);
     const coded = (await admin.get(`/admin/exports/professionals/drivers_text/codings.csv?${view}`)).text;
-    expect(coded).toContain(`${ids[2]},professionals,drivers_text,care-crisis-drivers,,No code applies,ana@review.example`);
+    expect(coded).toContain(
+      `${ids[2]},professionals,drivers_text,care-crisis-drivers,,No code applies,ana@review.example`,
+    );
   });
 
   it('is replaced by a code, and a code by it', async () => {
@@ -91,7 +118,9 @@ describe('"no code applies"', () => {
     expect(page.text).toMatch(/id="no-code-form"[\s\S]*?aria-pressed="false"/);
     await noCode(ana, 2);
     page = await ana.get(at(2));
-    expect(page.text).not.toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>\d<\/kbd>\s*<span class="code-name">Workforce/);
+    expect(page.text).not.toMatch(
+      /class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>\d<\/kbd>\s*<span class="code-name">Workforce/,
+    );
     expect(page.text).toMatch(/id="no-code-form"[\s\S]*?aria-pressed="true"/);
   });
 
@@ -107,13 +136,18 @@ describe('repeated and simultaneous requests', () => {
   it('leaves a code on when the same "code on" form is sent twice, and off when "off" is sent twice', async () => {
     await setCode(ana, 3, 'austerity');
     await setCode(ana, 3, 'austerity');
-    expect((await ana.get(at(3))).text).toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/);
+    expect((await ana.get(at(3))).text).toMatch(
+      /class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/,
+    );
     await Promise.all([setCode(ana, 3, 'austerity', false), setCode(ana, 3, 'austerity', false)]);
-    expect((await ana.get(at(3))).text).not.toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>/);
+    expect((await ana.get(at(3))).text).not.toMatch(
+      /class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>/,
+    );
   });
 
   it('keeps a star on when "star" is sent twice, and each analyst\'s star is their own', async () => {
-    const star = (agent: request.Agent, starred: string) => postForm(agent, `${base}/${ids[0]}/star`, { starred, view }, at(0));
+    const star = (agent: request.Agent, starred: string) =>
+      postForm(agent, `${base}/${ids[0]}/star`, { starred, view }, at(0));
     await Promise.all([star(ana, '1'), star(ana, '1'), star(ben, '1')]);
     const stored = await testApp.connection.collection('quotes').findOne({ responseId: ids[0] });
     expect(stored?.starredBy).toHaveLength(2);
@@ -123,7 +157,8 @@ describe('repeated and simultaneous requests', () => {
   });
 
   it('keeps both of two redactions sent at the same moment by two analysts', async () => {
-    const redact = (agent: request.Agent, words: string) => postForm(agent, `${base}/${ids[0]}/redactions`, { words, confirm: '1', view }, at(0));
+    const redact = (agent: request.Agent, words: string) =>
+      postForm(agent, `${base}/${ids[0]}/redactions`, { words, confirm: '1', view }, at(0));
     const results = await Promise.all([redact(ana, 'Caseloads'), redact(ben, 'system')]);
     expect(results.map((result) => result.status)).toEqual([303, 303]);
     const stored = await testApp.connection.collection('quotes').findOne({ responseId: ids[0] });
@@ -134,7 +169,12 @@ describe('repeated and simultaneous requests', () => {
 describe('redaction', () => {
   it('shows every occurrence before saving, then hides each one in the quotes export, in any letter case', async () => {
     const [id] = await seedResponses(testApp, 'professionals', [
-      { role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Jane waited a year. Nobody helped Jane, and JANE gave up.' },
+      {
+        role: 'barrister',
+        country: 'england',
+        quote_consent: 'yes',
+        drivers_text: 'Jane waited a year. Nobody helped Jane, and JANE gave up.',
+      },
     ]);
     const from = `${base}?${view}&at=${id}`;
     await postForm(ana, `${base}/${id}/star`, { starred: '1', view }, from);
@@ -166,13 +206,28 @@ describe('a passage coded before a merge', () => {
   it('can still be removed after its code is merged into another', async () => {
     const text = texts[1]!;
     const start = text.indexOf('not enough workers');
-    await postForm(ana, `${base}/${ids[1]}/spans`, { code: 'workforce', start: String(start), end: String(start + 18), view }, at(1));
-    const merged = await postForm(admin, '/codebooks/care-crisis-drivers/merge', { from: 'workforce', into: 'system-overload' }, '/codebooks/care-crisis-drivers');
+    await postForm(
+      ana,
+      `${base}/${ids[1]}/spans`,
+      { code: 'workforce', start: String(start), end: String(start + 18), view },
+      at(1),
+    );
+    const merged = await postForm(
+      admin,
+      '/codebooks/care-crisis-drivers/merge',
+      { from: 'workforce', into: 'system-overload' },
+      '/codebooks/care-crisis-drivers',
+    );
     expect(merged.status).toBe(303);
     let page = await ana.get(at(1));
     expect(page.text).toContain('<strong>System overload</strong>: “not enough workers”');
     // The page's Remove form names the surviving code: the passage is stored under the merged one.
-    const removed = await postForm(ana, `${base}/${ids[1]}/spans`, { code: 'system-overload', start: String(start), end: String(start + 18), remove: '1', view }, at(1));
+    const removed = await postForm(
+      ana,
+      `${base}/${ids[1]}/spans`,
+      { code: 'system-overload', start: String(start), end: String(start + 18), remove: '1', view },
+      at(1),
+    );
     expect(removed.status).toBe(303);
     page = await ana.get(at(1));
     expect(page.text).not.toContain('“not enough workers”');

@@ -29,7 +29,10 @@ async function serve(source: () => AsyncGenerator<string>): Promise<{ url: strin
   }) as express.ErrorRequestHandler);
   const server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/download`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/download`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('streamed exports', () => {
@@ -70,12 +73,14 @@ describe('streamed exports', () => {
     });
     const outcome = await new Promise<string>((resolve) => {
       const timer = setTimeout(() => resolve('hung'), 5000);
-      http.get(server.url, (response) => {
-        response.on('data', () => undefined);
-        response.on('end', () => (clearTimeout(timer), resolve('ended normally')));
-        response.on('error', () => (clearTimeout(timer), resolve('aborted')));
-        response.on('aborted', () => (clearTimeout(timer), resolve('aborted')));
-      }).on('error', () => (clearTimeout(timer), resolve('aborted')));
+      http
+        .get(server.url, (response) => {
+          response.on('data', () => undefined);
+          response.on('end', () => (clearTimeout(timer), resolve('ended normally')));
+          response.on('error', () => (clearTimeout(timer), resolve('aborted')));
+          response.on('aborted', () => (clearTimeout(timer), resolve('aborted')));
+        })
+        .on('error', () => (clearTimeout(timer), resolve('aborted')));
     });
     expect(outcome).toBe('aborted');
     await server.close();
@@ -94,7 +99,9 @@ describe('distributions whose definition changed after launch', () => {
     const trend = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'trend');
     expect(trend.base).toBe(3);
     expect(trend.rows.reduce((sum: number, row: { count: number }) => sum + row.count, 0)).toBe(3);
-    expect(trend.rows.find((row: { label: string }) => row.label === 'Choices no longer in the survey')).toMatchObject({ count: 1 });
+    expect(trend.rows.find((row: { label: string }) => row.label === 'Choices no longer in the survey')).toMatchObject({
+      count: 1,
+    });
     expect(trend.rows.reduce((sum: number, row: { percent: number }) => sum + row.percent, 0)).toBeCloseTo(100, 5);
   });
 });
@@ -102,7 +109,12 @@ describe('distributions whose definition changed after launch', () => {
 describe('survey dates are London days', () => {
   it('keeps a summer survey closed at 00:30 BST the day after its closing date', async () => {
     const admin = await signIn(testApp.app, 'admin@review.example');
-    const saved = await postForm(admin, '/admin/surveys/family/dates', { opens: '2026-06-01', closes: '2026-07-01' }, '/admin');
+    const saved = await postForm(
+      admin,
+      '/admin/surveys/family/dates',
+      { opens: '2026-06-01', closes: '2026-07-01' },
+      '/admin',
+    );
     expect(saved.status).toBe(303);
     const schedules = new SurveySchedules(testApp.connection);
     const survey = loadSurveys(definitionsDir).get('family')!;
@@ -119,7 +131,14 @@ describe('housekeeping', () => {
     const schedules = new SurveySchedules(testApp.connection);
     await schedules.setDates(surveys.get('care-experienced')!, { opens: '2026-01-01', closes: '2026-02-01' }, 'test');
     await schedules.setDates(surveys.get('professionals')!, { opens: '2026-01-01', closes: '2027-12-31' }, 'test');
-    const draft = (surveyId: string) => ({ _id: new mongoose.Types.ObjectId(), surveyId, surveyVersion: 1, tokenHash: `h-${Math.random()}`, status: 'draft', answers: {} });
+    const draft = (surveyId: string) => ({
+      _id: new mongoose.Types.ObjectId(),
+      surveyId,
+      surveyVersion: 1,
+      tokenHash: `h-${Math.random()}`,
+      status: 'draft',
+      answers: {},
+    });
     await testApp.responses.insertMany([draft('care-experienced'), draft('care-experienced'), draft('professionals')]);
     await seedResponses(testApp, 'care-experienced', [{ drivers_text: 'kept' }]);
     const throttle = new LoginThrottle(testApp.connection);
@@ -129,14 +148,22 @@ describe('housekeeping', () => {
       { _id: 'email:new|1|1' as never, at: new Date('2026-04-01T00:00:00Z') },
     ]);
 
-    const deleted = await sweep({ surveys, schedules, responses: testApp.responses, throttle }, { draftRetentionDays: 30, signInRecordDays: 7 }, new Date('2026-04-05T00:00:00Z'));
+    const deleted = await sweep(
+      { surveys, schedules, responses: testApp.responses, throttle },
+      { draftRetentionDays: 30, signInRecordDays: 7 },
+      new Date('2026-04-05T00:00:00Z'),
+    );
     expect(deleted).toEqual({ drafts: 2, signInRecords: 1 });
     expect(await testApp.responses.countDocuments({ surveyId: 'care-experienced', status: 'draft' })).toBe(0);
     expect(await testApp.responses.countDocuments({ surveyId: 'care-experienced', status: 'submitted' })).toBe(1);
     expect(await testApp.responses.countDocuments({ surveyId: 'professionals', status: 'draft' })).toBe(1);
     expect(await slots.countDocuments({})).toBe(1);
 
-    const tooSoon = await sweep({ surveys, schedules, responses: testApp.responses, throttle }, { draftRetentionDays: 30, signInRecordDays: 7 }, new Date('2026-02-15T00:00:00Z'));
+    const tooSoon = await sweep(
+      { surveys, schedules, responses: testApp.responses, throttle },
+      { draftRetentionDays: 30, signInRecordDays: 7 },
+      new Date('2026-02-15T00:00:00Z'),
+    );
     expect(tooSoon.drafts).toBe(0);
   });
 });

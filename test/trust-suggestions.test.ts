@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
@@ -9,7 +9,13 @@ import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
  */
 const base = '/work/professionals/drivers_text';
 const view = 'codebook=care-crisis-drivers';
-const texts = ['The Pathways restructure moved everyone.', 'Pathways broke our teams.', 'After Pathways nobody experienced stayed.', 'Pathways again.', 'More Pathways trouble.'];
+const texts = [
+  'The Pathways restructure moved everyone.',
+  'Pathways broke our teams.',
+  'After Pathways nobody experienced stayed.',
+  'Pathways again.',
+  'More Pathways trouble.',
+];
 
 const testApp = useTestApp();
 let ids: string[];
@@ -21,12 +27,22 @@ beforeAll(async () => {
   await addUser(testApp, 'ana@review.example', 'analyst');
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
-  ids = await seedResponses(testApp, 'professionals', texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })));
+  ids = await seedResponses(
+    testApp,
+    'professionals',
+    texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })),
+  );
   ana = await signIn(testApp.app, 'ana@review.example');
   ben = await signIn(testApp.app, 'ben@review.example');
   admin = await signIn(testApp.app, 'admin@review.example');
   // Ana codes the first four answers, the one Ben is about to open among them.
-  for (const index of [0, 1, 2, 3]) await postForm(ana, `${base}/${ids[index]}/codes`, { code: 'workforce', present: '1', view }, `${base}?${view}&at=${ids[index]}`);
+  for (const index of [0, 1, 2, 3])
+    await postForm(
+      ana,
+      `${base}/${ids[index]}/codes`,
+      { code: 'workforce', present: '1', view },
+      `${base}?${view}&at=${ids[index]}`,
+    );
 });
 
 const suggestionsOn = async (agent: request.Agent, index: number) => {
@@ -36,11 +52,11 @@ const suggestionsOn = async (agent: request.Agent, index: number) => {
 };
 
 describe('suggestions under independent coding', () => {
-  it('learns from the coder\'s own codings', async () => {
+  it("learns from the coder's own codings", async () => {
     expect((await suggestionsOn(ana, 4)).list).toMatch(/Workforce and training[\s\S]*Because: pathways/);
   });
 
-  it('never hands analyst A\'s codes to analyst B, on the answer A coded or on any other', async () => {
+  it("never hands analyst A's codes to analyst B, on the answer A coded or on any other", async () => {
     const onCoded = await suggestionsOn(ben, 3);
     expect(onCoded.list).not.toContain('Workforce and training');
     expect(onCoded.none).toBe(true);
@@ -49,12 +65,29 @@ describe('suggestions under independent coding', () => {
   });
 
   it('learns from final codings, which every coder may see', async () => {
-    await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[0]}`, { codebook: 'care-crisis-drivers', codes: 'workforce' }, '/admin');
-    await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[1]}`, { codebook: 'care-crisis-drivers', codes: 'workforce' }, '/admin');
-    await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[2]}`, { codebook: 'care-crisis-drivers', codes: 'workforce' }, '/admin');
+    await postForm(
+      admin,
+      `/admin/reconcile/professionals/drivers_text/${ids[0]}`,
+      { codebook: 'care-crisis-drivers', codes: 'workforce' },
+      '/admin',
+    );
+    await postForm(
+      admin,
+      `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+      { codebook: 'care-crisis-drivers', codes: 'workforce' },
+      '/admin',
+    );
+    await postForm(
+      admin,
+      `/admin/reconcile/professionals/drivers_text/${ids[2]}`,
+      { codebook: 'care-crisis-drivers', codes: 'workforce' },
+      '/admin',
+    );
     expect((await suggestionsOn(ben, 4)).list).toMatch(/Workforce and training[\s\S]*Because: pathways/);
     // Answer 3 is still Ana's alone: nothing of hers reaches Ben there beyond what the final codings taught.
-    const stored = await testApp.connection.collection('codingevents').countDocuments({ responseId: ids[3], coderId: 'final' });
+    const stored = await testApp.connection
+      .collection('codingevents')
+      .countDocuments({ responseId: ids[3], coderId: 'final' });
     expect(stored).toBe(0);
   });
 });
@@ -66,12 +99,27 @@ describe('suggestions under shared coding', () => {
       await addUser(local, 'ana@review.example', 'analyst');
       await addUser(local, 'ben@review.example', 'analyst');
       await addUser(local, 'admin@review.example', 'admin');
-      const localIds = await seedResponses(local, 'professionals', texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })));
+      const localIds = await seedResponses(
+        local,
+        'professionals',
+        texts.map((drivers_text) => ({
+          role: 'social-worker',
+          country: 'england',
+          quote_consent: 'yes',
+          drivers_text,
+        })),
+      );
       const localAna = await signIn(local.app, 'ana@review.example');
       const localBen = await signIn(local.app, 'ben@review.example');
       const localAdmin = await signIn(local.app, 'admin@review.example');
       await postForm(localAdmin, '/admin/questions/professionals/drivers_text', { reportCoder: '' }, '/admin');
-      for (const index of [0, 1, 2]) await postForm(localAna, `${base}/${localIds[index]}/codes`, { code: 'workforce', present: '1', view }, `${base}?${view}&at=${localIds[index]}`);
+      for (const index of [0, 1, 2])
+        await postForm(
+          localAna,
+          `${base}/${localIds[index]}/codes`,
+          { code: 'workforce', present: '1', view },
+          `${base}?${view}&at=${localIds[index]}`,
+        );
       const page = (await localBen.get(`${base}?${view}&at=${localIds[4]}`)).text;
       expect(page).toMatch(/Workforce and training[\s\S]*Because: pathways/);
     } finally {

@@ -9,7 +9,10 @@ import { definitionsDir, useTestApp } from './helpers/app.js';
 /** Welsh arrives later as data only: a catalogue file and `cy` strings beside the English. */
 const cataloguesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalogue-'));
 fs.copyFileSync(path.join(projectRoot, 'server', 'i18n', 'locales', 'en.json'), path.join(cataloguesDir, 'en.json'));
-fs.writeFileSync(path.join(cataloguesDir, 'cy.json'), JSON.stringify({ 'page.continue': 'Parhau', 'nav.help': 'Cael help' }));
+fs.writeFileSync(
+  path.join(cataloguesDir, 'cy.json'),
+  JSON.stringify({ 'page.continue': 'Parhau', 'nav.help': 'Cael help' }),
+);
 const surveysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'surveys-cy-'));
 const family = JSON.parse(fs.readFileSync(path.join(definitionsDir, 'family.json'), 'utf8'));
 family.title.cy = 'Arolwg aelodau teulu';
@@ -34,7 +37,11 @@ describe('a Welsh translation added as data', () => {
   });
 
   it('records the language a response was given in', async () => {
-    const started = await request(testApp.app).post('/s/family').set('Cookie', 'lang=cy').type('form').send('consent=yes');
+    const started = await request(testApp.app)
+      .post('/s/family')
+      .set('Cookie', 'lang=cy')
+      .type('form')
+      .send('consent=yes');
     expect(started.status).toBe(303);
     expect(await testApp.responses.findOne({ language: 'cy' }).lean()).not.toBeNull();
   });

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_CODER } from '../server/coding/model.js';
 import { appOn, startTestApp, useTestApp } from './helpers/app.js';
@@ -10,10 +10,30 @@ let analyst: request.Agent;
 const base = '/work/professionals/drivers_text';
 
 const answers = [
-  { role: 'barrister', country: 'england', quote_consent: 'yes', drivers_text: 'Cuts to early help mean families reach crisis. Jane Smith in Leeds, aged 4, waited a year.' },
-  { role: 'social-worker', country: 'wales', quote_consent: 'no', drivers_text: 'Caseloads are too high and thresholds keep rising.' },
-  { role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text: 'Fear of blame after Baby P makes managers risk averse.' },
-  { role: 'judge-or-magistrate', country: 'england', quote_consent: 'yes', drivers_text: 'Poverty, universal credit and housing.' },
+  {
+    role: 'barrister',
+    country: 'england',
+    quote_consent: 'yes',
+    drivers_text: 'Cuts to early help mean families reach crisis. Jane Smith in Leeds, aged 4, waited a year.',
+  },
+  {
+    role: 'social-worker',
+    country: 'wales',
+    quote_consent: 'no',
+    drivers_text: 'Caseloads are too high and thresholds keep rising.',
+  },
+  {
+    role: 'social-worker',
+    country: 'england',
+    quote_consent: 'yes',
+    drivers_text: 'Fear of blame after Baby P makes managers risk averse.',
+  },
+  {
+    role: 'judge-or-magistrate',
+    country: 'england',
+    quote_consent: 'yes',
+    drivers_text: 'Poverty, universal credit and housing.',
+  },
   { role: 'team-manager', country: 'wales', quote_consent: 'yes', drivers_text: '' },
 ];
 
@@ -26,8 +46,13 @@ beforeAll(async () => {
 });
 
 const at = (index: number, extra = '') => `${base}?codebook=care-crisis-drivers&at=${ids[index]}${extra}`;
-const setCode = (agent: request.Agent, index: number, code: string, present = true, view = 'codebook=care-crisis-drivers') =>
-  postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
+const setCode = (
+  agent: request.Agent,
+  index: number,
+  code: string,
+  present = true,
+  view = 'codebook=care-crisis-drivers',
+) => postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
 
 describe('the coding workbench', () => {
   it('shows an answer with who gave it, the codes with their keys, and progress', async () => {
@@ -46,7 +71,9 @@ describe('the coding workbench', () => {
     expect(coded.status).toBe(303);
     expect(coded.headers.location).toBe(at(0));
     const page = await analyst.get(at(0));
-    expect(page.text).toMatch(/class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/);
+    expect(page.text).toMatch(
+      /class="code-button is-on" aria-pressed="true"[^>]*>\s*<kbd>2<\/kbd>\s*<span class="code-name">Austerity/,
+    );
     expect(page.text).toContain('Coded 1 of 4');
     await setCode(analyst, 0, 'austerity', false);
     expect((await analyst.get(at(0))).text).toContain('Coded 0 of 4');
@@ -57,18 +84,39 @@ describe('the coding workbench', () => {
   it('codes a span by offsets or by its exact words', async () => {
     const text = answers[0]!.drivers_text;
     const start = text.indexOf('early help');
-    const bySelection = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'austerity', start: String(start), end: String(start + 10), view: '' }, at(0));
+    const bySelection = await postForm(
+      analyst,
+      `${base}/${ids[0]}/spans`,
+      { code: 'austerity', start: String(start), end: String(start + 10), view: '' },
+      at(0),
+    );
     expect(bySelection.status).toBe(303);
-    const byWords = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'system-overload', words: 'reach crisis', view: '' }, at(0));
+    const byWords = await postForm(
+      analyst,
+      `${base}/${ids[0]}/spans`,
+      { code: 'system-overload', words: 'reach crisis', view: '' },
+      at(0),
+    );
     expect(byWords.status).toBe(303);
     const page = await analyst.get(at(0));
     expect(page.text).toContain('<strong>Austerity, cuts and deprivation</strong>: “early help”');
     expect(page.text).toContain('<strong>System overload</strong>: “reach crisis”');
     expect(page.text).toMatch(/<mark[^>]*title="Austerity, cuts and deprivation">early help<\/mark>/);
-    const stored = await testApp.connection.collection('codingevents').findOne({ responseId: ids[0], codeId: 'system-overload' });
-    expect(stored).toMatchObject({ start: text.indexOf('reach crisis'), end: text.indexOf('reach crisis') + 12, present: true });
+    const stored = await testApp.connection
+      .collection('codingevents')
+      .findOne({ responseId: ids[0], codeId: 'system-overload' });
+    expect(stored).toMatchObject({
+      start: text.indexOf('reach crisis'),
+      end: text.indexOf('reach crisis') + 12,
+      present: true,
+    });
 
-    const missing = await postForm(analyst, `${base}/${ids[0]}/spans`, { code: 'austerity', words: 'not in the answer', view: '' }, at(0));
+    const missing = await postForm(
+      analyst,
+      `${base}/${ids[0]}/spans`,
+      { code: 'austerity', words: 'not in the answer', view: '' },
+      at(0),
+    );
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Those words are not in the answer');
   });
@@ -116,7 +164,12 @@ describe('the coding workbench', () => {
     const shared = await analyst.get(at(1));
     expect(shared.text).toContain('Other coders');
     expect(shared.text).toMatch(/<h2>Other coders<\/h2>[\s\S]*Workforce and training/);
-    await postForm(admin, '/admin/questions/professionals/drivers_text', { independent: '1', reportCoder: '' }, '/admin');
+    await postForm(
+      admin,
+      '/admin/questions/professionals/drivers_text',
+      { independent: '1', reportCoder: '' },
+      '/admin',
+    );
   });
 
   it('sees codings made through another app process on the same database', async () => {
@@ -128,7 +181,9 @@ describe('the coding workbench', () => {
 
   it('shows suggestions from the engine with the words that triggered them', async () => {
     const withSuggestions = appOn(testApp.connection, {
-      suggestions: { suggest: async () => [{ codeId: 'risk-aversion', score: 0.82, because: ['fear of blame', 'risk averse'] }] },
+      suggestions: {
+        suggest: async () => [{ codeId: 'risk-aversion', score: 0.82, because: ['fear of blame', 'risk averse'] }],
+      },
     });
     const agent = await signIn(withSuggestions, 'ana@review.example');
     const page = await agent.get(at(2));
@@ -141,18 +196,30 @@ describe('refining the codebook while coding', () => {
   it('merges two codes: codings move to the survivor', async () => {
     await setCode(analyst, 2, 'risk-aversion');
     const admin = await signIn(testApp.app, 'admin@review.example');
-    const merged = await postForm(admin, '/codebooks/care-crisis-drivers/merge', { from: 'risk-aversion', into: 'missed-partnership' }, '/codebooks/care-crisis-drivers');
+    const merged = await postForm(
+      admin,
+      '/codebooks/care-crisis-drivers/merge',
+      { from: 'risk-aversion', into: 'missed-partnership' },
+      '/codebooks/care-crisis-drivers',
+    );
     expect(merged.status).toBe(303);
     const page = await analyst.get(at(2));
     expect(page.text).not.toContain('<span class="code-name">Fear, blame and risk aversion');
-    expect(page.text).toMatch(/is-on" aria-pressed="true"[^>]*>\s*<kbd>3<\/kbd>\s*<span class="code-name">Missed opportunities/);
+    expect(page.text).toMatch(
+      /is-on" aria-pressed="true"[^>]*>\s*<kbd>3<\/kbd>\s*<span class="code-name">Missed opportunities/,
+    );
     const book = await analyst.get('/codebooks/care-crisis-drivers');
     expect(book.text).toContain('merged into Missed opportunities for partnership');
     expect(book.text).toMatch(/<td>ana@review.example<\/td>|<td>admin@review.example<\/td><td>merged<\/td>/);
   });
 
   it('retires a code: hidden from coding, kept in history, refused if applied', async () => {
-    const retired = await postForm(analyst, '/codebooks/care-crisis-drivers/codes/cultural-competency/retire', {}, '/codebooks/care-crisis-drivers');
+    const retired = await postForm(
+      analyst,
+      '/codebooks/care-crisis-drivers/codes/cultural-competency/retire',
+      {},
+      '/codebooks/care-crisis-drivers',
+    );
     expect(retired.status).toBe(303);
     const page = await analyst.get(at(3));
     expect(page.text).not.toContain('Cultural competency');
@@ -163,12 +230,29 @@ describe('refining the codebook while coding', () => {
   });
 
   it('adds, edits and nests a code, recording who did it', async () => {
-    await postForm(analyst, '/codebooks/care-crisis-drivers/codes', { name: 'Housing crisis', definition: 'Lack of social housing.', colour: '#112233', parent: 'austerity' }, '/codebooks/care-crisis-drivers');
-    await postForm(analyst, '/codebooks/care-crisis-drivers/codes/housing-crisis', { name: 'Housing', definition: 'Lack of affordable housing.', colour: '#112233', parent: 'austerity' }, '/codebooks/care-crisis-drivers');
+    await postForm(
+      analyst,
+      '/codebooks/care-crisis-drivers/codes',
+      { name: 'Housing crisis', definition: 'Lack of social housing.', colour: '#112233', parent: 'austerity' },
+      '/codebooks/care-crisis-drivers',
+    );
+    await postForm(
+      analyst,
+      '/codebooks/care-crisis-drivers/codes/housing-crisis',
+      { name: 'Housing', definition: 'Lack of affordable housing.', colour: '#112233', parent: 'austerity' },
+      '/codebooks/care-crisis-drivers',
+    );
     const book = await analyst.get('/codebooks/care-crisis-drivers');
     expect(book.text).toContain('Housing <span class="hint">(housing-crisis, under Austerity, cuts and deprivation)');
-    expect(book.text).toMatch(/<td>ana@review.example<\/td><td>edited<\/td><td>housing-crisis<\/td><td>name, definition<\/td>/);
-    const loop = await postForm(analyst, '/codebooks/care-crisis-drivers/codes/austerity', { name: 'Austerity', definition: 'x', colour: '#112233', parent: 'housing-crisis' }, '/codebooks/care-crisis-drivers');
+    expect(book.text).toMatch(
+      /<td>ana@review.example<\/td><td>edited<\/td><td>housing-crisis<\/td><td>name, definition<\/td>/,
+    );
+    const loop = await postForm(
+      analyst,
+      '/codebooks/care-crisis-drivers/codes/austerity',
+      { name: 'Austerity', definition: 'x', colour: '#112233', parent: 'housing-crisis' },
+      '/codebooks/care-crisis-drivers',
+    );
     expect(loop.status).toBe(400);
     expect(loop.text).toContain('cannot be nested under itself');
   });
@@ -184,22 +268,33 @@ describe('reconciliation and quotes', () => {
     expect(page.text).toMatch(/<td>ana@review.example<\/td><td>System overload<\/td>/);
     expect(page.text).toMatch(/<td>ben@review.example<\/td><td>Workforce and training<\/td>/);
 
-    const saved = await postForm(admin, `/admin/reconcile/professionals/drivers_text/${ids[1]}`, { codebook: 'care-crisis-drivers', codes: ['system-overload', 'workforce'] }, '/admin');
+    const saved = await postForm(
+      admin,
+      `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+      { codebook: 'care-crisis-drivers', codes: ['system-overload', 'workforce'] },
+      '/admin',
+    );
     expect(saved.status).toBe(303);
     const after = await admin.get('/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(after.text).toContain('0 answers where coders disagree still need a final coding; 1 reconciled.');
-    const finals = await testApp.connection.collection('codingevents').find({ responseId: ids[1], coderId: FINAL_CODER, present: true }).toArray();
+    const finals = await testApp.connection
+      .collection('codingevents')
+      .find({ responseId: ids[1], coderId: FINAL_CODER, present: true })
+      .toArray();
     expect(finals.map((event) => event.codeId).sort()).toEqual(['system-overload', 'workforce']);
   });
 
   it('exports a starred quote with redactions applied, attributed by role only', async () => {
     await postForm(analyst, `${base}/${ids[0]}/star`, { starred: '1', view: '' }, at(0));
-    for (const words of ['Jane Smith', 'Leeds', 'aged 4']) await postForm(analyst, `${base}/${ids[0]}/redactions`, { words, confirm: '1', view: '' }, at(0));
+    for (const words of ['Jane Smith', 'Leeds', 'aged 4'])
+      await postForm(analyst, `${base}/${ids[0]}/redactions`, { words, confirm: '1', view: '' }, at(0));
     const admin = await signIn(testApp.app, 'admin@review.example');
     const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text).toContain('"Cuts to early help mean families reach crisis. [redacted] in [redacted], [redacted], waited a year."');
+    expect(csv.text).toContain(
+      '"Cuts to early help mean families reach crisis. [redacted] in [redacted], [redacted], waited a year."',
+    );
     expect(csv.text).toContain('(Barrister)');
     expect(csv.text).not.toContain('Jane Smith');
     expect(csv.text).not.toContain('Leeds');
@@ -210,7 +305,13 @@ describe('reconciliation and quotes', () => {
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('did not agree to be quoted');
     // Even a star stored some other way (an older version, a direct write) never leaves the platform.
-    await testApp.connection.collection('quotes').insertOne({ _id: `professionals:drivers_text:${ids[1]}` as never, surveyId: 'professionals', questionId: 'drivers_text', responseId: ids[1], starredBy: ['someone'] });
+    await testApp.connection.collection('quotes').insertOne({
+      _id: `professionals:drivers_text:${ids[1]}` as never,
+      surveyId: 'professionals',
+      questionId: 'drivers_text',
+      responseId: ids[1],
+      starredBy: ['someone'],
+    });
     const admin = await signIn(testApp.app, 'admin@review.example');
     const csv = await admin.get('/admin/quotes/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(csv.text).not.toContain('Caseloads are too high');
@@ -218,7 +319,12 @@ describe('reconciliation and quotes', () => {
   });
 
   it('refuses redaction on an answer that is not a starred quote', async () => {
-    const response = await postForm(analyst, `${base}/${ids[3]}/redactions`, { words: 'Poverty', confirm: '1', view: '' }, at(3));
+    const response = await postForm(
+      analyst,
+      `${base}/${ids[3]}/redactions`,
+      { words: 'Poverty', confirm: '1', view: '' },
+      at(3),
+    );
     expect(response.status).toBe(400);
     expect(response.text).toContain('Star the answer as a quote before marking words to redact.');
   });
@@ -234,8 +340,23 @@ describe('suggestions in the workbench', () => {
     const local = await startTestApp();
     try {
       await addUser(local, 'coder@review.example', 'analyst');
-      const texts = ['The Pathways restructure moved everyone.', 'Pathways broke our teams.', 'After Pathways nobody experienced stayed.', 'Pathways again.', 'Universal credit and the benefit cap.'];
-      const responseIds = await seedResponses(local, 'professionals', texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })));
+      const texts = [
+        'The Pathways restructure moved everyone.',
+        'Pathways broke our teams.',
+        'After Pathways nobody experienced stayed.',
+        'Pathways again.',
+        'Universal credit and the benefit cap.',
+      ];
+      const responseIds = await seedResponses(
+        local,
+        'professionals',
+        texts.map((drivers_text) => ({
+          role: 'social-worker',
+          country: 'england',
+          quote_consent: 'yes',
+          drivers_text,
+        })),
+      );
       const agent = await signIn(local.app, 'coder@review.example');
       const page = (index: number) => agent.get(`${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
 
@@ -245,11 +366,18 @@ describe('suggestions in the workbench', () => {
       expect((await page(3)).text).toContain('No suggestions for this answer.');
 
       for (const index of [0, 1, 2]) {
-        const coded = await postForm(agent, `${base}/${responseIds[index]}/codes`, { code: 'workforce', present: '1', view: 'codebook=care-crisis-drivers' }, `${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
+        const coded = await postForm(
+          agent,
+          `${base}/${responseIds[index]}/codes`,
+          { code: 'workforce', present: '1', view: 'codebook=care-crisis-drivers' },
+          `${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`,
+        );
         expect(coded.status).toBe(303);
       }
       const learned = await page(3);
-      expect(learned.text).toMatch(/data-suggestion="1"[\s\S]*?<span class="code-name">Workforce and training <span class="hint">\d+%<\/span>/);
+      expect(learned.text).toMatch(
+        /data-suggestion="1"[\s\S]*?<span class="code-name">Workforce and training <span class="hint">\d+%<\/span>/,
+      );
       expect(learned.text).toContain('Because: pathways');
     } finally {
       await local.close();

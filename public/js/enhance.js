@@ -20,9 +20,14 @@
   // A second click on a submit button while the first is in flight does nothing.
   document.querySelectorAll('form').forEach(function (form) {
     form.addEventListener('submit', function (event) {
-      if (form.dataset.submitting === 'true') { event.preventDefault(); return; }
+      if (form.dataset.submitting === 'true') {
+        event.preventDefault();
+        return;
+      }
       form.dataset.submitting = 'true';
-      setTimeout(function () { form.dataset.submitting = 'false'; }, 5000);
+      setTimeout(function () {
+        form.dataset.submitting = 'false';
+      }, 5000);
     });
   });
 
@@ -49,5 +54,7 @@
   var button = document.querySelector('[data-print]');
   if (!button) return;
   button.hidden = false;
-  button.addEventListener('click', function () { window.print(); });
+  button.addEventListener('click', function () {
+    window.print();
+  });
 })();

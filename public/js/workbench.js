@@ -11,7 +11,8 @@
   function submit(form) {
     if (!form || form.dataset.sent) return;
     form.dataset.sent = '1';
-    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
   }
 
   /** Character offset of a point in the answer, counting only its text. */
@@ -55,14 +56,19 @@
       if (!codeForm) return;
       event.preventDefault();
       var span = selectedSpan();
-      if (span) codeSpan(codeForm, span); else submit(codeForm);
+      if (span) codeSpan(codeForm, span);
+      else submit(codeForm);
     } else if (key === 'j') {
       follow('next-answer');
     } else if (key === 'k') {
       follow('previous-answer');
     } else if (key === '/') {
       var search = document.getElementById('f-q');
-      if (search) { event.preventDefault(); search.focus(); search.select(); }
+      if (search) {
+        event.preventDefault();
+        search.focus();
+        search.select();
+      }
     } else if (key === 's') {
       submit(document.getElementById('star-form'));
     } else if (key === 'n') {

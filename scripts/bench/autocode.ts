@@ -13,11 +13,14 @@ export async function benchAutocode(): Promise<void> {
   let started = performance.now();
   for (const text of answers) coder.suggest(text, 3);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`scoring: ${answers.length} answers of ~${words.toFixed(0)} words against ${book.codes.length} codes in ${seconds.toFixed(2)} s = ${(answers.length / seconds).toFixed(0)} answers/s (cold start)`);
+  console.log(
+    `scoring: ${answers.length} answers of ~${words.toFixed(0)} words against ${book.codes.length} codes in ${seconds.toFixed(2)} s = ${(answers.length / seconds).toFixed(0)} answers/s (cold start)`,
+  );
 
   const codes = book.codes.map((code) => code.id);
   started = performance.now();
-  for (let i = 0; i < 5000; i++) coder.learn(`a${i}`, answers[i]!, [codes[i % codes.length]!, codes[(i * 3) % codes.length]!]);
+  for (let i = 0; i < 5000; i++)
+    coder.learn(`a${i}`, answers[i]!, [codes[i % codes.length]!, codes[(i * 3) % codes.length]!]);
   console.log(`learning 5,000 coded answers: ${((performance.now() - started) / 1000).toFixed(2)} s`);
   const learnTimes: number[] = [];
   for (let i = 5000; i < 5200; i++) {

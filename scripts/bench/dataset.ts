@@ -14,13 +14,30 @@ export function random(seed: number): () => number {
 }
 
 const phrases = [
-  'cuts to early help and family support', 'high caseloads and staff turnover', 'universal credit and the benefit cap',
-  'fear of blame after high profile child deaths', 'a shortage of foster placements', 'inexperienced social workers',
-  'better recognition of neglect and domestic abuse', 'thresholds keep rising', 'families who asked for help and got none',
-  'poverty and poor housing', 'courts under pressure and the 26 week timescale', 'agency staff and no continuity',
-  'managers want court to be safe', 'interpreters are rarely available', 'county lines and criminal exploitation',
+  'cuts to early help and family support',
+  'high caseloads and staff turnover',
+  'universal credit and the benefit cap',
+  'fear of blame after high profile child deaths',
+  'a shortage of foster placements',
+  'inexperienced social workers',
+  'better recognition of neglect and domestic abuse',
+  'thresholds keep rising',
+  'families who asked for help and got none',
+  'poverty and poor housing',
+  'courts under pressure and the 26 week timescale',
+  'agency staff and no continuity',
+  'managers want court to be safe',
+  'interpreters are rarely available',
+  'county lines and criminal exploitation',
 ];
-const fillers = ['In my experience', 'Honestly', 'Over the last few years', 'In our local authority', 'From what I see in court', 'Mainly'];
+const fillers = [
+  'In my experience',
+  'Honestly',
+  'Over the last few years',
+  'In our local authority',
+  'From what I see in court',
+  'Mainly',
+];
 
 /** An answer of about `words` words made from the field's usual phrases. */
 export function answerText(next: () => number, words = 100): string {
@@ -34,9 +51,25 @@ export function answerText(next: () => number, words = 100): string {
   return parts.join(' ');
 }
 
-const roles = ['social-worker', 'team-manager', 'barrister', 'judge-or-magistrate', 'foster-carer', 'health-professional', 'childrens-guardian'];
+const roles = [
+  'social-worker',
+  'team-manager',
+  'barrister',
+  'judge-or-magistrate',
+  'foster-carer',
+  'health-professional',
+  'childrens-guardian',
+];
 const countries = ['england', 'wales', 'scotland'];
-const codes = ['system-overload', 'austerity', 'missed-partnership', 'risk-aversion', 'cultural-competency', 'workforce', 'changing-awareness'];
+const codes = [
+  'system-overload',
+  'austerity',
+  'missed-partnership',
+  'risk-aversion',
+  'cultural-competency',
+  'workforce',
+  'changing-awareness',
+];
 
 /** Inserts `responses` submitted professionals responses, each with a drivers_text answer. */
 export async function seedAnswers(connection: Connection, responses: number, seed = 1): Promise<string[]> {
@@ -81,7 +114,13 @@ export async function seedAnswers(connection: Connection, responses: number, see
 }
 
 /** Inserts `total` coding events spread over the answers and coders, each a present coding. */
-export async function seedCodings(connection: Connection, responseIds: string[], coderIds: string[], total: number, seed = 2): Promise<void> {
+export async function seedCodings(
+  connection: Connection,
+  responseIds: string[],
+  coderIds: string[],
+  total: number,
+  seed = 2,
+): Promise<void> {
   const next = random(seed);
   const collection = connection.collection('codingevents');
   const at = new Date();

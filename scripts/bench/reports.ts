@@ -35,8 +35,16 @@ export async function benchReports(): Promise<void> {
     const connection = await connectDatabase(uri);
     await prepareDatabase(connection);
     const users = userModel(connection);
-    const admin = await createUser(users, { email: 'admin@review.example', password: 'bench password long', role: 'admin' });
-    const other = await createUser(users, { email: 'other@review.example', password: 'bench password long', role: 'analyst' });
+    const admin = await createUser(users, {
+      email: 'admin@review.example',
+      password: 'bench password long',
+      role: 'admin',
+    });
+    const other = await createUser(users, {
+      email: 'other@review.example',
+      password: 'bench password long',
+      role: 'analyst',
+    });
     const ids = await seedAnswers(connection, size);
     await seedCodings(connection, ids, [admin.id, other.id], size * 3);
     await connection.close();
@@ -46,7 +54,11 @@ export async function benchReports(): Promise<void> {
     try {
       let cookie = '';
       const call = async (url: string, init: RequestInit = {}) => {
-        const response = await fetch(origin + url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
+        const response = await fetch(origin + url, {
+          ...init,
+          redirect: 'manual',
+          headers: { ...(init.headers ?? {}), cookie },
+        });
         const setCookie = response.headers.get('set-cookie');
         if (setCookie) cookie = setCookie.split(';')[0]!;
         return response;
@@ -55,7 +67,11 @@ export async function benchReports(): Promise<void> {
       await call('/login', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email: 'admin@review.example', password: 'bench password long', _csrf: /name="_csrf" value="([^"]+)"/.exec(loginPage)![1]! }),
+        body: new URLSearchParams({
+          email: 'admin@review.example',
+          password: 'bench password long',
+          _csrf: /name="_csrf" value="([^"]+)"/.exec(loginPage)![1]!,
+        }),
       });
 
       const before = memoryOf(app.child.pid!);
@@ -81,7 +97,9 @@ export async function benchReports(): Promise<void> {
       started = performance.now();
       const first = await call(themes);
       await first.text();
-      console.log(`${size} responses: theme summary + role cross-tab, first request (reads ${size} answers and ${size * 3} codings into memory): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `${size} responses: theme summary + role cross-tab, first request (reads ${size} answers and ${size * 3} codings into memory): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       const warm: number[] = [];
       for (let i = 0; i < 10; i++) {
         started = performance.now();
@@ -104,7 +122,14 @@ async function csvWithoutDatabase(): Promise<void> {
   const next = random(5);
   const documents = Array.from({ length: 20_000 }, (_, index) => ({
     _id: new mongoose.Types.ObjectId(),
-    answers: { consent: 'yes', role: 'barrister', country: 'england', drivers: ['poverty', 'early-help-cuts'], drivers_text: answerText(next, 60 + (index % 60)), quote_consent: 'yes' },
+    answers: {
+      consent: 'yes',
+      role: 'barrister',
+      country: 'england',
+      drivers: ['poverty', 'early-help-cuts'],
+      drivers_text: answerText(next, 60 + (index % 60)),
+      quote_consent: 'yes',
+    },
     otherText: {},
     submittedAt: new Date(),
     surveyVersion: 1,
@@ -118,5 +143,7 @@ async function csvWithoutDatabase(): Promise<void> {
   for await (const chunk of responsesCsv(replay(), survey)) bytes += chunk.length;
   const rows = bytes > 0 ? documents.length * 5 : 0;
   const seconds = (performance.now() - started) / 1000;
-  console.log(`CSV rendering alone (no database): ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s`);
+  console.log(
+    `CSV rendering alone (no database): ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s`,
+  );
 }

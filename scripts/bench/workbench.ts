@@ -31,13 +31,23 @@ export async function benchWorkbench(): Promise<void> {
     await connection.dropDatabase();
     await prepareDatabase(connection);
     const users = userModel(connection);
-    const analyst = await createUser(users, { email: 'bench@review.example', password: 'bench password long', role: 'analyst' });
-    const other = await createUser(users, { email: 'other@review.example', password: 'bench password long', role: 'analyst' });
+    const analyst = await createUser(users, {
+      email: 'bench@review.example',
+      password: 'bench password long',
+      role: 'analyst',
+    });
+    const other = await createUser(users, {
+      email: 'other@review.example',
+      password: 'bench password long',
+      role: 'analyst',
+    });
 
     let started = performance.now();
     const ids = await seedAnswers(connection, ANSWERS);
     await seedCodings(connection, ids, [other.id, analyst.id], CODINGS);
-    console.log(`dataset: ${ANSWERS} answers, ${CODINGS} codings on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `dataset: ${ANSWERS} answers, ${CODINGS} codings on ${database ? 'FerretDB 1.24 (SQLite)' : 'MONGODB_URI'}, built in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const app = createApp({
       connection,
@@ -54,7 +64,11 @@ export async function benchWorkbench(): Promise<void> {
 
     let cookie = '';
     const call = async (url: string, init: RequestInit = {}) => {
-      const response = await fetch(origin + url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
+      const response = await fetch(origin + url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers ?? {}), cookie },
+      });
       const setCookie = response.headers.get('set-cookie');
       if (setCookie) cookie = setCookie.split(';')[0]!;
       const body = await response.text();
@@ -65,7 +79,11 @@ export async function benchWorkbench(): Promise<void> {
     await call('/login', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: 'bench@review.example', password: 'bench password long', _csrf: token(login.body) }),
+      body: new URLSearchParams({
+        email: 'bench@review.example',
+        password: 'bench password long',
+        _csrf: token(login.body),
+      }),
     });
 
     const base = '/work/professionals/drivers_text';
@@ -104,7 +122,9 @@ export async function benchWorkbench(): Promise<void> {
     console.log(summarise('next answer (page, HTML included)', nextTimes));
     console.log(summarise('save a coding', saveTimes));
     console.log(summarise('filtered view (uncoded by me + text search)', uncodedTimes));
-    console.log(`app memory: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+    console.log(
+      `app memory: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+    );
   } finally {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await connection.close();

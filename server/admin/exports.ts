@@ -17,13 +17,20 @@ function responseColumns(survey: Survey): Column[] {
   return survey.questions.flatMap((question) => {
     const columns: Column[] = typeOf(question)
       .exportColumns(question)
-      .map((column) => ({ header: column.header, value: (answers: Answers) => column.value(question, answers[question.id], isVisible(question, answers)) }));
-    if ('other' in question && question.other) columns.push({ header: `${question.id}_other`, value: (_answers, otherText) => otherText[question.id] ?? '' });
+      .map((column) => ({
+        header: column.header,
+        value: (answers: Answers) => column.value(question, answers[question.id], isVisible(question, answers)),
+      }));
+    if ('other' in question && question.other)
+      columns.push({ header: `${question.id}_other`, value: (_answers, otherText) => otherText[question.id] ?? '' });
     return columns;
   });
 }
 
-export type ExportedResponse = Pick<ResponseDocument, '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'>;
+export type ExportedResponse = Pick<
+  ResponseDocument,
+  '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'
+>;
 
 /**
  * Submitted responses, read in batches as the download is written. Stopping early (a client gone,
@@ -31,7 +38,10 @@ export type ExportedResponse = Pick<ResponseDocument, '_id' | 'answers' | 'other
  */
 export async function* submittedResponses(responses: ResponseModel, survey: Survey): AsyncGenerator<ExportedResponse> {
   const cursor = responses
-    .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 })
+    .find(
+      { surveyId: survey.id, status: 'submitted' },
+      { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 },
+    )
     .lean<ExportedResponse[]>()
     .cursor({ batchSize: 1000 });
   try {
@@ -46,13 +56,25 @@ const ROWS_PER_CHUNK = 200;
 /** Every response as CSV, one row each, in chunks of rows as they are read. */
 export async function* responsesCsv(source: AsyncIterable<ExportedResponse>, survey: Survey): AsyncGenerator<string> {
   const columns = responseColumns(survey);
-  yield csvRow(['response_id', 'submitted_at', 'survey_version', 'language', ...columns.map((column) => column.header)]);
+  yield csvRow([
+    'response_id',
+    'submitted_at',
+    'survey_version',
+    'language',
+    ...columns.map((column) => column.header),
+  ]);
   let rows = 0;
   let pending = '';
   for await (const response of source) {
     const answers = (response.answers ?? {}) as Answers;
     const otherText = (response.otherText ?? {}) as Record<string, string>;
-    pending += csvRow([String(response._id), response.submittedAt?.toISOString() ?? '', response.surveyVersion, response.language, ...columns.map((column) => column.value(answers, otherText))]);
+    pending += csvRow([
+      String(response._id),
+      response.submittedAt?.toISOString() ?? '',
+      response.surveyVersion,
+      response.language,
+      ...columns.map((column) => column.value(answers, otherText)),
+    ]);
     if (++rows % ROWS_PER_CHUNK === 0) {
       yield pending;
       pending = '';
@@ -66,7 +88,14 @@ export async function* responsesJson(source: AsyncIterable<ExportedResponse>): A
   yield '[';
   let first = true;
   for await (const response of source) {
-    const item = { id: String(response._id), submittedAt: response.submittedAt, surveyVersion: response.surveyVersion, language: response.language, answers: response.answers, otherText: response.otherText };
+    const item = {
+      id: String(response._id),
+      submittedAt: response.submittedAt,
+      surveyVersion: response.surveyVersion,
+      language: response.language,
+      answers: response.answers,
+      otherText: response.otherText,
+    };
     yield `${first ? '' : ','}\n${JSON.stringify(item)}`;
     first = false;
   }
@@ -81,8 +110,24 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
   const { survey, question, codebook, index } = target;
   const names = new Map(codebook.codes.map((code) => [code.codeId, code.name]));
   const groupQuestion = survey.question(survey.definition.profile.group);
-  const groupLabel = (value: string | undefined) => (groupQuestion && isChoiceQuestion(groupQuestion) ? (choiceLabels(groupQuestion).find((choice) => choice.value === value)?.label ?? '') : '');
-  yield csvRow(['response_id', 'survey', 'question', 'codebook', 'code_id', 'code_name', 'coder', 'span_start', 'span_end', 'span_text', 'group', 'country']);
+  const groupLabel = (value: string | undefined) =>
+    groupQuestion && isChoiceQuestion(groupQuestion)
+      ? (choiceLabels(groupQuestion).find((choice) => choice.value === value)?.label ?? '')
+      : '';
+  yield csvRow([
+    'response_id',
+    'survey',
+    'question',
+    'codebook',
+    'code_id',
+    'code_name',
+    'coder',
+    'span_start',
+    'span_end',
+    'span_text',
+    'group',
+    'country',
+  ]);
   for (const unit of index.units) {
     let chunk = '';
     const row = (coder: string, codeId: string, codeName: string, start?: number, end?: number) =>
@@ -100,7 +145,10 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
         groupLabel(unit.group),
         unit.country ?? '',
       ]);
-    for (const coder of [...index.codersOf(unit.responseId), ...(index.isReconciled(unit.responseId) ? [FINAL_CODER] : [])]) {
+    for (const coder of [
+      ...index.codersOf(unit.responseId),
+      ...(index.isReconciled(unit.responseId) ? [FINAL_CODER] : []),
+    ]) {
       if (index.decidedNoCode(unit.responseId, coder)) chunk += row(coder, '', 'No code applies');
       const codings = index.codingsOf(unit.responseId, coder);
       if (coder === FINAL_CODER && codings.length === 0) chunk += row(coder, '', 'No code applies');

@@ -40,7 +40,9 @@ export function adminRoutes(context: AdminContext): Router {
   });
 
   router.post('/users', async (request, response) => {
-    const { body } = validate(request, { body: z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }) });
+    const { body } = validate(request, {
+      body: z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }),
+    });
     await createUser(context.users, body);
     response.redirect(303, '/admin#users');
   });
@@ -63,17 +65,27 @@ export function adminRoutes(context: AdminContext): Router {
   router.post('/questions/:surveyId/:questionId', async (request, response) => {
     const { params, body } = validate(request, {
       params: questionParams,
-      body: z.object({ independent: z.literal('1').optional(), reportCoder: z.union([objectIdSchema, z.literal('')]).default('') }),
+      body: z.object({
+        independent: z.literal('1').optional(),
+        reportCoder: z.union([objectIdSchema, z.literal('')]).default(''),
+      }),
     });
     await codingTarget(context, params.surveyId, params.questionId);
-    await saveQuestionSettings(context.coding, params.surveyId, params.questionId, { independent: body.independent === '1', reportCoder: body.reportCoder || undefined });
+    await saveQuestionSettings(context.coding, params.surveyId, params.questionId, {
+      independent: body.independent === '1',
+      reportCoder: body.reportCoder || undefined,
+    });
     response.redirect(303, '/admin#questions');
   });
 
   router.get('/reconcile/:surveyId/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    response.render('office/reconcile', { target, items: disagreements(target, { includeReconciled: true }), names: await coderNames(context.users) });
+    response.render('office/reconcile', {
+      target,
+      items: disagreements(target, { includeReconciled: true }),
+      names: await coderNames(context.users),
+    });
   });
 
   router.post('/reconcile/:surveyId/:questionId/:responseId', async (request, response) => {
@@ -83,7 +95,10 @@ export function adminRoutes(context: AdminContext): Router {
     });
     const target = await codingTarget(context, params.surveyId, params.questionId, body.codebook);
     await recordFinalCoding(context, target, params.responseId, body.codes);
-    response.redirect(303, `/admin/reconcile/${params.surveyId}/${params.questionId}?codebook=${body.codebook}#answer-${params.responseId}`);
+    response.redirect(
+      303,
+      `/admin/reconcile/${params.surveyId}/${params.questionId}?codebook=${body.codebook}#answer-${params.responseId}`,
+    );
   });
 
   router.get('/quotes/:surveyId/:questionId', async (request, response) => {
@@ -92,25 +107,41 @@ export function adminRoutes(context: AdminContext): Router {
     const quotes = await exportableQuotes(context, target);
     async function* rows() {
       yield csvRow(['response_id', 'quote', 'attribution', 'codes']);
-      for (const quote of quotes) yield csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]);
+      for (const quote of quotes)
+        yield csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]);
     }
     await streamDownload(response, `quotes-${params.surveyId}-${params.questionId}.csv`, 'csv', rows());
   });
 
   router.get('/exports/:surveyId/responses.csv', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
-    await streamDownload(response, `${survey.id}-responses.csv`, 'csv', responsesCsv(submittedResponses(context.responses, survey), survey));
+    await streamDownload(
+      response,
+      `${survey.id}-responses.csv`,
+      'csv',
+      responsesCsv(submittedResponses(context.responses, survey), survey),
+    );
   });
 
   router.get('/exports/:surveyId/responses.json', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
-    await streamDownload(response, `${survey.id}-responses.json`, 'json', responsesJson(submittedResponses(context.responses, survey)));
+    await streamDownload(
+      response,
+      `${survey.id}-responses.json`,
+      'json',
+      responsesJson(submittedResponses(context.responses, survey)),
+    );
   });
 
   router.get('/exports/:surveyId/:questionId/codings.csv', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    await streamDownload(response, `${params.surveyId}-${params.questionId}-codings.csv`, 'csv', codedAnswersCsv(target, await coderNames(context.users)));
+    await streamDownload(
+      response,
+      `${params.surveyId}-${params.questionId}-codings.csv`,
+      'csv',
+      codedAnswersCsv(target, await coderNames(context.users)),
+    );
   });
 
   return router;

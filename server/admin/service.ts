@@ -28,7 +28,10 @@ export async function adminOverview(context: AdminContext): Promise<AdminOvervie
         survey,
         dates: await context.schedules.datesOf(survey),
         questions: await Promise.all(
-          survey.openQuestions().map(async (question) => ({ question, settings: await questionSettings(context.coding, survey.id, question.id) })),
+          survey.openQuestions().map(async (question) => ({
+            question,
+            settings: await questionSettings(context.coding, survey.id, question.id),
+          })),
         ),
       })),
     ),

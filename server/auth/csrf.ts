@@ -10,7 +10,11 @@ declare module 'express-session' {
 
 export class CsrfError extends AppError {
   constructor() {
-    super(403, 'This form has expired or did not come from this site. Go back, reload the page and try again.', 'error.badRequest.title');
+    super(
+      403,
+      'This form has expired or did not come from this site. Go back, reload the page and try again.',
+      'error.badRequest.title',
+    );
   }
 }
 

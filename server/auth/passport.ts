@@ -19,7 +19,8 @@ export function configurePassport(connection: Connection): PassportInstance {
   // The account is read on every request (one look-up by _id), so disabling it or changing its
   // role takes effect at once rather than when the session ends.
   passport.deserializeUser((stored: unknown, done) => {
-    const id = stored && typeof stored === 'object' && 'id' in stored && typeof stored.id === 'string' ? stored.id : undefined;
+    const id =
+      stored && typeof stored === 'object' && 'id' in stored && typeof stored.id === 'string' ? stored.id : undefined;
     if (!id) return done(null, false);
     activeUser(users, id).then((user) => done(null, user ?? false), done);
   });

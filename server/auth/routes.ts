@@ -33,7 +33,11 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
       form = validate(request, { body: loginForm }).body;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      response.status(400).render('office/login', { next: '/work', email: '', error: error.issues[0]?.message ?? 'Enter your email address and password.' });
+      response.status(400).render('office/login', {
+        next: '/work',
+        email: '',
+        error: error.issues[0]?.message ?? 'Enter your email address and password.',
+      });
       return;
     }
     const { email, password, next: after } = form;
@@ -44,7 +48,9 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
       if (error) return next(error);
       if (!user) {
-        response.status(401).render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
+        response
+          .status(401)
+          .render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
         return;
       }
       // Passport regenerates the session id here, so a session fixed before login is useless.

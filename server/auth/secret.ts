@@ -16,7 +16,13 @@ const secretSchema = new mongoose.Schema<SecretRecord>({ _id: String, value: Str
 export async function sessionSecret(connection: Connection, fromEnvironment?: string): Promise<string> {
   if (fromEnvironment) return fromEnvironment;
   const secrets = modelOn(connection, 'AppSecret', secretSchema);
-  await ignoringDuplicates(() => secrets.updateOne({ _id: 'session' }, { $setOnInsert: { value: crypto.randomBytes(32).toString('base64url') } }, { upsert: true }));
+  await ignoringDuplicates(() =>
+    secrets.updateOne(
+      { _id: 'session' },
+      { $setOnInsert: { value: crypto.randomBytes(32).toString('base64url') } },
+      { upsert: true },
+    ),
+  );
   const stored = await secrets.findById('session').lean();
   if (!stored) throw new Error('Could not read the session secret from the database');
   return stored.value;

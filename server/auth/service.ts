@@ -4,7 +4,12 @@ import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 import { roles, type Role, type SessionUser, type UserDocument, type UserModel } from './user-model.js';
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter an email address like name@example.org')).pipe(z.string().max(254));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter an email address like name@example.org'))
+  .pipe(z.string().max(254));
 export const passwordSchema = z.string().min(12, 'Use a password of at least 12 characters').max(200);
 
 export function toSessionUser(user: Pick<UserDocument, '_id' | 'email' | 'role'>): SessionUser {
@@ -14,16 +19,24 @@ export function toSessionUser(user: Pick<UserDocument, '_id' | 'email' | 'role'>
 const newAccountSchema = z.object({ email: emailSchema, password: passwordSchema, role: z.enum(roles) });
 
 /** A new account: the email and password rules are checked here, for the admin page and the command line alike. */
-export async function createUser(users: UserModel, input: { email: string; password: string; role: Role }): Promise<SessionUser> {
+export async function createUser(
+  users: UserModel,
+  input: { email: string; password: string; role: Role },
+): Promise<SessionUser> {
   const account = parseBody(newAccountSchema, input);
-  if (await users.exists({ email: account.email })) throw new BadRequestError(`A user with the email ${account.email} already exists`);
+  if (await users.exists({ email: account.email }))
+    throw new BadRequestError(`A user with the email ${account.email} already exists`);
   const passwordHash = await argon2.hash(account.password, { type: argon2.argon2id });
   const user = await users.create({ email: account.email, passwordHash, role: account.role });
   return toSessionUser(user);
 }
 
 /** Checks a password; the same work is done for an unknown email so timing does not reveal accounts. */
-export async function verifyCredentials(users: UserModel, email: string, password: string): Promise<SessionUser | undefined> {
+export async function verifyCredentials(
+  users: UserModel,
+  email: string,
+  password: string,
+): Promise<SessionUser | undefined> {
   const user = await users.findOne({ email: email.trim().toLowerCase() }).lean<UserDocument>();
   const hash = user?.passwordHash ?? (await dummyHash());
   const matches = await argon2.verify(hash, password.slice(0, 200)).catch(() => false);
@@ -68,12 +81,17 @@ const enabledAdmins = (users: UserModel) => users.countDocuments({ role: 'admin'
  * Changes an account's role or disables it. The platform never loses its last enabled admin: the
  * change is refused up front, and undone if a simultaneous change elsewhere left none.
  */
-export async function setAccess(users: UserModel, input: { userId: string; role: Role; disabled: boolean }): Promise<AccountRow> {
+export async function setAccess(
+  users: UserModel,
+  input: { userId: string; role: Role; disabled: boolean },
+): Promise<AccountRow> {
   const user = /^[a-f0-9]{24}$/.test(input.userId) ? await users.findById(input.userId).lean<UserDocument>() : null;
   if (!user) throw new NotFoundError('There is no such account.');
   const before = { role: user.role, disabled: Boolean(user.disabled) };
   const losesAdmin = before.role === 'admin' && !before.disabled && (input.role !== 'admin' || input.disabled);
-  const lastAdmin = new BadRequestError(`${user.email} is the only enabled admin: make another account an admin first.`);
+  const lastAdmin = new BadRequestError(
+    `${user.email} is the only enabled admin: make another account an admin first.`,
+  );
   if (losesAdmin && (await enabledAdmins(users)) <= 1) throw lastAdmin;
   await users.updateOne({ _id: user._id }, { $set: { role: input.role, disabled: input.disabled } });
   if (losesAdmin && (await enabledAdmins(users)) === 0) {

@@ -10,7 +10,10 @@ interface StoredSession {
 
 const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
 
-const sessionSchema = new mongoose.Schema<StoredSession>({ _id: String, data: String, expires: Date }, { versionKey: false });
+const sessionSchema = new mongoose.Schema<StoredSession>(
+  { _id: String, data: String, expires: Date },
+  { versionKey: false },
+);
 
 /**
  * Sessions in MongoDB, so several app processes share them. Lookups are by `_id` only, and
@@ -39,13 +42,17 @@ export class MongoSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
     const expires = data.cookie.expires ? new Date(data.cookie.expires) : new Date(Date.now() + 24 * 3600 * 1000);
-    this.sessions
-      .updateOne({ _id: sid }, { $set: { data: JSON.stringify(data), expires } }, { upsert: true })
-      .then(() => callback?.(), (error) => callback?.(error));
+    this.sessions.updateOne({ _id: sid }, { $set: { data: JSON.stringify(data), expires } }, { upsert: true }).then(
+      () => callback?.(),
+      (error) => callback?.(error),
+    );
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
-    this.sessions.deleteOne({ _id: sid }).then(() => callback?.(), (error) => callback?.(error));
+    this.sessions.deleteOne({ _id: sid }).then(
+      () => callback?.(),
+      (error) => callback?.(error),
+    );
   }
 
   /** Extends a session's expiry at most every few minutes, rather than writing on every request. */

@@ -13,7 +13,10 @@ const slotSchema = new mongoose.Schema<AttemptSlot>({ _id: String, at: Date }, {
 
 export class TooManyAttemptsError extends TooManyRequestsError {
   constructor(retryAfterSeconds: number) {
-    super(`Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`, retryAfterSeconds);
+    super(
+      `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`,
+      retryAfterSeconds,
+    );
   }
 }
 
@@ -99,7 +102,11 @@ export class LoginThrottle {
     const window = Math.floor(now.getTime() / this.settings.windowMs);
     const ids = claim.keys
       .filter((key) => !key.startsWith('ip:'))
-      .flatMap((key) => [window - 1, window].flatMap((w) => Array.from({ length: this.limitOf(key) }, (_, i) => `${key}|${w}|${i + 1}`)));
+      .flatMap((key) =>
+        [window - 1, window].flatMap((w) =>
+          Array.from({ length: this.limitOf(key) }, (_, i) => `${key}|${w}|${i + 1}`),
+        ),
+      );
     ids.push(...claim.slots.filter((slot) => slot.startsWith('ip:')));
     await this.slots.deleteMany({ _id: { $in: ids } });
   }

@@ -1,4 +1,5 @@
 import type { Suggestion } from '../coding/suggestions.js';
+import { Learner } from './learner.js';
 import { analyse, domainStopWords, negationCues, type Analysis } from './text.js';
 
 /** What the engine needs to know about a code. */
@@ -17,7 +18,15 @@ interface Weighted {
 }
 
 /** How strongly each part of a code's description points to it. */
-const WEIGHTS = { nameWord: 2, namePhrase: 3, term: 2.5, termPhrase: 4, termWordOfPhrase: 0.8, definitionWord: 1, definitionPhrase: 1.5 };
+const WEIGHTS = {
+  nameWord: 2,
+  namePhrase: 3,
+  term: 2.5,
+  termPhrase: 4,
+  termWordOfPhrase: 0.8,
+  definitionWord: 1,
+  definitionPhrase: 1.5,
+};
 /** Evidence needed for a cold-start score of 1 - 1/e (about 0.63). */
 const COLD_SCALE = 4;
 
@@ -52,16 +61,26 @@ class ColdProfile {
           if (feature.startsWith('not ')) profile.set(feature, { weight: WEIGHTS.termPhrase, source: term });
         }
       }
-      add(analyse(`${code.definition} ${code.include}`, { dropDomainWords: true }), WEIGHTS.definitionWord, WEIGHTS.definitionPhrase, '');
+      add(
+        analyse(`${code.definition} ${code.include}`, { dropDomainWords: true }),
+        WEIGHTS.definitionWord,
+        WEIGHTS.definitionPhrase,
+        '',
+      );
       this.byCode.set(code.codeId, profile);
       for (const feature of profile.keys()) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
     }
     const count = Math.max(1, codes.length);
-    for (const [feature, frequency] of documentFrequency) this.idf.set(feature, Math.log(1 + count / frequency) / Math.log(1 + count));
+    for (const [feature, frequency] of documentFrequency)
+      this.idf.set(feature, Math.log(1 + count / frequency) / Math.log(1 + count));
   }
 
   /** Evidence for each code: summed weight of the answer's features found in its profile. */
-  evidence(codeId: string, analysis: Analysis, trust: (feature: string) => number): { total: number; parts: [string, number][] } {
+  evidence(
+    codeId: string,
+    analysis: Analysis,
+    trust: (feature: string) => number,
+  ): { total: number; parts: [string, number][] } {
     const profile = this.byCode.get(codeId);
     const parts: [string, number][] = [];
     let total = 0;
@@ -76,99 +95,6 @@ class ColdProfile {
     return { total, parts };
   }
 }
-
-interface LearnedAnswer {
-  features: string[];
-  codes: Set<string>;
-}
-
-/** Learned evidence needs a word seen with the code this often before it counts in full. */
-const FULL_SUPPORT = 3;
-/** Words that turn up in answers to every theme: never evidence on their own. */
-const isFiller = (surface: string) => surface.length < 3 || surface.split(' ').every((word) => domainStopWords.has(word) || word.length < 3);
-
-/** Weight of a word analysts always code with one code, as strong as an indicative term. */
-const LEARNED_WEIGHT = 2.5;
-
-/**
- * What analysts taught, kept as counts so that learning or unlearning one answer touches only that
- * answer's words. A word counts for a code by its lift: how much more often answers with it carry
- * the code than answers in general. A codebook word that analysts keep not coding counts for less.
- */
-class Learner {
-  /** @param codeCount the codebook's size: a code's base rate starts from an even share. */
-  constructor(private readonly codeCount: number) {}
-
-  private readonly answers = new Map<string, LearnedAnswer>();
-  /** feature → code → answers with both; the total under '' */
-  private readonly counts = new Map<string, Map<string, number>>();
-  private readonly codeCounts = new Map<string, number>();
-
-  get size(): number {
-    return this.answers.size;
-  }
-
-  learn(key: string, features: string[], codes: Iterable<string>): void {
-    this.forget(key);
-    const answer = { features: [...new Set(features)], codes: new Set(codes) };
-    if (answer.codes.size === 0) return;
-    this.answers.set(key, answer);
-    this.count(answer, 1);
-  }
-
-  forget(key: string): void {
-    const existing = this.answers.get(key);
-    if (!existing) return;
-    this.answers.delete(key);
-    this.count(existing, -1);
-  }
-
-  private count(answer: LearnedAnswer, delta: number): void {
-    for (const code of answer.codes) this.codeCounts.set(code, (this.codeCounts.get(code) ?? 0) + delta);
-    for (const feature of answer.features) {
-      let byCode = this.counts.get(feature);
-      if (!byCode) this.counts.set(feature, (byCode = new Map()));
-      byCode.set(TOTAL, (byCode.get(TOTAL) ?? 0) + delta);
-      for (const code of answer.codes) byCode.set(code, (byCode.get(code) ?? 0) + delta);
-    }
-  }
-
-  /** Extra evidence for every code from words analysts used with it, in one pass over the answer. */
-  evidence(analysis: Analysis): Map<string, { total: number; parts: [string, number][] }> {
-    const result = new Map<string, { total: number; parts: [string, number][] }>();
-    const answers = this.answers.size;
-    for (const [feature, surface] of analysis.features) {
-      const byCode = this.counts.get(feature);
-      if (!byCode || isFiller(surface)) continue;
-      const seen = byCode.get(TOTAL) ?? 0;
-      for (const [code, withCode] of byCode) {
-        if (code === TOTAL || withCode <= 0) continue;
-        // Smoothed towards an even share, so three answers that all carry a code do not make it the norm.
-        const baseRate = ((this.codeCounts.get(code) ?? 0) + 1) / (answers + this.codeCount);
-        const lift = (withCode / (seen + 1) - baseRate) / (1 - baseRate + 1e-9);
-        if (lift <= 0) continue;
-        const value = LEARNED_WEIGHT * lift * Math.min(1, withCode / FULL_SUPPORT);
-        let entry = result.get(code);
-        if (!entry) result.set(code, (entry = { total: 0, parts: [] }));
-        entry.total += value;
-        entry.parts.push([surface, value]);
-      }
-    }
-    return result;
-  }
-
-  /** How far to trust a codebook word for a code, given how analysts coded answers containing it. */
-  trust(codeId: string, feature: string): number {
-    const byCode = this.counts.get(feature);
-    const seen = byCode?.get(TOTAL) ?? 0;
-    if (seen < 3) return 1;
-    const withCode = byCode?.get(codeId) ?? 0;
-    // Seen in several coded answers and hardly ever with this code: the analysts disagree with the codebook.
-    return Math.max(0.25, Math.min(1, (withCode + 1) / (0.3 * seen + 1)));
-  }
-}
-
-const TOTAL = '';
 
 /** Suggested codes for an answer: cold-start evidence from the codebook, blended with what analysts taught. */
 export class AutoCoder {
@@ -202,13 +128,21 @@ export class AutoCoder {
     const scored = this.codeIds.map((codeId) => {
       const cold = this.cold.evidence(codeId, analysis, (feature) => this.learner.trust(codeId, feature));
       const learned = learnedByCode.get(codeId) ?? { total: 0, parts: [] };
-      return { codeId, score: 1 - Math.exp(-(cold.total + learned.total) / COLD_SCALE), parts: [...cold.parts, ...learned.parts] };
+      return {
+        codeId,
+        score: 1 - Math.exp(-(cold.total + learned.total) / COLD_SCALE),
+        parts: [...cold.parts, ...learned.parts],
+      };
     });
     return scored
       .filter((candidate) => candidate.score > 0.05 && candidate.parts.length > 0)
       .sort((a, b) => b.score - a.score || a.codeId.localeCompare(b.codeId))
       .slice(0, top)
-      .map(({ codeId, score, parts }) => ({ codeId, score: Math.round(score * 1000) / 1000, because: strongestReasons(parts) }));
+      .map(({ codeId, score, parts }) => ({
+        codeId,
+        score: Math.round(score * 1000) / 1000,
+        because: strongestReasons(parts),
+      }));
   }
 }
 
@@ -216,6 +150,9 @@ export class AutoCoder {
 function strongestReasons(parts: [string, number][]): string[] {
   const totals = new Map<string, number>();
   for (const [surface, value] of parts) totals.set(surface, (totals.get(surface) ?? 0) + value);
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([surface]) => surface);
+  const ranked = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([surface]) => surface);
   return ranked.filter((surface) => !ranked.some((other) => other !== surface && other.includes(surface))).slice(0, 4);
 }

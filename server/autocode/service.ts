@@ -68,7 +68,8 @@ export class EngineSuggestions implements SuggestionSource {
   private loadOtherQuestions(codebookId: string): void {
     for (const survey of this.surveys.values()) {
       for (const question of survey.openQuestions()) {
-        if (question.codedWith === codebookId) void this.readModel.get(survey, question.id, codebookId).catch(() => undefined);
+        if (question.codedWith === codebookId)
+          void this.readModel.get(survey, question.id, codebookId).catch(() => undefined);
       }
     }
   }
@@ -93,9 +94,16 @@ export class EngineSuggestions implements SuggestionSource {
 }
 
 /** What one coder's engine may learn from an answer. */
-export function trainingCodes(index: QuestionIndex, codebook: Codebook, responseId: string, coderId: string, independent: boolean): Set<string> {
+export function trainingCodes(
+  index: QuestionIndex,
+  codebook: Codebook,
+  responseId: string,
+  coderId: string,
+  independent: boolean,
+): Set<string> {
   const coders = index.isReconciled(responseId) ? [FINAL_CODER] : independent ? [coderId] : index.codersOf(responseId);
   const codes = new Set<string>();
-  for (const coder of coders) for (const coding of index.codingsOf(responseId, coder)) codes.add(survivingCodeId(codebook, coding.codeId));
+  for (const coder of coders)
+    for (const coding of index.codingsOf(responseId, coder)) codes.add(survivingCodeId(codebook, coding.codeId));
   return codes;
 }

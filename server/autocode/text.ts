@@ -51,16 +51,89 @@ const spellings: [RegExp, string][] = [
   [/\bmom(s)?\b/g, 'mum$1'],
 ];
 
-export const negationCues = new Set(['not', 'no', 'never', 'without', 'none', 'nothing', 'nobody', 'neither', 'nor', 'cannot', 'hardly']);
+export const negationCues = new Set([
+  'not',
+  'no',
+  'never',
+  'without',
+  'none',
+  'nothing',
+  'nobody',
+  'neither',
+  'nor',
+  'cannot',
+  'hardly',
+]);
 /** "not just X but Y" keeps X. */
 const softeners = new Set(['just', 'only', 'simply', 'merely', 'solely', 'entirely', 'purely', 'least']);
-const scopeEnders = new Set(['but', 'however', 'although', 'though', 'yet', 'instead', 'whereas', 'while', 'because', 'so', 'and', 'until', 'unless']);
+const scopeEnders = new Set([
+  'but',
+  'however',
+  'although',
+  'though',
+  'yet',
+  'instead',
+  'whereas',
+  'while',
+  'because',
+  'so',
+  'and',
+  'until',
+  'unless',
+]);
 const NEGATION_REACH = 5;
 
 /** natural's English stop words, less the negations this engine needs to see. */
 const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
 /** Words too common in this field to say anything about a theme on their own. */
-export const domainStopWords = new Set(['child', 'children', 'young', 'people', 'family', 'families', 'parent', 'parents', 'social', 'care', 'work', 'practice', 'think', 'lot', 'many', 'much', 'really', 'also', 'get', 'got', 'make', 'made', 'need', 'needs', 'one', 'way', 'thing', 'things', 'us', 'we', 'year', 'years', 'time', 'now', 'still', 'even', 'just', 'like', 'would', 'could', 'should', 'every', 'everyone', 'anyone', 'nobody', 'someone']);
+export const domainStopWords = new Set([
+  'child',
+  'children',
+  'young',
+  'people',
+  'family',
+  'families',
+  'parent',
+  'parents',
+  'social',
+  'care',
+  'work',
+  'practice',
+  'think',
+  'lot',
+  'many',
+  'much',
+  'really',
+  'also',
+  'get',
+  'got',
+  'make',
+  'made',
+  'need',
+  'needs',
+  'one',
+  'way',
+  'thing',
+  'things',
+  'us',
+  'we',
+  'year',
+  'years',
+  'time',
+  'now',
+  'still',
+  'even',
+  'just',
+  'like',
+  'would',
+  'could',
+  'should',
+  'every',
+  'everyone',
+  'anyone',
+  'nobody',
+  'someone',
+]);
 
 const stemCache = new Map<string, string>();
 export function stem(word: string): string {
@@ -76,9 +149,13 @@ export function stem(word: string): string {
 /** Lower case, British spelling, expanded abbreviations, and "n't" as "not". */
 export function normalise(text: string): string {
   let result = text;
-  for (const [pattern, expansion] of abbreviations) result = result.replace(pattern, (match) => `${match} ${expansion}`);
+  for (const [pattern, expansion] of abbreviations)
+    result = result.replace(pattern, (match) => `${match} ${expansion}`);
   result = result.toLowerCase().replace(/[’‘`]/g, "'");
-  result = result.replace(/\b(can)'t\b/g, '$1 not').replace(/\bwon't\b/g, 'will not').replace(/n't\b/g, ' not');
+  result = result
+    .replace(/\b(can)'t\b/g, '$1 not')
+    .replace(/\bwon't\b/g, 'will not')
+    .replace(/n't\b/g, ' not');
   for (const [pattern, replacement] of spellings) result = result.replace(pattern, replacement);
   return result;
 }
@@ -119,7 +196,10 @@ export function analyse(text: string, { dropDomainWords = false } = {}): Analysi
     }
     if (negationCues.has(token)) {
       const next = tokens[i + 1] ?? '';
-      negatedFor = softeners.has(next) || (token === 'not' && next === 'a' && softeners.has(tokens[i + 2] ?? '')) ? 0 : NEGATION_REACH;
+      negatedFor =
+        softeners.has(next) || (token === 'not' && next === 'a' && softeners.has(tokens[i + 2] ?? ''))
+          ? 0
+          : NEGATION_REACH;
       flushRun();
       continue;
     }

@@ -24,7 +24,7 @@ export async function agreementCommand(input: NodeJS.ReadableStream = process.st
     try {
       ratings.push(ratingLine.parse(JSON.parse(line)));
     } catch (error) {
-      throw new Error(`line ${lineNumber}: ${describeLineError(error)}`);
+      throw new Error(`line ${lineNumber}: ${describeLineError(error)}`, { cause: error });
     }
   }
   return agreement(ratings);

@@ -9,7 +9,11 @@ type Options = Record<string, { type: 'string' | 'boolean'; default?: string }>;
  * The one argument parser for every command (Node's util.parseArgs): `--name value` options only,
  * anything unknown or missing its value refused with the command's usage line.
  */
-export function commandArgs<O extends Options>(args: string[], options: O, usage: string): { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string } {
+export function commandArgs<O extends Options>(
+  args: string[],
+  options: O,
+  usage: string,
+): { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string } {
   try {
     const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     return values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };

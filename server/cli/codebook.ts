@@ -14,6 +14,14 @@ export function codebookCommand(args: string[]): string {
   if (!book) throw new UsageError(`Unknown codebook "${options.scheme}". Known: ${[...books.keys()].join(', ')}`);
   return codebookToQdc(
     book.id,
-    book.codes.map((code) => ({ codeId: code.id, name: code.name, definition: code.definition, include: code.include, exclude: code.exclude, colour: code.colour, parentId: code.parent })),
+    book.codes.map((code) => ({
+      codeId: code.id,
+      name: code.name,
+      definition: code.definition,
+      include: code.include,
+      exclude: code.exclude,
+      colour: code.colour,
+      parentId: code.parent,
+    })),
   );
 }

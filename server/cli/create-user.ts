@@ -19,7 +19,8 @@ async function readPassword(): Promise<string> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const write = (prompt as unknown as { _writeToOutput: (text: string) => void })._writeToOutput.bind(prompt);
   let asked = false;
-  (prompt as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) => (asked ? undefined : write(text));
+  (prompt as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) =>
+    asked ? undefined : write(text);
   return new Promise((resolve) => {
     prompt.question('Password: ', (answer) => {
       prompt.close();
@@ -32,14 +33,19 @@ async function readPassword(): Promise<string> {
 
 /** `npm run cli -- create-user --email a@b.org --role admin`, password on stdin. */
 export async function createUserCommand(args: string[]) {
-  if (args.includes('--password')) throw new Error('Do not pass the password as an argument: it would be kept in shell history. Type it at the prompt or pipe it on stdin.');
+  if (args.includes('--password'))
+    throw new Error(
+      'Do not pass the password as an argument: it would be kept in shell history. Type it at the prompt or pipe it on stdin.',
+    );
   const options = commandArgs(args, { email: { type: 'string' }, role: { type: 'string' } }, usage);
   if (!options.email) throw new UsageError(`--email is required. Usage: ${usage}`);
   const role = roles.find((candidate) => candidate === options.role);
   if (!role) throw new UsageError(`--role must be one of: ${roles.join(', ')}`);
   const password = await readPassword();
   const env = readEnvironment();
-  const embedded = env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
+  const embedded = env.MONGODB_URI
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
   const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
   try {
     await prepareDatabase(connection);

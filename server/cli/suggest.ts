@@ -21,7 +21,11 @@ export async function suggestCommand(
   output: NodeJS.WritableStream = process.stdout,
   errors: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
-  const options = commandArgs(args, { scheme: { type: 'string' }, train: { type: 'string' }, top: { type: 'string', default: '3' } }, usage);
+  const options = commandArgs(
+    args,
+    { scheme: { type: 'string' }, train: { type: 'string' }, top: { type: 'string', default: '3' } },
+    usage,
+  );
   if (!options.scheme) throw new UsageError('--scheme <codebook-id> is required');
   const top = Number(options.top);
   if (!Number.isInteger(top) || top < 1 || top > 50) throw new UsageError('--top must be a whole number from 1 to 50');
@@ -42,7 +46,8 @@ export async function suggestCommand(
         try {
           const example = trainingLine.parse(JSON.parse(line));
           const unknown = example.codes.filter((code) => !known.has(code));
-          if (unknown.length > 0) throw new Error(`unknown code ${unknown.map((code) => `"${code}"`).join(', ')} for ${book.id}`);
+          if (unknown.length > 0)
+            throw new Error(`unknown code ${unknown.map((code) => `"${code}"`).join(', ')} for ${book.id}`);
           coder.learn(`train:${index}`, example.text, example.codes);
         } catch (error) {
           refused++;
@@ -57,7 +62,9 @@ export async function suggestCommand(
     if (!line.trim()) continue;
     try {
       const answer = answerLine.parse(JSON.parse(line));
-      const suggestions = coder.suggest(answer.text, top).map(({ codeId, score, because }) => ({ code: codeId, score, because }));
+      const suggestions = coder
+        .suggest(answer.text, top)
+        .map(({ codeId, score, because }) => ({ code: codeId, score, because }));
       output.write(`${JSON.stringify({ id: answer.id, suggestions })}\n`);
     } catch (error) {
       refused++;

@@ -9,10 +9,14 @@ export const codingSchemesDir = path.join(projectRoot, 'coding-schemes');
 /** Reads the codebook files in coding-schemes/; a broken file is reported with its name and field. */
 export function loadCodebookFiles(dir = codingSchemesDir): Map<string, CodebookFile> {
   const books = new Map<string, CodebookFile>();
-  for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     const file = path.join(dir, name);
     const codebook = readDataFile(file, codebookFileSchema, 'codebook');
-    if (codebook.id !== path.basename(name, '.json')) throw new Error(`${file}: id "${codebook.id}" must match the file name`);
+    if (codebook.id !== path.basename(name, '.json'))
+      throw new Error(`${file}: id "${codebook.id}" must match the file name`);
     books.set(codebook.id, codebook);
   }
   return books;

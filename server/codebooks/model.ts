@@ -35,7 +35,10 @@ export interface CodebookChangeRecord {
   details: string;
 }
 
-const codebookSchema = new mongoose.Schema<CodebookRecord>({ _id: String, name: String, description: String, version: Number }, { versionKey: false });
+const codebookSchema = new mongoose.Schema<CodebookRecord>(
+  { _id: String, name: String, description: String, version: Number },
+  { versionKey: false },
+);
 const codeSchema = new mongoose.Schema<CodeRecord>(
   {
     _id: String,

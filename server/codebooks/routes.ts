@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { validate } from '../http/validate.js';
 import { codeIdSchema } from './schema.js';
-import { addCode, codeInputSchema, codebookHistory, editCode, getCodebook, listCodebooks, mergeCodes, setRetired, type CodebookModels } from './service.js';
+import { addCode, codeInputSchema, editCode, mergeCodes, setRetired } from './edits.js';
+import { codebookHistory, getCodebook, listCodebooks, type CodebookModels } from './service.js';
 
 const bookParams = z.object({ codebookId: codeIdSchema });
 const codeParams = bookParams.extend({ codeId: codeIdSchema });
@@ -19,7 +20,10 @@ export function codebookRoutes(models: CodebookModels): Router {
 
   router.get('/:codebookId', async (request, response) => {
     const { params } = validate(request, { params: bookParams });
-    const [codebook, history] = await Promise.all([getCodebook(models, params.codebookId), codebookHistory(models, params.codebookId)]);
+    const [codebook, history] = await Promise.all([
+      getCodebook(models, params.codebookId),
+      codebookHistory(models, params.codebookId),
+    ]);
     response.render('office/codebook', { codebook, history });
   });
 
@@ -36,13 +40,19 @@ export function codebookRoutes(models: CodebookModels): Router {
   });
 
   router.post('/:codebookId/codes/:codeId/retire', async (request, response) => {
-    const { params, body } = validate(request, { params: codeParams, body: z.object({ restore: z.literal('1').optional() }) });
+    const { params, body } = validate(request, {
+      params: codeParams,
+      body: z.object({ restore: z.literal('1').optional() }),
+    });
     await setRetired(models, params.codebookId, params.codeId, body.restore !== '1', by(request));
     response.redirect(303, `/codebooks/${params.codebookId}#code-${params.codeId}`);
   });
 
   router.post('/:codebookId/merge', async (request, response) => {
-    const { params, body } = validate(request, { params: bookParams, body: z.object({ from: codeIdSchema, into: codeIdSchema }) });
+    const { params, body } = validate(request, {
+      params: bookParams,
+      body: z.object({ from: codeIdSchema, into: codeIdSchema }),
+    });
     await mergeCodes(models, params.codebookId, body.from, body.into, by(request));
     response.redirect(303, `/codebooks/${params.codebookId}`);
   });

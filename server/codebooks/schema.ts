@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-export const codeIdSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use kebab-case: lower case words joined by -').max(60);
+export const codeIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use kebab-case: lower case words joined by -')
+  .max(60);
 export const colourSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use a colour like #1d70b8');
 
 const codeFileSchema = z
@@ -29,9 +32,14 @@ export const codebookFileSchema = z
   .superRefine((book, context) => {
     const ids = book.codes.map((code) => code.id);
     book.codes.forEach((code, index) => {
-      if (ids.indexOf(code.id) !== index) context.addIssue({ code: 'custom', path: ['codes', index, 'id'], message: `duplicate code id "${code.id}"` });
+      if (ids.indexOf(code.id) !== index)
+        context.addIssue({ code: 'custom', path: ['codes', index, 'id'], message: `duplicate code id "${code.id}"` });
       if (code.parent && !ids.includes(code.parent)) {
-        context.addIssue({ code: 'custom', path: ['codes', index, 'parent'], message: `"${code.parent}" is not a code of this codebook` });
+        context.addIssue({
+          code: 'custom',
+          path: ['codes', index, 'parent'],
+          message: `"${code.parent}" is not a code of this codebook`,
+        });
       }
     });
   });

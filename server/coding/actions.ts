@@ -42,8 +42,24 @@ function activeCode(target: CodingTarget, codeId: string): CodeRecord {
 
 type NewEvent = Omit<CodingEvent, 'at'>;
 
-function eventFor(target: CodingTarget, responseId: string, coderId: string, codeId: string, present: boolean, span?: { start: number; end: number }): NewEvent {
-  return { surveyId: target.survey.id, questionId: target.question.id, codebookId: target.codebook.id, responseId, coderId, codeId, present, ...span };
+function eventFor(
+  target: CodingTarget,
+  responseId: string,
+  coderId: string,
+  codeId: string,
+  present: boolean,
+  span?: { start: number; end: number },
+): NewEvent {
+  return {
+    surveyId: target.survey.id,
+    questionId: target.question.id,
+    codebookId: target.codebook.id,
+    responseId,
+    coderId,
+    codeId,
+    present,
+    ...span,
+  };
 }
 
 /** Giving a code replaces an earlier "no code applies". */
@@ -52,7 +68,14 @@ function clearNoCode(target: CodingTarget, responseId: string, coderId: string):
 }
 
 /** Puts the code on the whole answer, or takes it off (with any merged-away code that counts as it). */
-export async function setWholeCode(context: CodingContext, target: CodingTarget, user: SessionUser, responseId: string, codeId: string, present: boolean): Promise<void> {
+export async function setWholeCode(
+  context: CodingContext,
+  target: CodingTarget,
+  user: SessionUser,
+  responseId: string,
+  codeId: string,
+  present: boolean,
+): Promise<void> {
   unitOf(target, responseId);
   if (present) activeCode(target, codeId);
   const existing = target.index
@@ -70,14 +93,36 @@ export async function setWholeCode(context: CodingContext, target: CodingTarget,
  * Records that no code of the codebook applies (clearing this coder's codes on the answer), or
  * withdraws that decision. It counts as coded, in progress and in agreement, as an empty set.
  */
-export async function setNoCode(context: CodingContext, target: CodingTarget, user: SessionUser, responseId: string, present: boolean): Promise<void> {
+export async function setNoCode(
+  context: CodingContext,
+  target: CodingTarget,
+  user: SessionUser,
+  responseId: string,
+  present: boolean,
+): Promise<void> {
   unitOf(target, responseId);
   const decided = target.index.decidedNoCode(responseId, user.id);
-  if (!present) return context.readModel.record(target.survey, decided ? [eventFor(target, responseId, user.id, NO_CODE, false)] : []);
+  if (!present)
+    return context.readModel.record(
+      target.survey,
+      decided ? [eventFor(target, responseId, user.id, NO_CODE, false)] : [],
+    );
   const cleared = target.index
     .codingsOf(responseId, user.id)
-    .map((coding) => eventFor(target, responseId, user.id, coding.codeId, false, coding.start === undefined ? undefined : { start: coding.start, end: coding.end! }));
-  await context.readModel.record(target.survey, [...cleared, ...(decided ? [] : [eventFor(target, responseId, user.id, NO_CODE, true)])]);
+    .map((coding) =>
+      eventFor(
+        target,
+        responseId,
+        user.id,
+        coding.codeId,
+        false,
+        coding.start === undefined ? undefined : { start: coding.start, end: coding.end! },
+      ),
+    );
+  await context.readModel.record(target.survey, [
+    ...cleared,
+    ...(decided ? [] : [eventFor(target, responseId, user.id, NO_CODE, true)]),
+  ]);
 }
 
 /** Codes a passage, or removes this coder's coding of that passage with that code (following merges). */
@@ -94,11 +139,19 @@ export async function setSpanCode(
   const span = resolveSpan(unit.text, input);
   const existing = target.index
     .codingsOf(responseId, user.id)
-    .filter((coding) => coding.start === span.start && coding.end === span.end && survivingCodeId(target.codebook, coding.codeId) === codeId);
+    .filter(
+      (coding) =>
+        coding.start === span.start &&
+        coding.end === span.end &&
+        survivingCodeId(target.codebook, coding.codeId) === codeId,
+    );
   if (present) {
     activeCode(target, codeId);
     if (existing.length > 0) return;
-    await context.readModel.record(target.survey, [...clearNoCode(target, responseId, user.id), eventFor(target, responseId, user.id, codeId, true, span)]);
+    await context.readModel.record(target.survey, [
+      ...clearNoCode(target, responseId, user.id),
+      eventFor(target, responseId, user.id, codeId, true, span),
+    ]);
     return;
   }
   // The passage may be stored under a code merged since: remove it under the id it was stored with.
@@ -108,23 +161,50 @@ export async function setSpanCode(
   );
 }
 
-export async function saveMemo(context: CodingContext, target: CodingTarget, user: SessionUser, responseId: string, memo: string): Promise<void> {
+export async function saveMemo(
+  context: CodingContext,
+  target: CodingTarget,
+  user: SessionUser,
+  responseId: string,
+  memo: string,
+): Promise<void> {
   unitOf(target, responseId);
   const key = noteKey(target.survey.id, target.question.id, responseId, user.id);
-  await context.coding.notes.updateOne({ _id: key }, { $set: { memo: memo.trim().slice(0, 5000), updatedAt: new Date() } }, { upsert: true });
+  await context.coding.notes.updateOne(
+    { _id: key },
+    { $set: { memo: memo.trim().slice(0, 5000), updatedAt: new Date() } },
+    { upsert: true },
+  );
 }
 
-const quoteFields = (target: CodingTarget, responseId: string) => ({ surveyId: target.survey.id, questionId: target.question.id, responseId, updatedAt: new Date() });
+const quoteFields = (target: CodingTarget, responseId: string) => ({
+  surveyId: target.survey.id,
+  questionId: target.question.id,
+  responseId,
+  updatedAt: new Date(),
+});
 
 /** Stars (or unstars) the answer as a quote for this coder; only answers whose respondent agreed to be quoted. */
-export async function setStar(context: CodingContext, target: CodingTarget, user: SessionUser, responseId: string, starred: boolean): Promise<void> {
+export async function setStar(
+  context: CodingContext,
+  target: CodingTarget,
+  user: SessionUser,
+  responseId: string,
+  starred: boolean,
+): Promise<void> {
   const unit = unitOf(target, responseId);
   if (starred && !unit.quoteConsent) {
-    throw new BadRequestError('This respondent did not agree to be quoted, so this answer cannot be starred as a quote.');
+    throw new BadRequestError(
+      'This respondent did not agree to be quoted, so this answer cannot be starred as a quote.',
+    );
   }
   const key = quoteKey(target.survey.id, target.question.id, responseId);
   const change = starred ? { $addToSet: { starredBy: user.id } } : { $pull: { starredBy: user.id } };
-  await context.coding.quotes.updateOne({ _id: key }, { ...change, $set: quoteFields(target, responseId) }, { upsert: true });
+  await context.coding.quotes.updateOne(
+    { _id: key },
+    { ...change, $set: quoteFields(target, responseId) },
+    { upsert: true },
+  );
 }
 
 export const redactionSchema = z.object({
@@ -134,13 +214,21 @@ export const redactionSchema = z.object({
 });
 
 /** Hides a word or phrase wherever it appears in the answer (any letter case), or stops hiding it. */
-export async function setRedaction(context: CodingContext, target: CodingTarget, responseId: string, words: string, present: boolean): Promise<void> {
+export async function setRedaction(
+  context: CodingContext,
+  target: CodingTarget,
+  responseId: string,
+  words: string,
+  present: boolean,
+): Promise<void> {
   const unit = unitOf(target, responseId);
   const key = quoteKey(target.survey.id, target.question.id, responseId);
   if (present) {
     const quote = await context.coding.quotes.findById(key).lean();
-    if (!quote?.starredBy?.length) throw new BadRequestError('Star the answer as a quote before marking words to redact.');
-    if (redactionMatches(unit.text, [words]).length === 0) throw new BadRequestError('Those words are not in the answer.');
+    if (!quote?.starredBy?.length)
+      throw new BadRequestError('Star the answer as a quote before marking words to redact.');
+    if (redactionMatches(unit.text, [words]).length === 0)
+      throw new BadRequestError('Those words are not in the answer.');
   }
   const change = present ? { $addToSet: { redacted: words } } : { $pull: { redacted: words } };
   await context.coding.quotes.updateOne({ _id: key }, { ...change, $set: quoteFields(target, responseId) });

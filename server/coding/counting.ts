@@ -4,9 +4,14 @@ import type { QuestionIndex, Unit } from './read-model.js';
 import type { CodingTarget } from './target.js';
 
 /** The codes a coder gave an answer (merged codes counted as their survivor); a passage counts for the whole answer. */
-export function answerCodes(target: Pick<CodingTarget, 'index' | 'codebook'>, responseId: string, coderId: string): Set<string> {
+export function answerCodes(
+  target: Pick<CodingTarget, 'index' | 'codebook'>,
+  responseId: string,
+  coderId: string,
+): Set<string> {
   const codes = new Set<string>();
-  for (const coding of target.index.codingsOf(responseId, coderId)) codes.add(survivingCodeId(target.codebook, coding.codeId));
+  for (const coding of target.index.codingsOf(responseId, coderId))
+    codes.add(survivingCodeId(target.codebook, coding.codeId));
   return codes;
 }
 
@@ -61,13 +66,22 @@ export function countedCodings(target: Pick<CodingTarget, 'index' | 'codebook' |
       continue;
     }
     if (reportCoder && index.isCodedBy(unit.responseId, reportCoder)) {
-      counted.set(unit.responseId, { codes: answerCodes(target, unit.responseId, reportCoder), source: 'report coder' });
+      counted.set(unit.responseId, {
+        codes: answerCodes(target, unit.responseId, reportCoder),
+        source: 'report coder',
+      });
       continue;
     }
     const coder = index.codersOf(unit.responseId).sort(order)[0];
-    if (coder) counted.set(unit.responseId, { codes: answerCodes(target, unit.responseId, coder), source: 'other coder' });
+    if (coder)
+      counted.set(unit.responseId, { codes: answerCodes(target, unit.responseId, coder), source: 'other coder' });
   }
-  const coverage = { answers: index.units.length, coded: counted.size, reconciled, provisional: counted.size < index.units.length };
+  const coverage = {
+    answers: index.units.length,
+    coded: counted.size,
+    reconciled,
+    provisional: counted.size < index.units.length,
+  };
   return {
     reportCoder,
     coverage,

@@ -78,7 +78,10 @@ const eventSchema = new mongoose.Schema<CodingEvent>(
 );
 eventSchema.index({ surveyId: 1, questionId: 1, codebookId: 1 });
 
-const noteSchema = new mongoose.Schema<AnswerNote>({ _id: String, memo: String, updatedAt: Date }, { versionKey: false });
+const noteSchema = new mongoose.Schema<AnswerNote>(
+  { _id: String, memo: String, updatedAt: Date },
+  { versionKey: false },
+);
 const quoteSchema = new mongoose.Schema<QuoteRecord>(
   {
     _id: String,
@@ -91,7 +94,10 @@ const quoteSchema = new mongoose.Schema<QuoteRecord>(
   },
   { versionKey: false },
 );
-const settingsSchema = new mongoose.Schema<QuestionSettings>({ _id: String, independent: Boolean, reportCoder: String }, { versionKey: false });
+const settingsSchema = new mongoose.Schema<QuestionSettings>(
+  { _id: String, independent: Boolean, reportCoder: String },
+  { versionKey: false },
+);
 
 export interface CodingModels {
   events: Model<CodingEvent>;
@@ -109,6 +115,8 @@ export function codingModels(connection: Connection): CodingModels {
   };
 }
 
-export const quoteKey = (surveyId: string, questionId: string, responseId: string) => `${surveyId}:${questionId}:${responseId}`;
-export const noteKey = (surveyId: string, questionId: string, responseId: string, coderId: string) => `${surveyId}:${questionId}:${responseId}:${coderId}`;
+export const quoteKey = (surveyId: string, questionId: string, responseId: string) =>
+  `${surveyId}:${questionId}:${responseId}`;
+export const noteKey = (surveyId: string, questionId: string, responseId: string, coderId: string) =>
+  `${surveyId}:${questionId}:${responseId}:${coderId}`;
 export const settingsKey = (surveyId: string, questionId: string) => `${surveyId}:${questionId}`;

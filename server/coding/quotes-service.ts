@@ -16,7 +16,9 @@ export function attribution(survey: Survey, unit: Unit): string {
 
 /** Every quote record of a question, by answer. */
 export async function quoteRecords(context: CodingContext, target: CodingTarget): Promise<Map<string, QuoteRecord>> {
-  const records = await context.coding.quotes.find({ surveyId: target.survey.id, questionId: target.question.id }).lean<QuoteRecord[]>();
+  const records = await context.coding.quotes
+    .find({ surveyId: target.survey.id, questionId: target.question.id })
+    .lean<QuoteRecord[]>();
   return new Map(records.map((record) => [record.responseId, record]));
 }
 

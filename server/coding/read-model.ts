@@ -1,6 +1,6 @@
 import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Survey } from '../surveys/registry.js';
-import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
+import { type ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
 import { FINAL_CODER, NO_CODE, type CodingEvent, type CodingModels } from './model.js';
 
 /** One open answer to code. */
@@ -21,7 +21,8 @@ export interface Coding {
   end?: number;
 }
 
-export const codingKey = (coding: Coding) => (coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`);
+export const codingKey = (coding: Coding) =>
+  coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`;
 
 /** Everything the workbench, reconciliation and reports need about one question and codebook. */
 export class QuestionIndex {
@@ -45,16 +46,22 @@ export class QuestionIndex {
     let mine = byCoder.get(event.coderId);
     const hadAny = (mine?.size ?? 0) > 0;
     if (!mine) byCoder.set(event.coderId, (mine = new Map()));
-    const coding: Coding = event.start === undefined ? { codeId: event.codeId } : { codeId: event.codeId, start: event.start, end: event.end };
+    const coding: Coding =
+      event.start === undefined
+        ? { codeId: event.codeId }
+        : { codeId: event.codeId, start: event.start, end: event.end };
     if (event.present) mine.set(codingKey(coding), coding);
     else mine.delete(codingKey(coding));
     const hasAny = mine.size > 0;
-    if (hadAny !== hasAny) this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
+    if (hadAny !== hasAny)
+      this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
   }
 
   /** A coder's codings of an answer (whole and passages), without a "no code applies" decision. */
   codingsOf(responseId: string, coderId: string): Coding[] {
-    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])].filter((coding) => coding.codeId !== NO_CODE);
+    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])].filter(
+      (coding) => coding.codeId !== NO_CODE,
+    );
   }
 
   /** The coder decided that no code of the codebook applies to this answer. */
@@ -64,11 +71,15 @@ export class QuestionIndex {
 
   /** Coders (not the final coding) who have coded this answer: with codes, or "no code applies". */
   codersOf(responseId: string): string[] {
-    return [...(this.codings.get(responseId)?.entries() ?? [])].filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0).map(([coder]) => coder);
+    return [...(this.codings.get(responseId)?.entries() ?? [])]
+      .filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0)
+      .map(([coder]) => coder);
   }
 
   allCoders(): string[] {
-    return [...this.codedCounts.entries()].filter(([coder, count]) => coder !== FINAL_CODER && count > 0).map(([coder]) => coder);
+    return [...this.codedCounts.entries()]
+      .filter(([coder, count]) => coder !== FINAL_CODER && count > 0)
+      .map(([coder]) => coder);
   }
 
   /** Coded by this coder: at least one code, or the decision that none applies. */
@@ -168,7 +179,14 @@ export class CodingReadModel {
       }
       for (const event of mine) index.apply(event);
       index.version = after;
-      if (mine.length > 0) this.notify({ surveyId: survey.id, questionId: questionId!, codebookId: codebookId!, index, responseIds: [...new Set(mine.map((event) => event.responseId))] });
+      if (mine.length > 0)
+        this.notify({
+          surveyId: survey.id,
+          questionId: questionId!,
+          codebookId: codebookId!,
+          index,
+          responseIds: [...new Set(mine.map((event) => event.responseId))],
+        });
     }
   }
 

@@ -22,7 +22,9 @@ export interface Disagreement {
 
 /** Each coder's codes on an answer, for the answers two or more coders have coded ("no code applies" included). */
 export function codesByCoder(target: CodingTarget, unit: Unit): CoderCodes[] {
-  return target.index.codersOf(unit.responseId).map((coderId) => ({ coderId, codes: answerCodes(target, unit.responseId, coderId) }));
+  return target.index
+    .codersOf(unit.responseId)
+    .map((coderId) => ({ coderId, codes: answerCodes(target, unit.responseId, coderId) }));
 }
 
 export function differ(byCoder: CoderCodes[]): boolean {
@@ -39,19 +41,36 @@ export function disagreements(target: CodingTarget, { includeReconciled = false 
     const reconciled = target.index.isReconciled(unit.responseId);
     if (reconciled && !includeReconciled) continue;
     const agreed = new Set([...byCoder[0]!.codes].filter((code) => byCoder.every(({ codes }) => codes.has(code))));
-    found.push({ unit, byCoder, agreed, reconciled, final: reconciled ? answerCodes(target, unit.responseId, FINAL_CODER) : undefined });
+    found.push({
+      unit,
+      byCoder,
+      agreed,
+      reconciled,
+      final: reconciled ? answerCodes(target, unit.responseId, FINAL_CODER) : undefined,
+    });
   }
   return found;
 }
 
 /** Records the final coding for an answer: exactly `codeIds` (none at all is a valid decision), replacing any earlier one. */
-export async function recordFinalCoding(context: CodingContext, target: CodingTarget, responseId: string, codeIds: string[]): Promise<void> {
+export async function recordFinalCoding(
+  context: CodingContext,
+  target: CodingTarget,
+  responseId: string,
+  codeIds: string[],
+): Promise<void> {
   if (!target.index.byResponse.has(responseId)) throw new NotFoundError('That answer is not part of this question.');
   const active = activeCodes(target.codebook);
   const unknown = codeIds.filter((id) => !active.some((code) => code.codeId === id));
   if (unknown.length > 0) throw new BadRequestError(`Not active codes of this codebook: ${unknown.join(', ')}`);
   const chosen = new Set(codeIds);
-  const base = { surveyId: target.survey.id, questionId: target.question.id, codebookId: target.codebook.id, responseId, coderId: FINAL_CODER };
+  const base = {
+    surveyId: target.survey.id,
+    questionId: target.question.id,
+    codebookId: target.codebook.id,
+    responseId,
+    coderId: FINAL_CODER,
+  };
   const events = active.map((code) => ({ ...base, codeId: code.codeId, present: chosen.has(code.codeId) }));
   await context.readModel.record(target.survey, events);
 }

@@ -10,7 +10,8 @@ export function redactionMatches(text: string, phrases: readonly string[]): { st
   const spans: { start: number; end: number }[] = [];
   for (const phrase of phrases) {
     if (!phrase) continue;
-    for (const match of text.matchAll(new RegExp(escapeRegExp(phrase), 'giu'))) spans.push({ start: match.index, end: match.index + match[0].length });
+    for (const match of text.matchAll(new RegExp(escapeRegExp(phrase), 'giu')))
+      spans.push({ start: match.index, end: match.index + match[0].length });
   }
   spans.sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
@@ -25,6 +26,7 @@ export function redactionMatches(text: string, phrases: readonly string[]): { st
 /** The text with every redacted phrase replaced by a marker; the original stays in the database. */
 export function redact(text: string, phrases: readonly string[]): string {
   let result = text;
-  for (const span of redactionMatches(text, phrases).reverse()) result = result.slice(0, span.start) + REDACTED + result.slice(span.end);
+  for (const span of redactionMatches(text, phrases).reverse())
+    result = result.slice(0, span.start) + REDACTED + result.slice(span.end);
   return result;
 }

@@ -5,7 +5,16 @@ import type { SessionUser } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { listCodebooks } from '../codebooks/service.js';
 import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';
-import { redactionSchema, saveMemo, setNoCode, setRedaction, setSpanCode, setStar, setWholeCode, spanSchema } from './actions.js';
+import {
+  redactionSchema,
+  saveMemo,
+  setNoCode,
+  setRedaction,
+  setSpanCode,
+  setStar,
+  setWholeCode,
+  spanSchema,
+} from './actions.js';
 import { redactionMatches } from './redaction.js';
 import { codingTarget, unitOf, type CodingContext, type CodingTarget } from './target.js';
 import { workbenchQuerySchema, workbenchUrl, workbenchView } from './workbench-view.js';
@@ -42,7 +51,10 @@ export function codingRoutes(context: CodingContext): Router {
 
   /** Runs one change on one answer, then shows that answer again in the same view. */
   const onAnswer =
-    <T extends z.ZodType>(bodySchema: T, change: (target: CodingTarget, user: SessionUser, responseId: string, body: z.infer<T>) => Promise<unknown>) =>
+    <T extends z.ZodType>(
+      bodySchema: T,
+      change: (target: CodingTarget, user: SessionUser, responseId: string, body: z.infer<T>) => Promise<unknown>,
+    ) =>
     async (request: Request, response: Response) => {
       const { params, body, filters, target, user } = await answerForm(request, bodySchema);
       await change(target, user, params.responseId, body);
@@ -51,25 +63,35 @@ export function codingRoutes(context: CodingContext): Router {
 
   router.post(
     '/:surveyId/:questionId/:responseId/codes',
-    onAnswer(z.object({ code: codeIdSchema, present: onOff }), (target, user, responseId, body) => setWholeCode(context, target, user, responseId, body.code, body.present)),
+    onAnswer(z.object({ code: codeIdSchema, present: onOff }), (target, user, responseId, body) =>
+      setWholeCode(context, target, user, responseId, body.code, body.present),
+    ),
   );
   router.post(
     '/:surveyId/:questionId/:responseId/no-code',
-    onAnswer(z.object({ present: onOff }), (target, user, responseId, body) => setNoCode(context, target, user, responseId, body.present)),
+    onAnswer(z.object({ present: onOff }), (target, user, responseId, body) =>
+      setNoCode(context, target, user, responseId, body.present),
+    ),
   );
   router.post(
     '/:surveyId/:questionId/:responseId/spans',
-    onAnswer(z.object({ code: codeIdSchema, remove: z.literal('1').optional() }).and(spanSchema), (target, user, responseId, body) =>
-      setSpanCode(context, target, user, responseId, body.code, body, body.remove !== '1'),
+    onAnswer(
+      z.object({ code: codeIdSchema, remove: z.literal('1').optional() }).and(spanSchema),
+      (target, user, responseId, body) =>
+        setSpanCode(context, target, user, responseId, body.code, body, body.remove !== '1'),
     ),
   );
   router.post(
     '/:surveyId/:questionId/:responseId/memo',
-    onAnswer(z.object({ memo: z.string().max(5000).default('') }), (target, user, responseId, { memo }) => saveMemo(context, target, user, responseId, memo)),
+    onAnswer(z.object({ memo: z.string().max(5000).default('') }), (target, user, responseId, { memo }) =>
+      saveMemo(context, target, user, responseId, memo),
+    ),
   );
   router.post(
     '/:surveyId/:questionId/:responseId/star',
-    onAnswer(z.object({ starred: onOff }), (target, user, responseId, body) => setStar(context, target, user, responseId, body.starred)),
+    onAnswer(z.object({ starred: onOff }), (target, user, responseId, body) =>
+      setStar(context, target, user, responseId, body.starred),
+    ),
   );
 
   // Adding a redaction first shows every place the words occur; the analyst confirms what they see.
@@ -79,7 +101,9 @@ export function codingRoutes(context: CodingContext): Router {
     if (body.remove !== '1' && body.confirm !== '1') {
       const unit = unitOf(target, params.responseId);
       const matches = redactionMatches(unit.text, [body.words]);
-      response.status(matches.length === 0 ? 400 : 200).render('office/redaction-preview', { target, unit, words: body.words, matches, view, back });
+      response
+        .status(matches.length === 0 ? 400 : 200)
+        .render('office/redaction-preview', { target, unit, words: body.words, matches, view, back });
       return;
     }
     await setRedaction(context, target, params.responseId, body.words, body.remove !== '1');

@@ -29,10 +29,16 @@ export interface CodingTarget {
 }
 
 /** Resolves a survey, one of its open questions and a codebook, or says which of them is wrong. */
-export async function codingTarget(context: CodingContext, surveyId: string, questionId: string, codebookId?: string): Promise<CodingTarget> {
+export async function codingTarget(
+  context: CodingContext,
+  surveyId: string,
+  questionId: string,
+  codebookId?: string,
+): Promise<CodingTarget> {
   const survey = context.surveys.get(surveyId);
   const question = survey?.question(questionId);
-  if (!survey || !question || question.type !== 'text') throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
+  if (!survey || !question || question.type !== 'text')
+    throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
   const chosen = codebookId ?? question.codedWith;
   if (!chosen) throw new BadRequestError('Choose a codebook for this question.');
   // One round trip tells whether the cached codebook and answers are current.
@@ -41,7 +47,12 @@ export async function codingTarget(context: CodingContext, surveyId: string, que
     questionSettings(context.coding, surveyId, questionId),
   ]);
   const codebook = await getCodebookAt(context.codebooks, chosen, versions.get(codebookCounterKey(chosen)) ?? 0);
-  const index = await context.readModel.getAt(survey, questionId, codebook.id, versions.get(surveyCounterKey(survey.id)) ?? 0);
+  const index = await context.readModel.getAt(
+    survey,
+    questionId,
+    codebook.id,
+    versions.get(surveyCounterKey(survey.id)) ?? 0,
+  );
   return { survey, question, codebook, index, settings };
 }
 

@@ -60,28 +60,49 @@ export interface WorkbenchView {
   suggestions: (Suggestion & { code: CodeRecord; key?: string })[];
 }
 
-function unitMatches(unit: Unit, query: WorkbenchQuery, index: QuestionIndex, coderId: string, resolve: (id: string) => string, needle?: string): boolean {
+function unitMatches(
+  unit: Unit,
+  query: WorkbenchQuery,
+  index: QuestionIndex,
+  coderId: string,
+  resolve: (id: string) => string,
+  needle?: string,
+): boolean {
   if (query.uncoded && index.isCodedBy(unit.responseId, coderId)) return false;
   if (query.group && unit.group !== query.group) return false;
   if (query.country && unit.country !== query.country) return false;
   if (needle && !unit.lowerText.includes(needle)) return false;
-  if (query.code && !index.codingsOf(unit.responseId, coderId).some((coding) => resolve(coding.codeId) === query.code)) return false;
+  if (query.code && !index.codingsOf(unit.responseId, coderId).some((coding) => resolve(coding.codeId) === query.code))
+    return false;
   return true;
 }
 
 function quoteState(record: QuoteRecord | null | undefined, user: SessionUser): WorkbenchView['quote'] {
   const starredBy = record?.starredBy ?? [];
-  return { starredByMe: starredBy.includes(user.id), starredByOthers: starredBy.filter((id) => id !== user.id).length, redacted: record?.redacted ?? [] };
+  return {
+    starredByMe: starredBy.includes(user.id),
+    starredByOthers: starredBy.filter((id) => id !== user.id).length,
+    redacted: record?.redacted ?? [],
+  };
 }
 
-export async function workbenchView(context: CodingContext, user: SessionUser, surveyId: string, questionId: string, query: WorkbenchQuery): Promise<WorkbenchView> {
+export async function workbenchView(
+  context: CodingContext,
+  user: SessionUser,
+  surveyId: string,
+  questionId: string,
+  query: WorkbenchQuery,
+): Promise<WorkbenchView> {
   // Everything that does not depend on the answer list is fetched at once.
   const notesFor = (responseId: string) =>
     Promise.all([
       context.coding.notes.findById(noteKey(surveyId, questionId, responseId, user.id)).lean(),
       context.coding.quotes.findById(quoteKey(surveyId, questionId, responseId)).lean(),
     ]);
-  const [target, notesOfAt] = await Promise.all([codingTarget(context, surveyId, questionId, query.codebook), query.at ? notesFor(query.at) : undefined]);
+  const [target, notesOfAt] = await Promise.all([
+    codingTarget(context, surveyId, questionId, query.codebook),
+    query.at ? notesFor(query.at) : undefined,
+  ]);
   const { index, codebook, settings } = target;
   const codeById = new Map(codebook.codes.map((code) => [code.codeId, code]));
   const resolve = (id: string) => survivingCodeId(codebook, id);
@@ -138,7 +159,9 @@ export async function workbenchView(context: CodingContext, user: SessionUser, s
       .map((coderId) => ({
         coderId,
         noCode: index.decidedNoCode(current.responseId, coderId),
-        codes: [...new Set(index.codingsOf(current.responseId, coderId).map((coding) => resolve(coding.codeId)))].flatMap((id) => codeById.get(id) ?? []),
+        codes: [
+          ...new Set(index.codingsOf(current.responseId, coderId).map((coding) => resolve(coding.codeId))),
+        ].flatMap((id) => codeById.get(id) ?? []),
       }));
   }
   const [[note, quote], suggestions] = await Promise.all([
@@ -163,7 +186,11 @@ export async function workbenchView(context: CodingContext, user: SessionUser, s
 }
 
 /** Splits the answer at every span boundary so each piece can be marked with its codes. */
-export function segmentText(text: string, spans: (Coding & { code: CodeRecord })[], redactions: { start: number; end: number }[]): TextSegment[] {
+export function segmentText(
+  text: string,
+  spans: (Coding & { code: CodeRecord })[],
+  redactions: { start: number; end: number }[],
+): TextSegment[] {
   const cuts = new Set([0, text.length]);
   for (const span of [...spans, ...redactions]) {
     cuts.add(Math.max(0, Math.min(text.length, span.start ?? 0)));

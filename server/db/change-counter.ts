@@ -35,7 +35,9 @@ export class ChangeCounters {
   async bump(key: string): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const updated = await this.counters.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+        const updated = await this.counters
+          .findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' })
+          .lean();
         return updated?.value ?? 1;
       } catch (error) {
         // Two first bumps racing to insert the same key: the loser retries as an update.

@@ -14,7 +14,13 @@ const markerSchema = z.object({ uri: z.string(), pid: z.number().int() });
  * A second process on the same folder (another app process, or the CLI) joins the running server
  * rather than opening the same files with a second one.
  */
-export async function startEmbeddedDatabase({ dataDir, kind }: { dataDir: string; kind: 'auto' | 'ferretdb' | 'mongod' }): Promise<RunningDatabase> {
+export async function startEmbeddedDatabase({
+  dataDir,
+  kind,
+}: {
+  dataDir: string;
+  kind: 'auto' | 'ferretdb' | 'mongod';
+}): Promise<RunningDatabase> {
   const useFerretDb = kind === 'ferretdb' || (kind === 'auto' && fs.existsSync(ferretdbBinary));
   const folder = path.join(dataDir, useFerretDb ? 'ferretdb' : 'mongod');
   const marker = path.join(folder, 'running.json');

@@ -17,7 +17,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -28,12 +30,16 @@ export async function freePort(): Promise<number> {
  */
 export async function startFerretDb({ dataDir, port }: { dataDir: string; port?: number }): Promise<RunningDatabase> {
   if (!fs.existsSync(ferretdbBinary)) {
-    throw new Error(`FerretDB launcher not found at ${ferretdbBinary}. Run "npm run build:ferretdb" (needs Go), or set MONGODB_URI.`);
+    throw new Error(
+      `FerretDB launcher not found at ${ferretdbBinary}. Run "npm run build:ferretdb" (needs Go), or set MONGODB_URI.`,
+    );
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const listen = `127.0.0.1:${port ?? (await freePort())}`;
   // An open stdin pipe ties FerretDB's life to ours: if this process is killed, FerretDB stops too.
-  const child = spawn(ferretdbBinary, ['--listen', listen, '--data', dataDir, '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(ferretdbBinary, ['--listen', listen, '--data', dataDir, '--exit-on-stdin-close'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const uri = await waitForReady(child);
   return {
     uri,

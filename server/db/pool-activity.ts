@@ -6,7 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * finish. A request whose client has gone away is no longer counted by the HTTP server, but its
  * handler is still saving; closing the pool under it fails the save and logs an error.
  */
-export function watchPoolActivity(connection: Connection): { settled(quietMs: number, deadline: number): Promise<void> } {
+export function watchPoolActivity(connection: Connection): {
+  settled(quietMs: number, deadline: number): Promise<void>;
+} {
   let busy = 0;
   let lastChange = Date.now();
   const client = connection.getClient();

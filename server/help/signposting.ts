@@ -12,7 +12,9 @@ const serviceSchema = z
   .strict();
 
 /** The help services the review team lists; names and numbers are theirs to configure. */
-export const signpostingSchema = z.object({ emergency: serviceSchema, services: z.array(serviceSchema).min(1) }).strict();
+export const signpostingSchema = z
+  .object({ emergency: serviceSchema, services: z.array(serviceSchema).min(1) })
+  .strict();
 export type Signposting = z.infer<typeof signpostingSchema>;
 
 export function loadSignposting(file: string): Signposting {

@@ -20,7 +20,12 @@ export function asDownload(response: Response, filename: string, type: DownloadF
  * error half-way, stops the source (closing its database cursor) and ends the connection, so a
  * failed download is seen as failed instead of hanging.
  */
-export async function streamDownload(response: Response, filename: string, type: DownloadFormat, chunks: AsyncIterable<string>): Promise<void> {
+export async function streamDownload(
+  response: Response,
+  filename: string,
+  type: DownloadFormat,
+  chunks: AsyncIterable<string>,
+): Promise<void> {
   asDownload(response, filename, type);
   try {
     await pipeline(Readable.from(chunks), response);
@@ -32,7 +37,14 @@ export async function streamDownload(response: Response, filename: string, type:
 }
 
 /** A small table, whole: its header and rows as CSV, or `json` as a JSON document. */
-export function sendTable(response: Response, format: DownloadFormat, filename: string, json: unknown, header: unknown[], rows: unknown[][]): void {
+export function sendTable(
+  response: Response,
+  format: DownloadFormat,
+  filename: string,
+  json: unknown,
+  header: unknown[],
+  rows: unknown[][],
+): void {
   if (format === 'json') {
     asDownload(response, `${filename}.json`, 'json').send(JSON.stringify(json, null, 2));
     return;

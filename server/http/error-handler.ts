@@ -1,7 +1,14 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { MessageCatalogue, Translate } from '../i18n/catalogue.js';
-import { AppError, BadRequestError, NotFoundError, ServiceUnavailableError, ValidationError, type FieldIssue } from './errors.js';
+import {
+  AppError,
+  BadRequestError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+  type FieldIssue,
+} from './errors.js';
 
 /** Errors from body parsing carry an HTTP status and a `type`; nothing else of theirs is shown. */
 interface HttpLikeError {
@@ -15,13 +22,26 @@ export const notFoundHandler: RequestHandler = (_request, _response, next) => ne
 function toAppError(error: unknown, t: Translate): { error: AppError; expected: boolean } {
   if (error instanceof AppError) return { error, expected: true };
   const http = (error ?? {}) as HttpLikeError;
-  if (http.type === 'entity.too.large') return { error: new AppError(413, t('error.tooLarge'), 'error.badRequest.title'), expected: true };
-  if (typeof http.type === 'string' && http.type.startsWith('entity.')) return { error: new BadRequestError(t('error.wrongType')), expected: true };
+  if (http.type === 'entity.too.large')
+    return { error: new AppError(413, t('error.tooLarge'), 'error.badRequest.title'), expected: true };
+  if (typeof http.type === 'string' && http.type.startsWith('entity.'))
+    return { error: new BadRequestError(t('error.wrongType')), expected: true };
   if (typeof http.status === 'number' && http.status >= 400 && http.status < 500) {
-    return { error: http.status === 404 ? new NotFoundError() : new AppError(http.status, t('error.wrongType'), 'error.badRequest.title'), expected: true };
+    return {
+      error:
+        http.status === 404
+          ? new NotFoundError()
+          : new AppError(http.status, t('error.wrongType'), 'error.badRequest.title'),
+      expected: true,
+    };
   }
   if (isDatabaseUnavailable(error)) {
-    return { error: new ServiceUnavailableError('We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.'), expected: true };
+    return {
+      error: new ServiceUnavailableError(
+        'We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.',
+      ),
+      expected: true,
+    };
   }
   return { error: new AppError(500, t('error.generic.body')), expected: false };
 }
@@ -49,7 +69,11 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
       response.destroy();
       return;
     }
-    const title = translated(t, error.titleKey, translated(t, 'error.generic.title', 'Sorry, there is a problem with the service'));
+    const title = translated(
+      t,
+      error.titleKey,
+      translated(t, 'error.generic.title', 'Sorry, there is a problem with the service'),
+    );
     const issues: FieldIssue[] = error instanceof ValidationError ? error.issues : [];
     response.status(error.status).set(error.presentation.headers ?? {});
     if (request.accepts(['html', 'json']) === 'json') {
@@ -61,6 +85,12 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
       response.render(error.presentation.view, { ...locals, ...error.presentation.locals });
       return;
     }
-    response.render(response.locals.user ? 'office/error' : 'error', { ...locals, title, message: error.message, status: error.status, issues });
+    response.render(response.locals.user ? 'office/error' : 'error', {
+      ...locals,
+      title,
+      message: error.message,
+      status: error.status,
+      issues,
+    });
   };
 }

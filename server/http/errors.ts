@@ -50,13 +50,18 @@ export class ValidationError extends AppError {
 
 export class TooManyRequestsError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {
-    super(429, message, 'error.badRequest.title', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+    super(429, message, 'error.badRequest.title', {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
   }
 }
 
 /** The database could not be reached: nothing was saved, and trying again shortly will work. */
 export class ServiceUnavailableError extends AppError {
   constructor(message: string, presentation: ErrorPresentation = {}) {
-    super(503, message, 'error.unavailable.title', { ...presentation, headers: { 'Retry-After': '30', ...presentation.headers } });
+    super(503, message, 'error.unavailable.title', {
+      ...presentation,
+      headers: { 'Retry-After': '30', ...presentation.headers },
+    });
   }
 }

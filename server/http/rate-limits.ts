@@ -22,14 +22,16 @@ export function rateLimits(settings: RateLimitSettings): { publicPosts: RequestH
     legacyHeaders: false,
     passOnStoreError: false,
     // Refusals go through the one error handler, as a page in the site's layout (or JSON).
-    handler: ((_request, _response, next, options) => next(new TooManyRequestsError(String(options.message), options.windowMs / 1000))) as Options['handler'],
+    handler: ((_request, _response, next, options) =>
+      next(new TooManyRequestsError(String(options.message), options.windowMs / 1000))) as Options['handler'],
   };
   return {
     publicPosts: rateLimit({
       ...common,
       limit: settings.publicPostsPerMinute,
       skip: (request) => request.method !== 'POST',
-      message: 'You have sent a great many answers from this connection in the last minute. Wait a minute, then go back and press Continue again: nothing you saved is lost.',
+      message:
+        'You have sent a great many answers from this connection in the last minute. Wait a minute, then go back and press Continue again: nothing you saved is lost.',
     }),
     logins: rateLimit({
       ...common,

@@ -28,11 +28,14 @@ function issueMessage(issue: z.core.$ZodIssue, t?: Translate): string {
     }
   };
   // zod's own default texts ("Invalid input: expected string, received undefined") are for programmers.
-  const custom = issue.message && !/^(Invalid|Too (big|small)|Unrecognized)/.test(issue.message) ? issue.message : undefined;
+  const custom =
+    issue.message && !/^(Invalid|Too (big|small)|Unrecognized)/.test(issue.message) ? issue.message : undefined;
   if (custom) return custom;
-  if (issue.code === 'too_big') return translate('validation.tooLong', 'This is too long.', { max: Number(issue.maximum) });
+  if (issue.code === 'too_big')
+    return translate('validation.tooLong', 'This is too long.', { max: Number(issue.maximum) });
   if (issue.code === 'too_small') return translate('validation.required', 'This cannot be left empty.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) return translate('validation.required', 'This cannot be left empty.');
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return translate('validation.required', 'This cannot be left empty.');
   return translate('validation.invalid', 'This was not filled in as expected.');
 }
 
@@ -51,7 +54,10 @@ type Validated<S extends Schemas> = { [K in keyof S]: S[K] extends z.ZodType ? z
  * - a query that does not fit: each bad field falls back to its default, as a stale or edited
  *   link should still open a page.
  */
-export function validate<S extends Schemas>(request: Pick<Request, 'params' | 'query' | 'body' | 'res'>, schemas: S): Validated<S> {
+export function validate<S extends Schemas>(
+  request: Pick<Request, 'params' | 'query' | 'body' | 'res'>,
+  schemas: S,
+): Validated<S> {
   const result: Record<string, unknown> = {};
   if (schemas.params) {
     const parsed = schemas.params.safeParse(request.params);

@@ -18,13 +18,19 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  */
 export function localeMiddleware(catalogue: MessageCatalogue): RequestHandler {
   const available = catalogue.available;
-  const isAvailable = (value: unknown): value is Locale => typeof value === 'string' && (available as string[]).includes(value);
+  const isAvailable = (value: unknown): value is Locale =>
+    typeof value === 'string' && (available as string[]).includes(value);
   return (request, response, next) => {
     const requested = request.query.lang;
     let locale: Locale = 'en';
     if (isAvailable(requested)) {
       locale = requested;
-      response.cookie(LANGUAGE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: request.secure, maxAge: 365 * 24 * 3600 * 1000 });
+      response.cookie(LANGUAGE_COOKIE, locale, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.secure,
+        maxAge: 365 * 24 * 3600 * 1000,
+      });
     } else {
       const remembered = cookieValue(request.headers.cookie, LANGUAGE_COOKIE);
       if (isAvailable(remembered)) locale = remembered;

@@ -22,7 +22,19 @@ export interface BarChart {
  * A bar chart drawn on the server: a title and a description for screen readers, and each bar
  * labelled with its count and percentage, so the figures survive without the picture.
  */
-export function barChart({ id, title, description, bars, colour = '#1d70b8' }: { id: string; title: string; description: string; bars: Bar[]; colour?: string }): BarChart {
+export function barChart({
+  id,
+  title,
+  description,
+  bars,
+  colour = '#1d70b8',
+}: {
+  id: string;
+  title: string;
+  description: string;
+  bars: Bar[];
+  colour?: string;
+}): BarChart {
   const labelWidth = 300;
   const barArea = 360;
   const rowHeight = 28;

@@ -2,7 +2,10 @@ import crypto from 'node:crypto';
 import type { CodeRecord } from '../codebooks/model.js';
 
 /** A code as the exchange format needs it; parent by id, so codebook files and the app can both use this. */
-export type ExchangeCode = Pick<CodeRecord, 'codeId' | 'name' | 'definition' | 'include' | 'exclude' | 'colour' | 'parentId'>;
+export type ExchangeCode = Pick<
+  CodeRecord,
+  'codeId' | 'name' | 'definition' | 'include' | 'exclude' | 'colour' | 'parentId'
+>;
 
 /** A stable GUID per code, so re-importing an export updates codes rather than duplicating them. */
 function guidFor(codebookId: string, codeId: string): string {
@@ -12,13 +15,16 @@ function guidFor(codebookId: string, codeId: string): string {
 }
 
 function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 cannot hold these characters at all
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 /**
@@ -34,7 +40,13 @@ export function codebookToQdc(codebookId: string, codes: ExchangeCode[]): string
   }
   const render = (code: ExchangeCode, depth: number): string => {
     const pad = '  '.repeat(depth);
-    const description = [code.definition, code.include && `Include: ${code.include}`, code.exclude && `Exclude: ${code.exclude}`].filter(Boolean).join('\n');
+    const description = [
+      code.definition,
+      code.include && `Include: ${code.include}`,
+      code.exclude && `Exclude: ${code.exclude}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
     const nested = (children.get(code.codeId) ?? []).map((child) => render(child, depth + 1)).join('');
     return (
       `${pad}<Code guid="${guidFor(codebookId, code.codeId)}" name="${escapeXml(code.name)}" isCodable="true" color="${escapeXml(code.colour)}">\n` +

@@ -19,7 +19,10 @@ import { themeReport } from './outputs/theme-report.js';
 import { themeSummaryOutput } from './outputs/themes.js';
 
 const formatQuery = z.object({ format: z.enum(['html', 'csv', 'json']).default('html') });
-const themeQuery = formatQuery.extend({ codebook: codeIdSchema.optional(), by: z.enum(['group', 'country']).optional() });
+const themeQuery = formatQuery.extend({
+  codebook: codeIdSchema.optional(),
+  by: z.enum(['group', 'country']).optional(),
+});
 const surveyParams = z.object({ surveyId: pathIdSchema });
 const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 
@@ -33,7 +36,10 @@ export function reportRoutes(context: ReportContext): Router {
   };
 
   router.get('/', (_request, response) => {
-    const surveys = [...context.surveys.values()].map((survey) => ({ survey, questions: survey.openQuestions().filter((question) => question.codedWith) }));
+    const surveys = [...context.surveys.values()].map((survey) => ({
+      survey,
+      questions: survey.openQuestions().filter((question) => question.codedWith),
+    }));
     response.render('reports/index', { surveys });
   });
 
@@ -43,7 +49,10 @@ export function reportRoutes(context: ReportContext): Router {
   });
 
   router.get('/:surveyId/questions', async (request, response) => {
-    const { params, query } = validate(request, { params: surveyParams, query: formatQuery.extend(filtersSchema.shape) });
+    const { params, query } = validate(request, {
+      params: surveyParams,
+      query: formatQuery.extend(filtersSchema.shape),
+    });
     sendOutput(response, query.format, await closedQuestionsOutput(context, surveyOf(params.surveyId), query));
   });
 

@@ -37,10 +37,14 @@ export interface ThemeSummary {
 
 /** Column values of a breakdown: every choice, then "Not given" for respondents who skipped it. */
 function breakdownColumns(target: CodingTarget, breakdown: Breakdown) {
-  const questionId = breakdown === 'group' ? target.survey.definition.profile.group : target.survey.definition.profile.country;
+  const questionId =
+    breakdown === 'group' ? target.survey.definition.profile.group : target.survey.definition.profile.country;
   const question = target.survey.question(questionId);
   const choices = question && isChoiceQuestion(question) ? choiceLabels(question) : [];
-  return { valueOf: (unit: Unit) => (breakdown === 'group' ? unit.group : unit.country) ?? '', columns: [...choices, { value: '', label: 'Not given' }] };
+  return {
+    valueOf: (unit: Unit) => (breakdown === 'group' ? unit.group : unit.country) ?? '',
+    columns: [...choices, { value: '', label: 'Not given' }],
+  };
 }
 
 /**
@@ -70,7 +74,14 @@ export function themeSummary(target: CodingTarget, breakdown?: Breakdown): Theme
   const rows = codes
     .map((code) => ({ code, count: totals.get(code.codeId)!, percent: percentOf(totals.get(code.codeId)!, base) }))
     .sort((a, b) => b.count - a.count || a.code.order - b.code.order);
-  const crossTab = columns && breakdown ? { breakdown, columns: columns.columns.map((column, index) => ({ ...column, base: columnBases[index]! })), counts: cells } : undefined;
+  const crossTab =
+    columns && breakdown
+      ? {
+          breakdown,
+          columns: columns.columns.map((column, index) => ({ ...column, base: columnBases[index]! })),
+          counts: cells,
+        }
+      : undefined;
   return { base, coverage: counting.coverage, reportCoder: counting.reportCoder, rows, crossTab };
 }
 
@@ -86,7 +97,11 @@ export interface QuoteItem {
  * applied) come first and are the only ones that may leave the platform; other consented answers
  * are listed for the analysts after them.
  */
-export async function quotesByCode(context: CodingContext, target: CodingTarget, { exportOnly = false } = {}): Promise<{ code: CodeRecord; quotes: QuoteItem[] }[]> {
+export async function quotesByCode(
+  context: CodingContext,
+  target: CodingTarget,
+  { exportOnly = false } = {},
+): Promise<{ code: CodeRecord; quotes: QuoteItem[] }[]> {
   const records = await quoteRecords(context, target);
   const counting = countedCodings(target);
   return activeCodes(target.codebook).map((code) => {
@@ -96,7 +111,12 @@ export async function quotesByCode(context: CodingContext, target: CodingTarget,
       const record = records.get(unit.responseId);
       const starred = isStarred(record);
       if (exportOnly && !starred) continue;
-      quotes.push({ responseId: unit.responseId, text: starred ? redact(unit.text, record!.redacted ?? []) : unit.text, attribution: attribution(target.survey, unit), starred });
+      quotes.push({
+        responseId: unit.responseId,
+        text: starred ? redact(unit.text, record!.redacted ?? []) : unit.text,
+        attribution: attribution(target.survey, unit),
+        starred,
+      });
     }
     quotes.sort((a, b) => Number(b.starred) - Number(a.starred));
     return { code, quotes };
@@ -104,13 +124,20 @@ export async function quotesByCode(context: CodingContext, target: CodingTarget,
 }
 
 /** How often each pair of codes is on the same coded answer. */
-export function coOccurrence(target: CodingTarget): { codes: CodeRecord[]; counts: number[][]; base: number; coverage: Coverage } {
+export function coOccurrence(target: CodingTarget): {
+  codes: CodeRecord[];
+  counts: number[][];
+  base: number;
+  coverage: Coverage;
+} {
   const counting = countedCodings(target);
   const codes = activeCodes(target.codebook);
   const position = new Map(codes.map((code, index) => [code.codeId, index]));
   const counts = codes.map(() => codes.map(() => 0));
   for (const unit of target.index.units) {
-    const present = [...(counting.codesOf(unit) ?? [])].map((id) => position.get(id)).filter((index): index is number => index !== undefined);
+    const present = [...(counting.codesOf(unit) ?? [])]
+      .map((id) => position.get(id))
+      .filter((index): index is number => index !== undefined);
     for (const a of present) for (const b of present) counts[a]![b]!++;
   }
   return { codes, counts, base: counting.coverage.coded, coverage: counting.coverage };
@@ -144,7 +171,11 @@ export function questionAgreement(target: CodingTarget): QuestionAgreement {
     for (const { coderId, codes: given } of byCoder) {
       coders.add(coderId);
       for (const code of codes) {
-        const rating = { unit: `${unit.responseId}:${code.codeId}`, coder: coderId, value: given.has(code.codeId) ? 'present' : 'absent' };
+        const rating = {
+          unit: `${unit.responseId}:${code.codeId}`,
+          coder: coderId,
+          value: given.has(code.codeId) ? 'present' : 'absent',
+        };
         perCode.get(code.codeId)!.push({ ...rating, unit: unit.responseId });
         pooled.push(rating);
       }

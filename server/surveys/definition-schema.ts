@@ -25,9 +25,7 @@ export const surveyDefinitionSchema = z
     opens: isoDate,
     closes: isoDate,
     /** Which answers describe the respondent in the workbench and reports, and which gives quote consent. */
-    profile: z
-      .object({ group: identifier, country: identifier, quoteConsent: identifier })
-      .strict(),
+    profile: z.object({ group: identifier, country: identifier, quoteConsent: identifier }).strict(),
     pages: z.array(pageSchema).min(1),
   })
   .strict()
@@ -35,7 +33,13 @@ export const surveyDefinitionSchema = z
 
 export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>;
 export type SurveyPage = SurveyDefinition['pages'][number];
-export { DEFAULT_TEXT_LIMIT, OTHER_CHOICE, type ChoiceQuestion, type Condition, type Question } from './question-types/index.js';
+export {
+  DEFAULT_TEXT_LIMIT,
+  OTHER_CHOICE,
+  type ChoiceQuestion,
+  type Condition,
+  type Question,
+} from './question-types/index.js';
 
 /** Rules zod cannot express field by field: unique ids, conditions on earlier pages, dates in order. */
 function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, context: z.RefinementCtx): void {
@@ -47,7 +51,11 @@ function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, co
   for (const [role, questionId] of Object.entries(survey.profile)) {
     const question = allQuestions.find((candidate) => candidate.id === questionId);
     if (!question || question.type !== 'single') {
-      context.addIssue({ code: 'custom', path: ['profile', role], message: `"${questionId}" must be a single-choice question of this survey` });
+      context.addIssue({
+        code: 'custom',
+        path: ['profile', role],
+        message: `"${questionId}" must be a single-choice question of this survey`,
+      });
     }
   }
   const pageIds = new Set<string>();
@@ -65,9 +73,14 @@ function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, co
       if ('choices' in question) {
         const values = question.choices.map((choice) => choice.value);
         const repeated = values.find((value, index) => values.indexOf(value) !== index);
-        if (repeated) context.addIssue({ code: 'custom', path: [...at, 'choices'], message: `duplicate choice "${repeated}"` });
+        if (repeated)
+          context.addIssue({ code: 'custom', path: [...at, 'choices'], message: `duplicate choice "${repeated}"` });
         if ('other' in question && question.other && values.includes(OTHER_CHOICE)) {
-          context.addIssue({ code: 'custom', path: [...at, 'choices'], message: `"${OTHER_CHOICE}" is added by other: true` });
+          context.addIssue({
+            code: 'custom',
+            path: [...at, 'choices'],
+            message: `"${OTHER_CHOICE}" is added by other: true`,
+          });
         }
       }
       if (question.showIf) {
@@ -80,13 +93,21 @@ function checkCrossReferences(survey: z.input<typeof surveyDefinitionSchema>, co
             message: `"${question.showIf.question}" must be a question on an earlier page`,
           });
         } else if (!('choices' in target)) {
-          context.addIssue({ code: 'custom', path: [...at, 'showIf', 'question'], message: 'must be a choice question' });
+          context.addIssue({
+            code: 'custom',
+            path: [...at, 'showIf', 'question'],
+            message: 'must be a choice question',
+          });
         } else {
           const known = new Set(target.choices.map((choice) => choice.value));
           if ('other' in target && target.other) known.add(OTHER_CHOICE);
           for (const value of question.showIf.is) {
             if (!known.has(value)) {
-              context.addIssue({ code: 'custom', path: [...at, 'showIf', 'is'], message: `"${value}" is not a choice of "${target.id}"` });
+              context.addIssue({
+                code: 'custom',
+                path: [...at, 'showIf', 'is'],
+                message: `"${value}" is not a choice of "${target.id}"`,
+              });
             }
           }
         }

@@ -7,7 +7,10 @@ import { surveyPaths } from './paths.js';
 /** The survey is outside its dates: its own page says when it is open. */
 export class SurveyClosedError extends AppError {
   constructor(survey: Survey, dates: OpeningDates) {
-    super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title', { view: 'closed', locals: { survey, dates } });
+    super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title', {
+      view: 'closed',
+      locals: { survey, dates },
+    });
   }
 }
 

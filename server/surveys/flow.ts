@@ -35,7 +35,9 @@ export interface PagePosition {
 
 /** A page still counts towards "Page n of N" until an answer rules it out, so N shrinks rather than grows. */
 function mayBeShown(page: SurveyPage, answers: Answers): boolean {
-  return page.questions.some((question) => !question.showIf || answers[question.showIf.question] === undefined || isVisible(question, answers));
+  return page.questions.some(
+    (question) => !question.showIf || answers[question.showIf.question] === undefined || isVisible(question, answers),
+  );
 }
 
 export function locatePage(survey: Survey, pageId: string, answers: Answers): PagePosition | undefined {
@@ -44,11 +46,21 @@ export function locatePage(survey: Survey, pageId: string, answers: Answers): Pa
   const page = pages[index];
   if (!page) return undefined;
   const counted = survey.definition.pages.filter((candidate) => mayBeShown(candidate, answers));
-  return { page, number: counted.indexOf(page) + 1, total: counted.length, previous: pages[index - 1], next: pages[index + 1] };
+  return {
+    page,
+    number: counted.indexOf(page) + 1,
+    total: counted.length,
+    previous: pages[index - 1],
+    next: pages[index + 1],
+  };
 }
 
 /** The first visible page the respondent has not finished, or undefined when all are done. */
-export function firstUnfinishedPage(survey: Survey, answers: Answers, finished: readonly string[]): SurveyPage | undefined {
+export function firstUnfinishedPage(
+  survey: Survey,
+  answers: Answers,
+  finished: readonly string[],
+): SurveyPage | undefined {
   return visiblePages(survey, answers).find((page) => !finished.includes(page.id));
 }
 

@@ -18,7 +18,14 @@ const parts = new Intl.DateTimeFormat('en-GB', {
 /** London's offset from UTC at an instant, in milliseconds (0 in winter, one hour in summer). */
 function londonOffset(instant: number): number {
   const values = Object.fromEntries(parts.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  const asUtc = Date.UTC(Number(values.year), Number(values.month) - 1, Number(values.day), Number(values.hour), Number(values.minute), Number(values.second));
+  const asUtc = Date.UTC(
+    Number(values.year),
+    Number(values.month) - 1,
+    Number(values.day),
+    Number(values.hour),
+    Number(values.minute),
+    Number(values.second),
+  );
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 

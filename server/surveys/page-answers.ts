@@ -25,8 +25,7 @@ export interface FieldError {
 export type Echo = Record<string, string | string[]>;
 
 export type PageParseResult =
-  | { ok: true; value: PageAnswers }
-  | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
+  { ok: true; value: PageAnswers } | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
 
 interface ParseOptions {
   questions: Question[];
@@ -43,7 +42,12 @@ export function parsePageAnswers(body: unknown, { questions, locale, t }: ParseO
   const record = isPlainRecord(body) ? body : {};
   const action: PageAction = pageActions.find((candidate) => candidate === record.action) ?? 'continue';
   const context = { t, locale, enforceRequired: action === 'continue' };
-  const expected = new Set(['action', ...questions.flatMap((question) => (hasOther(question) ? [question.id, otherFieldName(question.id)] : [question.id]))]);
+  const expected = new Set([
+    'action',
+    ...questions.flatMap((question) =>
+      hasOther(question) ? [question.id, otherFieldName(question.id)] : [question.id],
+    ),
+  ]);
   // Checked on the raw body: a parser may drop keys such as __proto__ before anything else sees them.
   const errors: FieldError[] = Object.keys(record)
     .filter((key) => !expected.has(key))
@@ -64,7 +68,8 @@ export function parsePageAnswers(body: unknown, { questions, locale, t }: ParseO
     }
     const chosen = result.ok ? [result.value].flat() : [];
     // "Other (please say)" needs its box filled only when Other is chosen.
-    if (context.enforceRequired && chosen.includes(OTHER_CHOICE) && other.value === null) errors.push({ field, message: t('error.otherRequired') });
+    if (context.enforceRequired && chosen.includes(OTHER_CHOICE) && other.value === null)
+      errors.push({ field, message: t('error.otherRequired') });
     otherText[question.id] = chosen.includes(OTHER_CHOICE) && other.value !== null ? other.value : undefined;
   }
   if (errors.length > 0) return { ok: false, errors, echo: echoOf(record), action };
@@ -77,11 +82,18 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function readOtherText(raw: unknown, t: Translate): { ok: true; value: string | null } | { ok: false; message: string } {
+function readOtherText(
+  raw: unknown,
+  t: Translate,
+): { ok: true; value: string | null } | { ok: false; message: string } {
   if (raw !== undefined && typeof raw !== 'string') return { ok: false, message: t('error.wrongType') };
   const text = cleanText(raw ?? '');
   const length = [...text].length;
-  if (length > OTHER_TEXT_LIMIT) return { ok: false, message: t('error.tooLong', { max: formatCount(OTHER_TEXT_LIMIT), length: formatCount(length) }) };
+  if (length > OTHER_TEXT_LIMIT)
+    return {
+      ok: false,
+      message: t('error.tooLong', { max: formatCount(OTHER_TEXT_LIMIT), length: formatCount(length) }),
+    };
   return { ok: true, value: text === '' ? null : text };
 }
 

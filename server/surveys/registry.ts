@@ -24,12 +24,17 @@ export class Survey {
 
   /** The open (free-text) questions: the ones analysts code. */
   openQuestions(): Extract<Question, { type: 'text' }>[] {
-    return this.questions.filter((question): question is Extract<Question, { type: 'text' }> => question.type === 'text');
+    return this.questions.filter(
+      (question): question is Extract<Question, { type: 'text' }> => question.type === 'text',
+    );
   }
 
   /** The opening and closing instants the definition file gives (a date alone is a whole London day). */
   definedDates(): { opens: Date; closes: Date } {
-    return { opens: definitionInstant(this.definition.opens, 'start'), closes: definitionInstant(this.definition.closes, 'end') };
+    return {
+      opens: definitionInstant(this.definition.opens, 'start'),
+      closes: definitionInstant(this.definition.closes, 'end'),
+    };
   }
 
   isOpen(now: Date): boolean {

@@ -8,17 +8,15 @@ import type { Locale } from '../i18n/localised.js';
 import { NotSentError, UnsavedPageError } from './errors.js';
 import { resumeTokenSchema } from './responses/tokens.js';
 import { surveyPaths } from './paths.js';
+import { checkView, donePage, submit } from './check-and-send.js';
 import {
   answerFirstPage,
   answerPage,
-  checkView,
-  donePage,
   firstPageView,
   nextStep,
   openSurvey,
   openSurveys,
   pageView,
-  submit,
   unsavedPageView,
   type PageOutcome,
   type RespondentContext,
@@ -28,18 +26,25 @@ const surveyParams = z.object({ surveyId: z.string().max(64) });
 const draftParams = surveyParams.extend({ token: resumeTokenSchema });
 const pageParams = draftParams.extend({ pageId: z.string().max(64) });
 
-const parseParams = <T extends z.ZodType>(schema: T, request: Request): z.infer<T> => validate(request, { params: schema }).params;
+const parseParams = <T extends z.ZodType>(schema: T, request: Request): z.infer<T> =>
+  validate(request, { params: schema }).params;
 
 function respond(response: Response, outcome: PageOutcome, status = 400): void {
   if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
-  response.status(outcome.view.errors.length > 0 ? status : 200).render('survey-page', { view: outcome.view, paths: surveyPaths });
+  response
+    .status(outcome.view.errors.length > 0 ? status : 200)
+    .render('survey-page', { view: outcome.view, paths: surveyPaths });
 }
 
 /**
  * If the database cannot be reached while a page is posted, the respondent gets the same page back
  * with their answers in it and a "try again" message: nothing is acknowledged that was not stored.
  */
-function keepAnswersIfOffline(context: RespondentContext, pageIdOf: (request: Request) => string, handler: (request: Request, response: Response) => Promise<void>) {
+function keepAnswersIfOffline(
+  context: RespondentContext,
+  pageIdOf: (request: Request) => string,
+  handler: (request: Request, response: Response) => Promise<void>,
+) {
   return async (request: Request, response: Response) => {
     try {
       await handler(request, response);
@@ -47,7 +52,9 @@ function keepAnswersIfOffline(context: RespondentContext, pageIdOf: (request: Re
       const survey = context.surveys.get(String(request.params.surveyId));
       if (!isDatabaseUnavailable(error) || !survey) throw error;
       const token = typeof request.params.token === 'string' ? request.params.token : undefined;
-      throw new UnsavedPageError(unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed')));
+      throw new UnsavedPageError(
+        unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed')),
+      );
     }
   };
 }
@@ -73,11 +80,15 @@ export function surveyRoutes(context: RespondentContext): Router {
 
   router.post(
     '/s/:surveyId',
-    keepAnswersIfOffline(context, (request) => context.surveys.get(String(request.params.surveyId))?.definition.pages[0]?.id ?? '', async (request, response) => {
-      const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
-      const { locale, t } = response.locals;
-      respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
-    }),
+    keepAnswersIfOffline(
+      context,
+      (request) => context.surveys.get(String(request.params.surveyId))?.definition.pages[0]?.id ?? '',
+      async (request, response) => {
+        const survey = await openSurvey(context, parseParams(surveyParams, request).surveyId);
+        const { locale, t } = response.locals;
+        respond(response, await answerFirstPage(context, { survey, body: request.body, locale, t }));
+      },
+    ),
   );
 
   router.get('/s/:surveyId/r/:token', async (request, response) => {
@@ -92,17 +103,26 @@ export function surveyRoutes(context: RespondentContext): Router {
 
   router.post(
     '/s/:surveyId/r/:token/p/:pageId',
-    keepAnswersIfOffline(context, (request) => String(request.params.pageId), async (request, response) => {
-      const { surveyId, token, pageId } = parseParams(pageParams, request);
-      const { locale, t } = response.locals;
-      const survey = await openSurvey(context, surveyId);
-      respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
-    }),
+    keepAnswersIfOffline(
+      context,
+      (request) => String(request.params.pageId),
+      async (request, response) => {
+        const { surveyId, token, pageId } = parseParams(pageParams, request);
+        const { locale, t } = response.locals;
+        const survey = await openSurvey(context, surveyId);
+        respond(response, await answerPage(context, { survey, token, pageId, body: request.body, locale, t }));
+      },
+    ),
   );
 
   router.get('/s/:surveyId/r/:token/check', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    const view = await checkView(context, await openSurvey(context, surveyId), token, response.locals as { t: Translate; locale: Locale });
+    const view = await checkView(
+      context,
+      await openSurvey(context, surveyId),
+      token,
+      response.locals as { t: Translate; locale: Locale },
+    );
     if ('redirect' in view) return response.redirect(303, view.redirect);
     response.render('check-answers', { view, paths: surveyPaths });
   });

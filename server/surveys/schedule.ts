@@ -14,7 +14,10 @@ interface ScheduleRecord {
 
 const CACHE_MS = 5_000;
 
-const scheduleSchema = new mongoose.Schema<ScheduleRecord>({ _id: String, opens: Date, closes: Date, by: String, at: Date }, { versionKey: false });
+const scheduleSchema = new mongoose.Schema<ScheduleRecord>(
+  { _id: String, opens: Date, closes: Date, by: String, at: Date },
+  { versionKey: false },
+);
 
 export interface OpeningDates {
   opens: Date;
@@ -22,8 +25,14 @@ export interface OpeningDates {
 }
 
 export const datesInputSchema = z
-  .object({ opens: z.iso.date('Enter the opening date as YYYY-MM-DD'), closes: z.iso.date('Enter the closing date as YYYY-MM-DD') })
-  .refine((dates) => dates.opens < dates.closes, { message: 'The closing date must be after the opening date', path: ['closes'] });
+  .object({
+    opens: z.iso.date('Enter the opening date as YYYY-MM-DD'),
+    closes: z.iso.date('Enter the closing date as YYYY-MM-DD'),
+  })
+  .refine((dates) => dates.opens < dates.closes, {
+    message: 'The closing date must be after the opening date',
+    path: ['closes'],
+  });
 export type DatesInput = z.infer<typeof datesInputSchema>;
 
 /** The review team's open and close dates, which override the definition file's once set. */

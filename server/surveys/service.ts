@@ -3,9 +3,8 @@ import type { Locale } from '../i18n/localised.js';
 import { NotFoundError } from '../http/errors.js';
 import { SurveyClosedError } from './errors.js';
 import type { ResponseModel } from './responses/model.js';
-import { findResponse, savePage, startResponse, submitResponse, type Draft } from './responses/service.js';
-import type { Question, SurveyPage } from './definition-schema.js';
-import { typeOf } from './question-types/index.js';
+import { findResponse, savePage, startResponse, type Draft } from './responses/service.js';
+import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
 import { otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';
 import { surveyPaths } from './paths.js';
@@ -68,7 +67,12 @@ export async function answerFirstPage(
   const parsed = parsePageAnswers(body, { questions: view.questions, locale, t });
   if (!parsed.ok) return { kind: 'invalid', view: { ...view, values: parsed.echo, errors: parsed.errors } };
   const pageAnswers = { ...parsed.value, action: 'continue' as const };
-  const token = await startResponse(context.responses, { survey, page: view.position.page, pageAnswers, language: locale });
+  const token = await startResponse(context.responses, {
+    survey,
+    page: view.position.page,
+    pageAnswers,
+    language: locale,
+  });
   return { kind: 'redirect', to: stepAfter(survey, token, withPage(undefined, view.position.page.id, pageAnswers)) };
 }
 
@@ -84,7 +88,11 @@ function stepAfter(survey: Survey, token: string, draft: Pick<Draft, 'status' | 
 }
 
 /** The draft as it stands after saving a finished page, without reading it back. */
-function withPage(draft: Draft | undefined, pageId: string, pageAnswers: PageAnswers): Pick<Draft, 'status' | 'answers' | 'finishedPages'> {
+function withPage(
+  draft: Draft | undefined,
+  pageId: string,
+  pageAnswers: PageAnswers,
+): Pick<Draft, 'status' | 'answers' | 'finishedPages'> {
   const answers: Answers = { ...(draft?.answers ?? {}) };
   for (const [id, value] of Object.entries(pageAnswers.answers)) {
     if (value === undefined) delete answers[id];
@@ -95,71 +103,69 @@ function withPage(draft: Draft | undefined, pageId: string, pageAnswers: PageAns
 }
 
 /** A page the respondent may open: any visible page up to the first unfinished one. */
-export async function pageView(context: RespondentContext, survey: Survey, token: string, pageId: string): Promise<PageOutcome> {
+export async function pageView(
+  context: RespondentContext,
+  survey: Survey,
+  token: string,
+  pageId: string,
+): Promise<PageOutcome> {
   const draft = await loadDraft(context, survey, token);
   const position = reachablePosition(survey, draft, pageId);
-  if (draft.status === 'submitted' || !position) return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  if (draft.status === 'submitted' || !position)
+    return { kind: 'redirect', to: await nextStep(context, survey, token) };
   return {
     kind: 'invalid',
-    view: { survey, position, token, questions: visibleQuestions(position.page, draft.answers), values: storedValues(draft), errors: [] },
+    view: {
+      survey,
+      position,
+      token,
+      questions: visibleQuestions(position.page, draft.answers),
+      values: storedValues(draft),
+      errors: [],
+    },
   };
 }
 
 export async function answerPage(
   context: RespondentContext,
-  { survey, token, pageId, body, locale, t }: { survey: Survey; token: string; pageId: string; body: unknown; locale: Locale; t: Translate },
+  {
+    survey,
+    token,
+    pageId,
+    body,
+    locale,
+    t,
+  }: { survey: Survey; token: string; pageId: string; body: unknown; locale: Locale; t: Translate },
 ): Promise<PageOutcome> {
   const draft = await loadDraft(context, survey, token);
   const position = reachablePosition(survey, draft, pageId);
-  if (draft.status === 'submitted' || !position) return { kind: 'redirect', to: await nextStep(context, survey, token) };
+  if (draft.status === 'submitted' || !position)
+    return { kind: 'redirect', to: await nextStep(context, survey, token) };
   const questions = visibleQuestions(position.page, draft.answers);
   const parsed = parsePageAnswers(body, { questions, locale, t });
   if (!parsed.ok) {
-    return { kind: 'invalid', view: { survey, position, token, questions, values: parsed.echo, errors: parsed.errors } };
+    return {
+      kind: 'invalid',
+      view: { survey, position, token, questions, values: parsed.echo, errors: parsed.errors },
+    };
   }
   const { action } = parsed.value;
-  const saved = await savePage(context.responses, { draft, page: position.page, pageAnswers: parsed.value, finished: action === 'continue' });
+  const saved = await savePage(context.responses, {
+    draft,
+    page: position.page,
+    pageAnswers: parsed.value,
+    finished: action === 'continue',
+  });
   if (!saved) return { kind: 'redirect', to: surveyPaths.done(survey.id, token) };
   if (action === 'save') return { kind: 'redirect', to: surveyPaths.saved(survey.id, token) };
   if (action === 'back') {
     const previous = position.previous;
-    return { kind: 'redirect', to: previous ? surveyPaths.page(survey.id, token, previous.id) : surveyPaths.start(survey.id) };
+    return {
+      kind: 'redirect',
+      to: previous ? surveyPaths.page(survey.id, token, previous.id) : surveyPaths.start(survey.id),
+    };
   }
   return { kind: 'redirect', to: stepAfter(survey, token, withPage(draft, position.page.id, parsed.value)) };
-}
-
-export interface CheckView {
-  survey: Survey;
-  token: string;
-  /** Each page with something to show, and each of its questions with the answer in words (undefined: not answered). */
-  pages: { page: SurveyPage; rows: { question: Question; answer?: string }[] }[];
-}
-
-export async function checkView(context: RespondentContext, survey: Survey, token: string, { t, locale }: { t: Translate; locale: Locale }): Promise<CheckView | { redirect: string }> {
-  const draft = await loadDraft(context, survey, token);
-  const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
-  if (draft.status === 'submitted' || unfinished) return { redirect: await nextStep(context, survey, token) };
-  const describe = (question: Question) => {
-    const answer = draft.answers[question.id];
-    return answer === undefined ? undefined : typeOf(question).describe(answer, question, draft.otherText[question.id], t, locale);
-  };
-  const pages = survey.definition.pages
-    .map((page) => ({ page, rows: visibleQuestions(page, draft.answers).map((question) => ({ question, answer: describe(question) })) }))
-    .filter(({ rows }) => rows.length > 0);
-  return { survey, token, pages };
-}
-
-export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
-  const draft = await loadDraft(context, survey, token);
-  const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
-  if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
-  return surveyPaths.done(survey.id, token);
-}
-
-/** A submitted response's thank-you page; anything else is sent back to where it should be. */
-export async function donePage(context: RespondentContext, survey: Survey, token: string): Promise<{ redirect?: string }> {
-  const draft = await loadDraft(context, survey, token);
-  return draft.status === 'submitted' ? {} : { redirect: await nextStep(context, survey, token) };
 }
 
 function reachablePosition(survey: Survey, draft: Draft, pageId: string): PagePosition | undefined {
@@ -183,14 +189,24 @@ function storedValues(draft: Draft): Echo {
  * The page a respondent just posted, rebuilt from the definition alone (the database being out of
  * reach), with everything they typed, so they can press Continue again once it is back.
  */
-export function unsavedPageView(survey: Survey, pageId: string, token: string | undefined, body: unknown, message: string): PageView {
+export function unsavedPageView(
+  survey: Survey,
+  pageId: string,
+  token: string | undefined,
+  body: unknown,
+  message: string,
+): PageView {
   const pages = survey.definition.pages;
-  const index = Math.max(0, pages.findIndex((page) => page.id === pageId));
+  const index = Math.max(
+    0,
+    pages.findIndex((page) => page.id === pageId),
+  );
   const page = pages[index]!;
   const values: Echo = {};
   if (body && typeof body === 'object') {
     for (const [key, value] of Object.entries(body)) {
-      if (typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) values[key] = value;
+      if (typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')))
+        values[key] = value;
     }
   }
   return {

@@ -30,7 +30,15 @@ afterAll(async () => {
 
 async function expectNoViolations(page: Page, label: string) {
   const violations = await accessibilityViolations(page);
-  expect(violations.map((violation) => `${label}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    violations.map(
+      (violation) =>
+        `${label}: ${violation.id} (${violation.impact}) ${violation.help} at ${violation.nodes
+          .map((node) => node.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
@@ -48,7 +56,10 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
         await check('consent');
         await page.getByRole('button', { name: 'Continue' }).click();
         await check('consent error');
-        await page.getByLabel(/I agree|Yes, I agree/).first().check();
+        await page
+          .getByLabel(/I agree|Yes, I agree/)
+          .first()
+          .check();
         await page.getByRole('button', { name: 'Continue' }).click();
         // Every page in turn: first with the errors a blank submit gives, then answered minimally.
         for (let step = 0; step < 12 && page.url().includes('/p/'); step++) {
@@ -60,8 +71,10 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
               const first = group.locator('input[type=radio], input[type=checkbox]').first();
               if ((await first.count()) > 0 && !(await first.isChecked())) await first.check();
             }
-            for (const box of await page.locator('textarea').all()) if (!(await box.inputValue())) await box.fill('An answer.');
-            for (const other of await page.locator('.other-box input').all()) if (!(await other.inputValue())) await other.fill('Something else');
+            for (const box of await page.locator('textarea').all())
+              if (!(await box.inputValue())) await box.fill('An answer.');
+            for (const other of await page.locator('.other-box input').all())
+              if (!(await other.inputValue())) await other.fill('Something else');
             await page.getByRole('button', { name: 'Continue' }).click();
           }
         }
@@ -108,7 +121,8 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
     }
     // The redaction preview: star an answer whose respondent agreed to quotation, then check a word.
     await page.goto(`${rig.origin}/work/professionals/drivers_text?codebook=care-crisis-drivers`);
-    for (let tries = 0; tries < 6 && (await page.getByRole('button', { name: /Star as quote/ }).count()) === 0; tries++) await page.keyboard.press('j');
+    for (let tries = 0; tries < 6 && (await page.getByRole('button', { name: /Star as quote/ }).count()) === 0; tries++)
+      await page.keyboard.press('j');
     await page.getByRole('button', { name: /Star as quote/ }).click();
     const firstWord = (await page.locator('#answer-text').innerText()).split(/\s+/)[0]!;
     await page.locator('summary', { hasText: 'Redact names' }).click();

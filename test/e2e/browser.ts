@@ -18,7 +18,8 @@ export interface BrowserRig {
 
 /** The app listening on loopback, and Debian's Chromium (headless, no network beyond this machine). */
 export async function startRig(): Promise<BrowserRig> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: install Debian's chromium package or set CHROMIUM_PATH`);
+  if (!fs.existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath}: install Debian's chromium package or set CHROMIUM_PATH`);
   fs.mkdirSync(screenshotsDir, { recursive: true });
   const testApp = await startTestApp();
   const server = await new Promise<Server>((resolve) => {
@@ -28,7 +29,15 @@ export async function startRig(): Promise<BrowserRig> {
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     testApp,
@@ -44,7 +53,10 @@ export async function startRig(): Promise<BrowserRig> {
 
 export const viewports = { desktop: { width: 1280, height: 900 }, phone: { width: 375, height: 740 } } as const;
 
-export async function newContext(rig: BrowserRig, options: { viewport?: keyof typeof viewports; javaScript?: boolean; axe?: boolean } = {}): Promise<BrowserContext> {
+export async function newContext(
+  rig: BrowserRig,
+  options: { viewport?: keyof typeof viewports; javaScript?: boolean; axe?: boolean } = {},
+): Promise<BrowserContext> {
   return rig.browser.newContext({
     viewport: viewports[options.viewport ?? 'desktop'],
     javaScriptEnabled: options.javaScript ?? true,
@@ -70,8 +82,19 @@ export interface AxeViolation {
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((node) => ({ target: node.target as string[] })) }));
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map((node) => ({ target: node.target as string[] })),
+    }));
   });
 }

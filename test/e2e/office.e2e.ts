@@ -17,7 +17,16 @@ beforeAll(async () => {
     'Better recognition of neglect and county lines exploitation.',
     'Interpreters are rarely booked for families who speak little English.',
   ];
-  ids = await seedResponses(rig.testApp, 'professionals', texts.map((drivers_text, index) => ({ role: index % 2 ? 'social-worker' : 'barrister', country: 'england', quote_consent: 'yes', drivers_text })));
+  ids = await seedResponses(
+    rig.testApp,
+    'professionals',
+    texts.map((drivers_text, index) => ({
+      role: index % 2 ? 'social-worker' : 'barrister',
+      country: 'england',
+      quote_consent: 'yes',
+      drivers_text,
+    })),
+  );
 });
 afterAll(async () => rig.close());
 
@@ -27,7 +36,12 @@ describe('the back office in a real browser', () => {
     const page = await context.newPage();
     await page.goto(`${rig.origin}/work/professionals/drivers_text?codebook=care-crisis-drivers`);
     // Signing in, keyboard only: Tab past the skip link to the email field.
-    for (let presses = 0; presses < 10 && !(await page.evaluate(() => document.activeElement?.id === 'email')); presses++) await page.keyboard.press('Tab');
+    for (
+      let presses = 0;
+      presses < 10 && !(await page.evaluate(() => document.activeElement?.id === 'email'));
+      presses++
+    )
+      await page.keyboard.press('Tab');
     await page.keyboard.type('coder@review.example');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
@@ -67,7 +81,10 @@ describe('the back office in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto(`${rig.origin}/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group`);
     await screenshot(page, 'report-themes');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'CSV' }).click(),
+    ]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toBe('professionals-drivers_text-themes-by-group.csv');
     expect(csv.split('\r\n')[0]).toContain('code_id,code_name,count,percent,base');

@@ -35,10 +35,14 @@ async function professionals(page: Page, prefix: string) {
   await next(page);
   await group(page, 'Over the last two years, have care applications in your area...').getByLabel('Increased').check();
   await page.getByLabel('Poverty and deprivation').check();
-  await page.getByLabel('In your own words, what is driving the rise in care proceedings and children in care?').fill('Cuts to early help; families reach crisis.');
+  await page
+    .getByLabel('In your own words, what is driving the rise in care proceedings and children in care?')
+    .fill('Cuts to early help; families reach crisis.');
   await shot('the-rise');
   await next(page);
-  await group(page, 'Are there barriers to working in partnership with families in your area?').getByLabel('Yes').check();
+  await group(page, 'Are there barriers to working in partnership with families in your area?')
+    .getByLabel('Yes')
+    .check();
   await shot('partnership');
   await next(page);
   await page.getByLabel('What are the barriers?').fill('Caseloads.');
@@ -47,14 +51,18 @@ async function professionals(page: Page, prefix: string) {
   await page.getByLabel('What helps, or would help, partnership working with families?').fill('Time.');
   await shot('what-helps');
   await next(page);
-  await group(page, 'May we quote your words, without your name, attributed only to your role?').getByLabel('Yes').check();
+  await group(page, 'May we quote your words, without your name, attributed only to your role?')
+    .getByLabel('Yes')
+    .check();
   await shot('quoting');
   await next(page);
   expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe('Check your answers before sending');
   expect(await page.getByText('Other (please say): Play therapist').isVisible()).toBe(true);
   await shot('check');
   await page.getByRole('button', { name: 'Send my answers' }).click();
-  expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe('Thank you: your answers have been sent');
+  expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe(
+    'Thank you: your answers have been sent',
+  );
   await shot('thanks');
 }
 
@@ -65,7 +73,14 @@ describe('surveys in a real browser', () => {
       await professionals(await context.newPage(), `professionals-${viewport}`);
       await context.close();
     }
-    expect(await rig.testApp.responses.countDocuments({ surveyId: 'professionals', status: 'submitted', 'otherText.role': 'Play therapist', 'answers.region': 'north-west' })).toBe(2);
+    expect(
+      await rig.testApp.responses.countDocuments({
+        surveyId: 'professionals',
+        status: 'submitted',
+        'otherText.role': 'Play therapist',
+        'answers.region': 'north-west',
+      }),
+    ).toBe(2);
   });
 
   it('completes the family survey with JavaScript off, and resumes from the private link in another browser', async () => {
@@ -75,7 +90,9 @@ describe('surveys in a real browser', () => {
     await page.getByLabel('Yes, I agree').check();
     await next(page);
     await group(page, 'How are you related to the child or children?').getByLabel('Grandparent').check();
-    await group(page, 'Are you, or have you been, caring for a child who could not live with their parents?').getByLabel('Yes').check();
+    await group(page, 'Are you, or have you been, caring for a child who could not live with their parents?')
+      .getByLabel('Yes')
+      .check();
     await group(page, 'Where do you live?').getByLabel('Wales').check();
     await next(page);
     await page.getByLabel('Special guardianship order').check();
@@ -83,7 +100,9 @@ describe('surveys in a real browser', () => {
     expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe('Your answers are saved');
     await screenshot(page, 'family-nojs-saved');
     // Without JavaScript (and no PUBLIC_URL set) the link to bookmark is the way back; it resolves in full.
-    const link = await page.getByRole('link', { name: 'Your private link, to bookmark or copy' }).evaluate((anchor) => (anchor as HTMLAnchorElement).href);
+    const link = await page
+      .getByRole('link', { name: 'Your private link, to bookmark or copy' })
+      .evaluate((anchor) => (anchor as HTMLAnchorElement).href);
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/family\/r\//);
     await context.close();
 
@@ -94,15 +113,25 @@ describe('surveys in a real browser', () => {
     expect(await resumed.getByLabel('Special guardianship order').isChecked()).toBe(true);
     await next(resumed);
     await next(resumed);
-    await resumed.getByLabel('What help did your family need that you did not get?').fill('Advice about kinship care, early.');
+    await resumed
+      .getByLabel('What help did your family need that you did not get?')
+      .fill('Advice about kinship care, early.');
     await next(resumed);
     await group(resumed, 'May we quote your words, without your name?').getByLabel('No').check();
     await next(resumed);
     await resumed.getByRole('button', { name: 'Send my answers' }).click();
-    expect((await resumed.getByRole('heading', { level: 1 }).innerText()).trim()).toBe('Thank you: your answers have been sent');
+    expect((await resumed.getByRole('heading', { level: 1 }).innerText()).trim()).toBe(
+      'Thank you: your answers have been sent',
+    );
     await screenshot(resumed, 'family-nojs-thanks');
     await later.close();
-    expect(await rig.testApp.responses.countDocuments({ surveyId: 'family', status: 'submitted', 'answers.involvement': 'special-guardianship-order' })).toBe(1);
+    expect(
+      await rig.testApp.responses.countDocuments({
+        surveyId: 'family',
+        status: 'submitted',
+        'answers.involvement': 'special-guardianship-order',
+      }),
+    ).toBe(1);
   });
 
   it('completes the care-experienced survey with the keyboard alone', async () => {
@@ -137,10 +166,17 @@ describe('surveys in a real browser', () => {
     await continueWithKeyboard();
     await tabTo('button[type="submit"]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe('Thank you: your answers have been sent');
+    expect((await page.getByRole('heading', { level: 1 }).innerText()).trim()).toBe(
+      'Thank you: your answers have been sent',
+    );
     await screenshot(page, 'care-experienced-keyboard-thanks');
     await context.close();
     const stored = await rig.testApp.responses.findOne({ surveyId: 'care-experienced', status: 'submitted' }).lean();
-    expect(stored?.answers).toMatchObject({ age_band: '25-34', placements: ['foster-care'], change_text: 'Keep brothers and sisters together.', quote_consent: 'yes' });
+    expect(stored?.answers).toMatchObject({
+      age_band: '25-34',
+      placements: ['foster-care'],
+      change_text: 'Keep brothers and sisters together.',
+      quote_consent: 'yes',
+    });
   });
 });

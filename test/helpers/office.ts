@@ -23,22 +23,35 @@ export function csrfFrom(html: string): string {
 export async function signIn(app: Express, email: string, password = PASSWORD) {
   const agent = request.agent(app);
   const page = await agent.get('/login');
-  const response = await agent.post('/login').type('form').send({ email, password, _csrf: csrfFrom(page.text) });
+  const response = await agent
+    .post('/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) });
   expect(response.status, response.text.slice(0, 300)).toBe(303);
   return agent;
 }
 
 /** Posts a back-office form the way its page would: with the CSRF token from a page in the same session. */
-export async function postForm(agent: request.Agent, url: string, fields: Record<string, string | string[]>, from = '/work') {
+export async function postForm(
+  agent: request.Agent,
+  url: string,
+  fields: Record<string, string | string[]>,
+  from = '/work',
+) {
   const page = await agent.get(from);
   const body = new URLSearchParams();
   body.append('_csrf', csrfFrom(page.text));
-  for (const [name, value] of Object.entries(fields)) for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
+  for (const [name, value] of Object.entries(fields))
+    for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
   return agent.post(url).type('form').send(body.toString());
 }
 
 /** Stores submitted responses directly: a hand-made dataset whose every value is known. */
-export async function seedResponses(testApp: TestApp, surveyId: string, rows: Record<string, string | string[]>[]): Promise<string[]> {
+export async function seedResponses(
+  testApp: TestApp,
+  surveyId: string,
+  rows: Record<string, string | string[]>[],
+): Promise<string[]> {
   const now = Date.now();
   const documents = rows.map((answers, index) => ({
     _id: new mongoose.Types.ObjectId(),
@@ -58,7 +71,13 @@ export async function seedResponses(testApp: TestApp, surveyId: string, rows: Re
 }
 
 /** Stores codings directly, as the workbench would have recorded them. */
-export async function seedCodings(testApp: TestApp, codings: { responseId: string; coderId: string; codeId: string; start?: number; end?: number }[], question = { surveyId: 'professionals', questionId: 'drivers_text', codebookId: 'care-crisis-drivers' }) {
-  await testApp.connection.collection('codingevents').insertMany(codings.map((coding) => ({ ...question, ...coding, present: true, at: new Date() })));
+export async function seedCodings(
+  testApp: TestApp,
+  codings: { responseId: string; coderId: string; codeId: string; start?: number; end?: number }[],
+  question = { surveyId: 'professionals', questionId: 'drivers_text', codebookId: 'care-crisis-drivers' },
+) {
+  await testApp.connection
+    .collection('codingevents')
+    .insertMany(codings.map((coding) => ({ ...question, ...coding, present: true, at: new Date() })));
   await new ChangeCounters(testApp.connection).bump(surveyCounterKey(question.surveyId));
 }

@@ -8,6 +8,9 @@ export function runToExit(env: Record<string, string | undefined>): Promise<{ co
       app.child.kill('SIGKILL');
       return { code: null, output: app.output() };
     },
-    (error: { code?: number; output?: string }) => ({ code: error.code ?? null, output: error.output ?? String(error) }),
+    (error: { code?: number; output?: string }) => ({
+      code: error.code ?? null,
+      output: error.output ?? String(error),
+    }),
   );
 }

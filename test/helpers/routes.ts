@@ -12,7 +12,9 @@ export function registeredRoutes(app: Express): { method: string; path: string }
   const walk = (stack: LayerLike[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const path of [layer.route.path].flat()) for (const method of Object.keys(layer.route.methods)) routes.push({ method, path: `${prefix}${path}`.replace(/(.)\/$/, '$1') });
+        for (const path of [layer.route.path].flat())
+          for (const method of Object.keys(layer.route.methods))
+            routes.push({ method, path: `${prefix}${path}`.replace(/(.)\/$/, '$1') });
       } else if (layer.handle?.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
         walk(layer.handle.stack, `${prefix}${mount}`);

@@ -15,7 +15,7 @@ function table(rows: Record<string, (string | number | null)[]>): Rating[] {
 }
 
 describe('agreement statistics against published worked examples', () => {
-  it("Krippendorff (2011) example C: nominal data, four coders, missing values: alpha = 0.743", () => {
+  it('Krippendorff (2011) example C: nominal data, four coders, missing values: alpha = 0.743', () => {
     const result = agreement(
       table({
         A: [1, 2, 3, 3, 2, 1, 4, 1, 2, null, null, null],
@@ -38,7 +38,12 @@ describe('agreement statistics against published worked examples', () => {
 
   it("Cohen's kappa: 50 items, 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no gives 0.4", () => {
     const first = [...Array(25).fill('yes'), ...Array(25).fill('no')];
-    const second = [...Array(20).fill('yes'), ...Array(5).fill('no'), ...Array(10).fill('yes'), ...Array(15).fill('no')];
+    const second = [
+      ...Array(20).fill('yes'),
+      ...Array(5).fill('no'),
+      ...Array(10).fill('yes'),
+      ...Array(15).fill('no'),
+    ];
     const result = agreement(table({ first, second }));
     expect(result.cohenKappa).toBeCloseTo(0.4, 4);
     expect(result.percentAgreement).toBe(70);
@@ -65,20 +70,42 @@ describe('agreement edge cases', () => {
   });
 
   it('no unit coded twice: nothing can be computed', () => {
-    expect(agreement([{ unit: 'u', coder: 'a', value: 'x' }])).toEqual({ units: 1, coders: 1, percentAgreement: null, krippendorffAlpha: null, cohenKappa: null });
+    expect(agreement([{ unit: 'u', coder: 'a', value: 'x' }])).toEqual({
+      units: 1,
+      coders: 1,
+      percentAgreement: null,
+      krippendorffAlpha: null,
+      cohenKappa: null,
+    });
   });
 });
 
 describe('npm run cli -- agreement', () => {
   it('reads JSON lines and prints one JSON object', () => {
-    const lines = table({ A: [0, 1, 0, 0, 0, 0, 0, 0, 1, 0], B: [1, 1, 1, 0, 0, 1, 0, 0, 0, 0] }).map((rating) => JSON.stringify(rating));
-    const result = spawnSync('npm', ['run', '--silent', 'cli', '--', 'agreement'], { cwd: projectRoot, input: lines.join('\n'), encoding: 'utf8' });
+    const lines = table({ A: [0, 1, 0, 0, 0, 0, 0, 0, 1, 0], B: [1, 1, 1, 0, 0, 1, 0, 0, 0, 0] }).map((rating) =>
+      JSON.stringify(rating),
+    );
+    const result = spawnSync('npm', ['run', '--silent', 'cli', '--', 'agreement'], {
+      cwd: projectRoot,
+      input: lines.join('\n'),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ units: 10, coders: 2, percentAgreement: 60, krippendorffAlpha: 0.0952, cohenKappa: 0.0909 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      units: 10,
+      coders: 2,
+      percentAgreement: 60,
+      krippendorffAlpha: 0.0952,
+      cohenKappa: 0.0909,
+    });
   }, 30_000);
 
   it('names a bad line and refuses to guess', () => {
-    const result = spawnSync('npm', ['run', '--silent', 'cli', '--', 'agreement'], { cwd: projectRoot, input: '{"unit":"a","coder":"x","value":"1"}\n{"unit":"a"}\n', encoding: 'utf8' });
+    const result = spawnSync('npm', ['run', '--silent', 'cli', '--', 'agreement'], {
+      cwd: projectRoot,
+      input: '{"unit":"a","coder":"x","value":"1"}\n{"unit":"a"}\n',
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('line 2:');
     expect(result.stdout).toBe('');

@@ -58,7 +58,9 @@ describe('cold start: suggestions from the codebook alone', () => {
     expect(topCode('care-crisis-drivers', 'SWs leave after a year.')).toBe('workforce');
     expect(topCode('partnership-promoters', 'Offer an FGC early.')).toBe('family-led-approaches');
     expect(topCode('family-experience', 'I got an SGO but no support after it.')).toBe('support-after');
-    const [suggestion] = coderFor('care-crisis-drivers').suggest('Defensive behavior by organizations scared of being criticized in the press.');
+    const [suggestion] = coderFor('care-crisis-drivers').suggest(
+      'Defensive behavior by organizations scared of being criticized in the press.',
+    );
     expect(suggestion?.codeId).toBe('risk-aversion');
   });
 
@@ -67,7 +69,11 @@ describe('cold start: suggestions from the codebook alone', () => {
       'Poverty and universal credit are part of it. Caseloads are huge, courts are backlogged, and the workforce is inexperienced with high turnover.',
       3,
     );
-    expect(suggestions.map((suggestion) => suggestion.codeId).sort()).toEqual(['austerity', 'system-overload', 'workforce']);
+    expect(suggestions.map((suggestion) => suggestion.codeId).sort()).toEqual([
+      'austerity',
+      'system-overload',
+      'workforce',
+    ]);
   });
 
   it('suggests nothing rather than guessing for an answer with no signal', () => {
@@ -87,7 +93,9 @@ describe('negation', () => {
   });
 
   it('keeps the theme in "not just X but Y"', () => {
-    const codes = coderFor('care-crisis-drivers').suggest('Not just poverty but also fear of blame.').map((suggestion) => suggestion.codeId);
+    const codes = coderFor('care-crisis-drivers')
+      .suggest('Not just poverty but also fear of blame.')
+      .map((suggestion) => suggestion.codeId);
     expect(codes).toContain('austerity');
     expect(codes).toContain('risk-aversion');
   });
@@ -117,31 +125,61 @@ describe('learning from analysts', () => {
 });
 
 function cli(args: string[], input: string) {
-  return spawnSync('npm', ['run', '--silent', 'cli', '--', 'suggest', ...args], { cwd: projectRoot, input, encoding: 'utf8' });
+  return spawnSync('npm', ['run', '--silent', 'cli', '--', 'suggest', ...args], {
+    cwd: projectRoot,
+    input,
+    encoding: 'utf8',
+  });
 }
 
 describe('npm run cli -- suggest', () => {
   it('prints one JSON line per answer, best first, at most --top', () => {
-    const input = ['{"id":"r1","text":"Universal credit and cuts to early help, plus huge caseloads."}', '{"id":"r2","text":"Fear of blame."}'].join('\n');
+    const input = [
+      '{"id":"r1","text":"Universal credit and cuts to early help, plus huge caseloads."}',
+      '{"id":"r2","text":"Fear of blame."}',
+    ].join('\n');
     const result = cli(['--scheme', 'care-crisis-drivers', '--top', '2'], input);
     expect(result.status).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.id)).toEqual(['r1', 'r2']);
     expect(lines[0].suggestions).toHaveLength(2);
-    expect(lines[0].suggestions[0]).toEqual({ code: 'austerity', score: expect.any(Number), because: expect.arrayContaining(['universal credit']) });
+    expect(lines[0].suggestions[0]).toEqual({
+      code: 'austerity',
+      score: expect.any(Number),
+      because: expect.arrayContaining(['universal credit']),
+    });
     for (const line of lines) {
       const scores = line.suggestions.map((suggestion: { score: number }) => suggestion.score);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
       for (const score of scores) expect(score).toBeGreaterThan(0);
       for (const score of scores) expect(score).toBeLessThanOrEqual(1);
     }
-    expect(JSON.parse(cli(['--scheme', 'care-crisis-drivers'], '{"id":"x","text":"Poverty, cuts, caseloads, fear of blame and agency staff."}').stdout).suggestions).toHaveLength(3);
+    expect(
+      JSON.parse(
+        cli(
+          ['--scheme', 'care-crisis-drivers'],
+          '{"id":"x","text":"Poverty, cuts, caseloads, fear of blame and agency staff."}',
+        ).stdout,
+      ).suggestions,
+    ).toHaveLength(3);
   }, 30_000);
 
   it('learns from --train first, exactly as from analysts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-'));
     const train = path.join(dir, 'train.jsonl');
-    fs.writeFileSync(train, ['Pathways reorganisation moved every worker twice.', 'Since Pathways we lost our best people.', 'Pathways broke our teams.'].map((text) => JSON.stringify({ text, codes: ['workforce'] })).join('\n'));
+    fs.writeFileSync(
+      train,
+      [
+        'Pathways reorganisation moved every worker twice.',
+        'Since Pathways we lost our best people.',
+        'Pathways broke our teams.',
+      ]
+        .map((text) => JSON.stringify({ text, codes: ['workforce'] }))
+        .join('\n'),
+    );
     const input = '{"id":"p","text":"Pathways."}';
     expect(JSON.parse(cli(['--scheme', 'care-crisis-drivers'], input).stdout).suggestions).toEqual([]);
     const trained = JSON.parse(cli(['--scheme', 'care-crisis-drivers', '--train', train], input).stdout);
@@ -149,10 +187,21 @@ describe('npm run cli -- suggest', () => {
   }, 30_000);
 
   it('names each bad line and still answers the rest', () => {
-    const input = ['{"id":"ok1","text":"Poverty."}', 'not json', '{"id":"no-text"}', '{"id":"ok2","text":"Agency staff.","extra":1}', '{"id":"ok3","text":"Agency staff."}'].join('\n');
+    const input = [
+      '{"id":"ok1","text":"Poverty."}',
+      'not json',
+      '{"id":"no-text"}',
+      '{"id":"ok2","text":"Agency staff.","extra":1}',
+      '{"id":"ok3","text":"Agency staff."}',
+    ].join('\n');
     const result = cli(['--scheme', 'care-crisis-drivers'], input);
     expect(result.status).toBe(1);
-    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(['ok1', 'ok3']);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual(['ok1', 'ok3']);
     expect(result.stderr).toContain('line 2: not valid JSON');
     expect(result.stderr).toContain('line 3: text:');
     expect(result.stderr).toContain('line 4:');

@@ -19,7 +19,9 @@ describe('the layers of server/', () => {
   });
 
   it('knows every folder it checks, so a new one has to be given its place', () => {
-    const unknown = [...new Set(sources.map((file) => layerOf(projectRoot, file)))].filter((layer) => !Number.isFinite(layerRank(layer)));
+    const unknown = [...new Set(sources.map((file) => layerOf(projectRoot, file)))].filter(
+      (layer) => !Number.isFinite(layerRank(layer)),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -33,7 +35,12 @@ describe('the layers of server/', () => {
   });
 
   it('keeps every file under server/ at 250 lines or fewer', () => {
-    const long = sources.map((file) => ({ file: path.relative(projectRoot, file), lines: fs.readFileSync(file, 'utf8').split('\n').length })).filter((entry) => entry.lines > 250);
+    const long = sources
+      .map((file) => ({
+        file: path.relative(projectRoot, file),
+        lines: fs.readFileSync(file, 'utf8').split('\n').length,
+      }))
+      .filter((entry) => entry.lines > 250);
     expect(long).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ describe('redaction', () => {
   });
 
   it('merges overlapping phrases into one marker and treats patterns as plain text', () => {
-    expect(redact('Jane Smith (aged 4) in Leeds', ['Jane Smith', 'Smith (aged 4)', 'Leeds'])).toBe('[redacted] in [redacted]');
+    expect(redact('Jane Smith (aged 4) in Leeds', ['Jane Smith', 'Smith (aged 4)', 'Leeds'])).toBe(
+      '[redacted] in [redacted]',
+    );
     expect(redactionMatches('a.b axb', ['a.b'])).toEqual([{ start: 0, end: 3 }]);
   });
 

@@ -14,16 +14,27 @@ export async function agreementOutput(context: ReportContext, target: CodingTarg
     locals: () => ({ target, result, names }),
     table: () => ({
       header: ['code_id', 'code_name', 'answers', 'percent_agreement', 'cohen_kappa', 'krippendorff_alpha'],
-      rows: [{ id: 'overall', name: 'All codes', stats: result.overall }, ...result.perCode.map(({ code, result: stats }) => ({ id: code.codeId, name: code.name, stats }))].map(
-        ({ id, name, stats }) => [id, name, result.units, stats.percentAgreement, stats.cohenKappa, stats.krippendorffAlpha],
-      ),
+      rows: [
+        { id: 'overall', name: 'All codes', stats: result.overall },
+        ...result.perCode.map(({ code, result: stats }) => ({ id: code.codeId, name: code.name, stats })),
+      ].map(({ id, name, stats }) => [
+        id,
+        name,
+        result.units,
+        stats.percentAgreement,
+        stats.cohenKappa,
+        stats.krippendorffAlpha,
+      ]),
     }),
     json: () => ({
       coders: result.coders.map(nameOf),
       units: result.units,
       overall: result.overall,
       perCode: result.perCode.map(({ code, result: stats }) => ({ codeId: code.codeId, ...stats })),
-      disagreements: result.disagreements.map(({ unit, byCoder }) => ({ responseId: unit.responseId, byCoder: byCoder.map(({ coderId, codes }) => ({ coder: nameOf(coderId), codes: [...codes] })) })),
+      disagreements: result.disagreements.map(({ unit, byCoder }) => ({
+        responseId: unit.responseId,
+        byCoder: byCoder.map(({ coderId, codes }) => ({ coder: nameOf(coderId), codes: [...codes] })),
+      })),
     }),
   };
 }

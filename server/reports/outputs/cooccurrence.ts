@@ -10,7 +10,15 @@ export function coOccurrenceOutput(target: CodingTarget): Output {
     filename: `${target.survey.id}-${target.question.id}-cooccurrence`,
     view: 'reports/cooccurrence',
     locals: () => ({ target, result, counting }),
-    table: () => ({ header: ['code', ...result.codes.map((code) => code.codeId)], rows: result.codes.map((code, index) => [code.codeId, ...result.counts[index]!]) }),
-    json: () => ({ base: result.base, coverage: result.coverage, codes: result.codes.map((code) => code.codeId), counts: result.counts }),
+    table: () => ({
+      header: ['code', ...result.codes.map((code) => code.codeId)],
+      rows: result.codes.map((code, index) => [code.codeId, ...result.counts[index]!]),
+    }),
+    json: () => ({
+      base: result.base,
+      coverage: result.coverage,
+      codes: result.codes.map((code) => code.codeId),
+      counts: result.counts,
+    }),
   };
 }

@@ -4,7 +4,14 @@ import type { Distribution } from '../distributions.js';
 export const distributionHeader = ['question', 'value', 'label', 'count', 'percent', 'base'];
 
 export const distributionRows = (distribution: Distribution) =>
-  distribution.rows.map((row) => [distribution.question.id, row.value, row.label, row.count, row.percent.toFixed(1), distribution.base]);
+  distribution.rows.map((row) => [
+    distribution.question.id,
+    row.value,
+    row.label,
+    row.count,
+    row.percent.toFixed(1),
+    distribution.base,
+  ]);
 
 /** Charts for a set of distributions, drawn here so views only place them. */
 export function withCharts(distributions: Distribution[], context: string) {

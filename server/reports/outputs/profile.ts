@@ -9,7 +9,11 @@ export async function profileOutput(context: ReportContext, survey: Survey): Pro
   return {
     filename: `${survey.id}-profile`,
     view: 'reports/profile',
-    locals: () => ({ survey, total: profile.total, items: withCharts(profile.distributions, `Respondents to the ${survey.definition.title.en}`) }),
+    locals: () => ({
+      survey,
+      total: profile.total,
+      items: withCharts(profile.distributions, `Respondents to the ${survey.definition.title.en}`),
+    }),
     table: () => ({ header: distributionHeader, rows: profile.distributions.flatMap(distributionRows) }),
     json: () => profile,
   };

@@ -6,9 +6,21 @@ import { quotesByCode } from '../themes.js';
  * Quotes by code. The page lists every consented answer for analysts to review (starred first);
  * downloads carry only starred quotes, the ones reviewed for redaction.
  */
-export async function quotesOutput(context: ReportContext, target: CodingTarget, downloading: boolean): Promise<Output> {
+export async function quotesOutput(
+  context: ReportContext,
+  target: CodingTarget,
+  downloading: boolean,
+): Promise<Output> {
   const byCode = await quotesByCode(context, target, { exportOnly: downloading });
-  const flat = () => byCode.flatMap(({ code, quotes }) => quotes.map((quote) => ({ codeId: code.codeId, codeName: code.name, ...quote, attribution: `(${quote.attribution})` })));
+  const flat = () =>
+    byCode.flatMap(({ code, quotes }) =>
+      quotes.map((quote) => ({
+        codeId: code.codeId,
+        codeName: code.name,
+        ...quote,
+        attribution: `(${quote.attribution})`,
+      })),
+    );
   return {
     filename: `${target.survey.id}-${target.question.id}-quotes`,
     view: 'reports/quotes',

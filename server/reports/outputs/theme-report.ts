@@ -10,7 +10,11 @@ export async function themeReport(context: ReportContext, survey: Survey): Promi
   for (const question of survey.openQuestions().filter((candidate) => candidate.codedWith)) {
     const target = await codingTarget(context, survey.id, question.id);
     const byCode = await quotesByCode(context, target, { exportOnly: true });
-    sections.push({ target, summary: themeSummary(target), quotes: new Map(byCode.map(({ code, quotes }) => [code.codeId, quotes])) });
+    sections.push({
+      target,
+      summary: themeSummary(target),
+      quotes: new Map(byCode.map(({ code, quotes }) => [code.codeId, quotes])),
+    });
   }
   return { survey, sections, counting };
 }

@@ -8,7 +8,11 @@ import { themeSummary, type Breakdown } from '../themes.js';
 export const counting = { rule: COUNTING_RULE, coverageSentence };
 
 /** The theme summary of one question: counts of each code among coded answers, with an optional cross-tab. */
-export async function themeSummaryOutput(context: ReportContext, target: CodingTarget, by?: Breakdown): Promise<Output> {
+export async function themeSummaryOutput(
+  context: ReportContext,
+  target: CodingTarget,
+  by?: Breakdown,
+): Promise<Output> {
   const summary = themeSummary(target, by);
   const { coverage, crossTab } = summary;
   const columns = crossTab?.columns ?? [];
@@ -31,7 +35,17 @@ export async function themeSummaryOutput(context: ReportContext, target: CodingT
       }),
     }),
     table: () => ({
-      header: ['code_id', 'code_name', 'count', 'percent', 'base_coded_answers', 'answers', 'reconciled', 'provisional', ...columns.flatMap((column) => [`${column.label}: count`, `${column.label}: column %`])],
+      header: [
+        'code_id',
+        'code_name',
+        'count',
+        'percent',
+        'base_coded_answers',
+        'answers',
+        'reconciled',
+        'provisional',
+        ...columns.flatMap((column) => [`${column.label}: count`, `${column.label}: column %`]),
+      ],
       rows: summary.rows.map((row) => [
         row.code.codeId,
         row.code.name,
@@ -50,7 +64,12 @@ export async function themeSummaryOutput(context: ReportContext, target: CodingT
     json: () => ({
       ...summary,
       countingRule: COUNTING_RULE,
-      rows: summary.rows.map((row) => ({ codeId: row.code.codeId, name: row.code.name, count: row.count, percent: row.percent })),
+      rows: summary.rows.map((row) => ({
+        codeId: row.code.codeId,
+        name: row.code.name,
+        count: row.count,
+        percent: row.percent,
+      })),
       crossTab: crossTab && { ...crossTab, counts: Object.fromEntries(crossTab.counts) },
     }),
   };

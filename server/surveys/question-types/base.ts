@@ -66,10 +66,13 @@ export interface QuestionType<Q extends { type: string; id: string; text: Locali
 
 /** Line endings normalised, control characters a browser would never send dropped, trimmed. */
 export function cleanText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .trim();
+  return (
+    value
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .trim()
+  );
 }
 
 export const formatCount = (count: number): string => count.toLocaleString('en-GB');

@@ -23,7 +23,13 @@ export function allowedValues(question: ChoiceLike): Set<string> {
 }
 
 /** Chosen values as the respondent reads them, "Other" with what they wrote. */
-export function describeChoices(answer: AnswerValue, question: ChoiceLike, otherText: string | undefined, t: Translate, locale: Locale): string {
+export function describeChoices(
+  answer: AnswerValue,
+  question: ChoiceLike,
+  otherText: string | undefined,
+  t: Translate,
+  locale: Locale,
+): string {
   return [answer]
     .flat()
     .map((value) => {

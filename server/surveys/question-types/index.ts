@@ -10,10 +10,22 @@ import { text, textSchema } from './text.js';
  * Every kind of question a survey definition may use. A new kind is one module here (its schema,
  * parsing, messages, display partial `<type>.ejs` and export columns) added to these two lists.
  */
-export const questionSchema = z.discriminatedUnion('type', [singleSchema, multiSchema, scaleSchema, textSchema, consentSchema]);
+export const questionSchema = z.discriminatedUnion('type', [
+  singleSchema,
+  multiSchema,
+  scaleSchema,
+  textSchema,
+  consentSchema,
+]);
 export type Question = z.infer<typeof questionSchema>;
 
-const types: { [T in Question['type']]: QuestionType<Extract<Question, { type: T }>> } = { single, multi, scale, text, consent };
+const types: { [T in Question['type']]: QuestionType<Extract<Question, { type: T }>> } = {
+  single,
+  multi,
+  scale,
+  text,
+  consent,
+};
 
 /** The behaviour of a question's type. */
 export function typeOf<Q extends Question>(question: Q): QuestionType<Q> {
@@ -22,7 +34,8 @@ export function typeOf<Q extends Question>(question: Q): QuestionType<Q> {
 
 /** A question offering choices (single, several-answer or scale): the ones reports count. */
 export type ChoiceQuestion = Extract<Question, { choices: unknown }>;
-export const isChoiceQuestion = (question: Question): question is ChoiceQuestion => typeOf(question).choices !== undefined;
+export const isChoiceQuestion = (question: Question): question is ChoiceQuestion =>
+  typeOf(question).choices !== undefined;
 
 /** The choices of a choice question, in English, for reports and downloads. */
 export function choiceLabels(question: ChoiceQuestion): { value: string; label: string }[] {

@@ -22,8 +22,12 @@ export const multi: QuestionType<MultiQuestion> = {
     const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     if (!values.every((value) => typeof value === 'string')) return { ok: false, message: t('error.wrongType') };
     const chosen = [...new Set(values.filter((value) => value !== ''))];
-    if (chosen.some((value) => !allowedValues(question).has(value))) return { ok: false, message: t('error.notAChoice') };
-    if (chosen.length === 0) return noAnswer(question.required, context, () => t('error.choiceRequired', { question: question.text[context.locale] ?? question.text.en }));
+    if (chosen.some((value) => !allowedValues(question).has(value)))
+      return { ok: false, message: t('error.notAChoice') };
+    if (chosen.length === 0)
+      return noAnswer(question.required, context, () =>
+        t('error.choiceRequired', { question: question.text[context.locale] ?? question.text.en }),
+      );
     return { ok: true, value: chosen };
   },
   describe: describeChoices,
@@ -32,6 +36,7 @@ export const multi: QuestionType<MultiQuestion> = {
   exportColumns: (question) =>
     englishChoices(question).map((choice) => ({
       header: `${question.id}: ${choice.label}`,
-      value: (_question, answer, visible) => (visible ? (Array.isArray(answer) && answer.includes(choice.value) ? 1 : 0) : ''),
+      value: (_question, answer, visible) =>
+        visible ? (Array.isArray(answer) && answer.includes(choice.value) ? 1 : 0) : '',
     })),
 };

@@ -20,8 +20,13 @@ export const single: QuestionType<SingleQuestion> = {
     const { t } = context;
     const read = oneValue(raw, t('error.onlyOne'), t);
     if (!read.ok || read.value === undefined) return read;
-    if (read.value === '') return noAnswer(question.required, context, () => t('error.choiceRequired', { question: question.text[context.locale] ?? question.text.en }));
-    return allowedValues(question).has(read.value) ? { ok: true, value: read.value } : { ok: false, message: t('error.notAChoice') };
+    if (read.value === '')
+      return noAnswer(question.required, context, () =>
+        t('error.choiceRequired', { question: question.text[context.locale] ?? question.text.en }),
+      );
+    return allowedValues(question).has(read.value)
+      ? { ok: true, value: read.value }
+      : { ok: false, message: t('error.notAChoice') };
   },
   describe: describeChoices,
   choices: englishChoices,

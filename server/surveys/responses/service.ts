@@ -30,7 +30,12 @@ function toDraft(document: ResponseDocument): Draft {
 /** Starts a response once the first page (consent) is answered, and returns its private token. */
 export async function startResponse(
   responses: ResponseModel,
-  { survey, page, pageAnswers, language }: { survey: Survey; page: SurveyPage; pageAnswers: PageAnswers; language: Locale },
+  {
+    survey,
+    page,
+    pageAnswers,
+    language,
+  }: { survey: Survey; page: SurveyPage; pageAnswers: PageAnswers; language: Locale },
 ): Promise<string> {
   const { id, token, secretHash } = newResumeToken();
   const { set } = toUpdate(pageAnswers);
@@ -49,7 +54,11 @@ export async function startResponse(
 }
 
 /** The response a token opens: found by the id it carries, then its secret checked. */
-export async function findResponse(responses: ResponseModel, surveyId: string, token: string): Promise<Draft | undefined> {
+export async function findResponse(
+  responses: ResponseModel,
+  surveyId: string,
+  token: string,
+): Promise<Draft | undefined> {
   const { id, matches } = readToken(token);
   if (!/^[a-f0-9]{24}$/.test(id)) return undefined;
   const document = await responses.findById(id).lean<ResponseDocument>();
@@ -69,7 +78,12 @@ export async function findResponse(responses: ResponseModel, surveyId: string, t
  */
 export async function savePage(
   responses: ResponseModel,
-  { draft, page, pageAnswers, finished }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean },
+  {
+    draft,
+    page,
+    pageAnswers,
+    finished,
+  }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean },
 ): Promise<boolean> {
   const { set, unset } = toUpdate(pageAnswers);
   const update: Record<string, unknown> = {};
@@ -149,7 +163,13 @@ function prefixedValues(set: Record<string, string | string[]>, prefix: string) 
  * Deletes unfinished answers to a survey once it has been closed for `retentionDays`: nobody can
  * send them any more, and keeping personal words nobody submitted serves no one. Returns how many.
  */
-export async function purgeClosedDrafts(responses: ResponseModel, surveyId: string, closes: Date, retentionDays: number, now: Date): Promise<number> {
+export async function purgeClosedDrafts(
+  responses: ResponseModel,
+  surveyId: string,
+  closes: Date,
+  retentionDays: number,
+  now: Date,
+): Promise<number> {
   if (now.getTime() < closes.getTime() + retentionDays * 24 * 3600 * 1000) return 0;
   const result = await responses.deleteMany({ surveyId, status: 'draft' });
   return result.deletedCount;

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { codeIdSchema, colourSchema } from './schema.js';
+import type { CodebookModels, CodeRecord } from './model.js';
+import { codeKey, getCodebook, record, type Codebook } from './service.js';
+
+/** Analysts' changes to a codebook: add, edit, nest, retire and merge codes, each recorded with who and when. */
+const optionalText = z.string().trim().max(2000).default('');
+export const codeInputSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name for the code').max(80),
+  definition: z.string().trim().min(1, 'Enter a definition').max(2000),
+  include: optionalText,
+  exclude: optionalText,
+  colour: colourSchema.default('#505a5f'),
+  parent: z.union([codeIdSchema, z.literal('')]).default(''),
+});
+export type CodeInput = z.input<typeof codeInputSchema>;
+export type CodeFields = z.output<typeof codeInputSchema>;
+
+function slugFor(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 50) || 'code'
+  );
+}
+
+function checkParent(codebook: Codebook, codeId: string | undefined, parent: string): void {
+  if (!parent) return;
+  const byId = new Map(codebook.codes.map((code) => [code.codeId, code]));
+  const target = byId.get(parent);
+  if (!target || target.retired) throw new BadRequestError(`"${parent}" is not an active code of this codebook`);
+  // Walk up from the new parent: meeting the code itself would make a loop.
+  for (
+    let current: string | undefined = parent, hops = 0;
+    current && hops < 50;
+    current = byId.get(current)?.parentId, hops++
+  ) {
+    if (current === codeId)
+      throw new BadRequestError('A code cannot be nested under itself or one of its own sub-codes');
+  }
+}
+
+export async function addCode(
+  models: CodebookModels,
+  codebookId: string,
+  fields: CodeFields,
+  by: string,
+  now = new Date(),
+): Promise<CodeRecord> {
+  const codebook = await getCodebook(models, codebookId);
+  checkParent(codebook, undefined, fields.parent);
+  const taken = new Set(codebook.codes.map((code) => code.codeId));
+  const base = slugFor(fields.name);
+  let codeId = base;
+  for (let suffix = 2; taken.has(codeId); suffix++) codeId = `${base}-${suffix}`;
+  const code: CodeRecord = {
+    _id: codeKey(codebookId, codeId),
+    codebookId,
+    codeId,
+    name: fields.name,
+    definition: fields.definition,
+    include: fields.include,
+    exclude: fields.exclude,
+    colour: fields.colour,
+    parentId: fields.parent || undefined,
+    order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
+    terms: [],
+    retired: false,
+  };
+  await models.codes.create(code);
+  await record(models, { codebookId, codeId, action: 'added', by, details: fields.name }, now);
+  return code;
+}
+
+export async function editCode(
+  models: CodebookModels,
+  codebookId: string,
+  codeId: string,
+  fields: CodeFields,
+  by: string,
+  now = new Date(),
+): Promise<void> {
+  const codebook = await getCodebook(models, codebookId);
+  const existing = codebook.codes.find((code) => code.codeId === codeId);
+  if (!existing) throw new NotFoundError(`There is no code "${codeId}" in ${codebookId}.`);
+  checkParent(codebook, codeId, fields.parent);
+  const update = {
+    name: fields.name,
+    definition: fields.definition,
+    include: fields.include,
+    exclude: fields.exclude,
+    colour: fields.colour,
+  };
+  const changed = Object.entries(update)
+    .filter(([key, value]) => existing[key as keyof typeof update] !== value)
+    .map(([key]) => key);
+  if ((existing.parentId ?? '') !== fields.parent) changed.push('parent');
+  await models.codes.updateOne(
+    { _id: existing._id },
+    fields.parent ? { $set: { ...update, parentId: fields.parent } } : { $set: update, $unset: { parentId: '' } },
+  );
+  if (changed.length > 0)
+    await record(models, { codebookId, codeId, action: 'edited', by, details: changed.join(', ') }, now);
+}
+
+export async function setRetired(
+  models: CodebookModels,
+  codebookId: string,
+  codeId: string,
+  retired: boolean,
+  by: string,
+  now = new Date(),
+): Promise<void> {
+  const codebook = await getCodebook(models, codebookId);
+  const existing = codebook.codes.find((code) => code.codeId === codeId);
+  if (!existing) throw new NotFoundError(`There is no code "${codeId}" in ${codebookId}.`);
+  if (!retired && existing.mergedInto)
+    throw new BadRequestError(`"${existing.name}" was merged into another code and cannot be restored`);
+  await models.codes.updateOne({ _id: existing._id }, { $set: { retired } });
+  await record(
+    models,
+    { codebookId, codeId, action: retired ? 'retired' : 'restored', by, details: existing.name },
+    now,
+  );
+}
+
+/** Merges `from` into `into`: its codings count for `into` from now on, and its sub-codes move under `into`. */
+export async function mergeCodes(
+  models: CodebookModels,
+  codebookId: string,
+  from: string,
+  into: string,
+  by: string,
+  now = new Date(),
+): Promise<void> {
+  const codebook = await getCodebook(models, codebookId);
+  const source = codebook.codes.find((code) => code.codeId === from && !code.retired);
+  const survivor = codebook.codes.find((code) => code.codeId === into && !code.retired);
+  if (!source || !survivor) throw new BadRequestError('Choose two different active codes to merge');
+  if (from === into) throw new BadRequestError('Choose two different codes to merge');
+  await models.codes.updateOne({ _id: source._id }, { $set: { retired: true, mergedInto: into } });
+  for (const child of codebook.codes.filter((code) => code.parentId === from)) {
+    if (child.codeId !== into) await models.codes.updateOne({ _id: child._id }, { $set: { parentId: into } });
+  }
+  if (survivor.parentId === from) await models.codes.updateOne({ _id: survivor._id }, { $unset: { parentId: '' } });
+  await record(
+    models,
+    { codebookId, codeId: from, action: 'merged', by, details: `${source.name} into ${survivor.name}` },
+    now,
+  );
+}

@@ -1,0 +1,59 @@
+import type { Translate } from '../i18n/catalogue.js';
+import type { Locale } from '../i18n/localised.js';
+import type { Question, SurveyPage } from './definition-schema.js';
+import { firstUnfinishedPage, visibleQuestions } from './flow.js';
+import { surveyPaths } from './paths.js';
+import { typeOf } from './question-types/index.js';
+import type { Survey } from './registry.js';
+import { submitResponse } from './responses/service.js';
+import { loadDraft, nextStep, type RespondentContext } from './service.js';
+
+/** The end of a survey: "Check your answers", the one-time submit, and the thank-you page. */
+
+export interface CheckView {
+  survey: Survey;
+  token: string;
+  /** Each page with something to show, and each of its questions with the answer in words (undefined: not answered). */
+  pages: { page: SurveyPage; rows: { question: Question; answer?: string }[] }[];
+}
+
+export async function checkView(
+  context: RespondentContext,
+  survey: Survey,
+  token: string,
+  { t, locale }: { t: Translate; locale: Locale },
+): Promise<CheckView | { redirect: string }> {
+  const draft = await loadDraft(context, survey, token);
+  const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
+  if (draft.status === 'submitted' || unfinished) return { redirect: await nextStep(context, survey, token) };
+  const describe = (question: Question) => {
+    const answer = draft.answers[question.id];
+    return answer === undefined
+      ? undefined
+      : typeOf(question).describe(answer, question, draft.otherText[question.id], t, locale);
+  };
+  const pages = survey.definition.pages
+    .map((page) => ({
+      page,
+      rows: visibleQuestions(page, draft.answers).map((question) => ({ question, answer: describe(question) })),
+    }))
+    .filter(({ rows }) => rows.length > 0);
+  return { survey, token, pages };
+}
+
+export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
+  const draft = await loadDraft(context, survey, token);
+  const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
+  if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
+  return surveyPaths.done(survey.id, token);
+}
+
+/** A submitted response's thank-you page; anything else is sent back to where it should be. */
+export async function donePage(
+  context: RespondentContext,
+  survey: Survey,
+  token: string,
+): Promise<{ redirect?: string }> {
+  const draft = await loadDraft(context, survey, token);
+  return draft.status === 'submitted' ? {} : { redirect: await nextStep(context, survey, token) };
+}
