@@ -47,6 +47,8 @@ export interface AppDependencies {
   publicUrl?: string;
   throttle?: ThrottleSettings;
   rateLimits?: RateLimitSettings;
+  /** Breakdown columns with fewer answers than this withhold their percentages (default 5). */
+  minimumBase?: number;
 }
 
 /** The app, and the parts of it that background jobs (purging old records) work with. */
@@ -164,7 +166,10 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/codebooks', codebookRoutes(coding.codebooks));
-  app.use('/reports', reportRoutes({ ...coding, responses, users }));
+  app.use(
+    '/reports',
+    reportRoutes({ ...coding, responses, users, schedules, now, minimumBase: dependencies.minimumBase ?? 5 }),
+  );
   app.use('/admin', adminRoutes({ ...coding, users, schedules, responses }));
 
   app.use(notFoundHandler);

@@ -43,6 +43,8 @@ const environmentSchema = z.object({
     .url()
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
+  /** Breakdown columns with fewer answers than this show counts but withhold percentages. */
+  REPORT_MIN_BASE: z.coerce.number().int().min(1).default(5),
   /** Unfinished answers to a survey are deleted this many days after the survey closes. */
   DRAFT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   /** Sign-in attempt records are deleted this many days after the attempt. */

@@ -61,6 +61,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     catalogue,
     trustProxy: env.TRUST_PROXY,
     publicUrl: env.PUBLIC_URL,
+    minimumBase: env.REPORT_MIN_BASE,
     rateLimits: { ...defaultRateLimits, publicPostsPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE },
     sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
   });

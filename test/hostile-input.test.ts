@@ -196,7 +196,7 @@ describe('stored markup stays inert', () => {
     const pages = [
       `/work/professionals/drivers_text?codebook=care-crisis-drivers&at=${id}`,
       '/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers',
-      '/reports/professionals/theme-report',
+      '/reports/professionals/report',
       '/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
     ];
     for (const url of pages) {

@@ -114,7 +114,7 @@ describe('respondent profile', () => {
   it('counts roles, countries and regions with their bases, drafts excluded', async () => {
     const json = (await analyst.get('/reports/professionals/profile?format=json')).body;
     expect(json.total).toBe(6);
-    const role = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'role');
+    const role = json.distributions.find((d: { id: string }) => d.id === 'role');
     expect(role.base).toBe(6);
     expect(
       role.rows
@@ -125,30 +125,32 @@ describe('respondent profile', () => {
       ['barrister', 2],
       ['judge-or-magistrate', 1],
     ]);
-    const region = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'region');
+    const region = json.distributions.find((d: { id: string }) => d.id === 'region');
+    // Region is asked only of those working in England: the other two were routed past it, not silent.
     expect(region.base).toBe(4);
-    expect(region.notAnswered).toBe(2);
+    expect(region.notAnswered).toBe(0);
+    expect(region.notAsked).toBe(2);
     expect(region.rows.find((row: { value: string }) => row.value === 'london')).toMatchObject({
       count: 3,
       percent: 75,
     });
 
     const page = await analyst.get('/reports/professionals/profile');
-    expect(page.text).toContain('Base: <strong>6</strong> respondents who answered');
-    expect(page.text).toContain('Base: <strong>4</strong> respondents who answered; 2 did not answer.');
+    expect(page.text).toContain('Base: 6 respondents who answered.');
+    expect(page.text).toContain('Base: 4 respondents who answered; 2 were not asked (routed past it).');
     expect(page.text).toMatch(/<svg class="chart" role="img" aria-labelledby="chart-role-title chart-role-desc"/);
     expect(page.text).toContain('<title id="chart-role-title">Which best describes your role?</title>');
     expect(page.text).toMatch(/<th scope="row">Social worker<\/th><td class="num">3<\/td><td class="num">50.0%<\/td>/);
     const csv = csvLines((await analyst.get('/reports/professionals/profile?format=csv')).text);
-    expect(csv[0]).toBe('question,value,label,count,percent,base');
-    expect(csv).toContain('region,london,London,3,75.0,4');
+    expect(csv[0]).toBe('question,value,label,count,percent,base,not_answered,not_asked');
+    expect(csv).toContain('region,london,London,3,75.0,4,0,2');
   });
 });
 
 describe('closed-question distributions', () => {
   it('counts a multi-choice question against everyone asked, ticking none included', async () => {
     const json = (await analyst.get('/reports/professionals/questions?format=json')).body;
-    const drivers = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'drivers');
+    const drivers = json.distributions.find((d: { id: string }) => d.id === 'drivers');
     expect(drivers.base).toBe(6);
     const counts = Object.fromEntries(
       drivers.rows.map((row: { value: string; count: number }) => [row.value, row.count]),
@@ -161,21 +163,21 @@ describe('closed-question distributions', () => {
       'risk-averse-practice': 0,
     });
     expect(drivers.rows.find((row: { value: string }) => row.value === 'poverty').percent).toBe(50);
-    const norm = json.distributions.find((d: { question: { id: string } }) => d.question.id === 'partnership_norm');
+    const norm = json.distributions.find((d: { id: string }) => d.id === 'partnership_norm');
     expect(norm).toMatchObject({ base: 2, notAnswered: 4 });
   });
 
   it('filters by country and by role, with the bases following', async () => {
     const england = (await analyst.get('/reports/professionals/questions?format=json&country=england')).body;
     expect(england.total).toBe(4);
-    const drivers = england.distributions.find((d: { question: { id: string } }) => d.question.id === 'drivers');
+    const drivers = england.distributions.find((d: { id: string }) => d.id === 'drivers');
     expect(drivers.base).toBe(4);
     expect(drivers.rows.find((row: { value: string }) => row.value === 'poverty')).toMatchObject({
       count: 2,
       percent: 50,
     });
     const socialWorkers = (await analyst.get('/reports/professionals/questions?format=json&group=social-worker')).body;
-    const trend = socialWorkers.distributions.find((d: { question: { id: string } }) => d.question.id === 'trend');
+    const trend = socialWorkers.distributions.find((d: { id: string }) => d.id === 'trend');
     expect(trend.base).toBe(3);
     expect(
       Object.fromEntries(trend.rows.map((row: { value: string; count: number }) => [row.value, row.count])),
@@ -214,7 +216,7 @@ describe('theme summary and cross-tab', () => {
     const json = (
       await analyst.get('/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group&format=json')
     ).body;
-    const column = (value: string) => json.crossTab.columns.findIndex((c: { value: string }) => c.value === value);
+    const column = (value: string) => json.crossTab.columns.findIndex((c: { id: string }) => c.id === value);
     expect(json.crossTab.columns[column('social-worker')].base).toBe(3);
     expect(json.crossTab.counts.workforce[column('social-worker')]).toBe(2);
     expect(json.crossTab.counts.austerity[column('judge-or-magistrate')]).toBe(1);
@@ -233,7 +235,7 @@ describe('theme summary and cross-tab', () => {
         '/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=country&format=json',
       )
     ).body;
-    expect(byCountry.crossTab.columns.find((c: { value: string }) => c.value === 'england').base).toBe(4);
+    expect(byCountry.crossTab.columns.find((c: { id: string }) => c.id === 'england').base).toBe(4);
   });
 
   it('counts co-occurring codes', async () => {
@@ -298,20 +300,20 @@ describe('quotes and the theme report', () => {
   });
 
   it('reads like the published analysis: theme, definition, count with its base, starred quotes', async () => {
-    const page = await analyst.get('/reports/professionals/theme-report');
+    const page = await analyst.get('/reports/professionals/report');
     expect(page.status).toBe(200);
     expect(page.text).toContain(
       '<strong>5 of 6 answers coded (1 reconciled): provisional until every answer is coded.</strong>',
     );
     expect(page.text).toContain('Of the <strong>5</strong> coded answers:');
     expect(page.text).toMatch(
-      /<h3>Austerity, cuts and deprivation<\/h3>\s*<p class="theme-figure"><strong>3<\/strong> \(60 per cent of 5 coded answers, provisional\)<\/p>/,
+      /<h4>Austerity, cuts and deprivation<\/h4>\s*<p class="theme-figure"><strong>3<\/strong> \(60 per cent of 5 coded answers, provisional\)<\/p>/,
     );
     expect(page.text).toContain(
       '‘Cuts, and caseloads. [redacted] in [redacted] saw it.’</blockquote><figcaption>(Barrister)</figcaption>',
     );
     expect(page.text).not.toContain('Poverty and agency staff');
-    expect(page.text.indexOf('Austerity, cuts')).toBeLessThan(page.text.indexOf('Workforce and training</h3>'));
+    expect(page.text.indexOf('Austerity, cuts')).toBeLessThan(page.text.indexOf('Workforce and training</h4>'));
   });
 });
 

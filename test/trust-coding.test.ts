@@ -57,10 +57,10 @@ describe('counting when analysts share out the answers', () => {
     const json = await themes();
     expect(json.coverage).toEqual({ answers: 4, coded: 4, reconciled: 0, provisional: false });
     expect(json.rows[0]).toMatchObject({ codeId: 'system-overload', count: 4, percent: 100 });
-    const report = await ana.get('/reports/professionals/theme-report');
+    const report = await ana.get('/reports/professionals/report');
     expect(report.text).toContain('4 of 4 answers coded (0 reconciled).');
     expect(report.text).toMatch(
-      /System overload<\/h3>\s*<p class="theme-figure"><strong>4<\/strong> \(100 per cent of 4 coded answers\)/,
+      /System overload<\/h4>\s*<p class="theme-figure"><strong>4<\/strong> \(100 per cent of 4 coded answers\)/,
     );
   });
 

@@ -34,6 +34,8 @@ export interface Counting {
   /** The codes counted for an answer, or undefined if nobody has coded it. */
   codesOf(unit: Unit): Set<string> | undefined;
   sourceOf(unit: Unit): CountedSource | undefined;
+  /** The coder whose codes count for the answer (undefined once reconciled, or if nobody coded it). */
+  coderOf(unit: Unit): string | undefined;
 }
 
 /** The wording every theme output shows, so the rule is stated the same way everywhere. */
@@ -57,7 +59,7 @@ export function countedCodings(target: Pick<CodingTarget, 'index' | 'codebook' |
   const { index } = target;
   const order = byMostCoded(index);
   const reportCoder = target.settings.reportCoder ?? index.allCoders().sort(order)[0];
-  const counted = new Map<string, { codes: Set<string>; source: CountedSource }>();
+  const counted = new Map<string, { codes: Set<string>; source: CountedSource; coder?: string }>();
   let reconciled = 0;
   for (const unit of index.units) {
     if (index.isReconciled(unit.responseId)) {
@@ -87,5 +89,6 @@ export function countedCodings(target: Pick<CodingTarget, 'index' | 'codebook' |
     coverage,
     codesOf: (unit) => counted.get(unit.responseId)?.codes,
     sourceOf: (unit) => counted.get(unit.responseId)?.source,
+    coderOf: (unit) => counted.get(unit.responseId)?.coder,
   };
 }

@@ -99,8 +99,23 @@ const settingsSchema = new mongoose.Schema<QuestionSettings>(
   { versionKey: false },
 );
 
+/** That a question has been coded with a codebook: so every coded question is listed in the outputs. */
+export interface QuestionCodebook {
+  /** `${surveyId}:${questionId}:${codebookId}` */
+  _id: string;
+  surveyId: string;
+  questionId: string;
+  codebookId: string;
+}
+
+const questionCodebookSchema = new mongoose.Schema<QuestionCodebook>(
+  { _id: String, surveyId: String, questionId: String, codebookId: String },
+  { versionKey: false },
+);
+
 export interface CodingModels {
   events: Model<CodingEvent>;
+  questionCodebooks: Model<QuestionCodebook>;
   notes: Model<AnswerNote>;
   quotes: Model<QuoteRecord>;
   settings: Model<QuestionSettings>;
@@ -109,6 +124,7 @@ export interface CodingModels {
 export function codingModels(connection: Connection): CodingModels {
   return {
     events: modelOn(connection, 'CodingEvent', eventSchema),
+    questionCodebooks: modelOn(connection, 'QuestionCodebook', questionCodebookSchema),
     notes: modelOn(connection, 'AnswerNote', noteSchema),
     quotes: modelOn(connection, 'Quote', quoteSchema),
     settings: modelOn(connection, 'QuestionSettings', settingsSchema),

@@ -167,6 +167,7 @@ export class CodingReadModel {
   /** Stores a coding event and applies it to the cache when no other process changed the survey meanwhile. */
   async record(survey: Survey, events: Omit<CodingEvent, 'at'>[], now = new Date()): Promise<void> {
     if (events.length === 0) return;
+    await this.registerCodebook(events[0]!);
     await this.context.coding.events.insertMany(events.map((event) => ({ ...event, at: now })));
     const after = await this.context.counters.bump(surveyCounterKey(survey.id));
     for (const [key, index] of this.cache) {
@@ -188,6 +189,24 @@ export class CodingReadModel {
           responseIds: [...new Set(mine.map((event) => event.responseId))],
         });
     }
+  }
+
+  private readonly registered = new Set<string>();
+
+  /** Notes, once per process, that this question is coded with this codebook. */
+  private async registerCodebook({
+    surveyId,
+    questionId,
+    codebookId,
+  }: Pick<CodingEvent, 'surveyId' | 'questionId' | 'codebookId'>): Promise<void> {
+    const _id = `${surveyId}:${questionId}:${codebookId}`;
+    if (this.registered.has(_id)) return;
+    await this.context.coding.questionCodebooks.updateOne(
+      { _id },
+      { $set: { surveyId, questionId, codebookId } },
+      { upsert: true },
+    );
+    this.registered.add(_id);
   }
 
   private async load(survey: Survey, questionId: string, codebookId: string, version: number): Promise<QuestionIndex> {

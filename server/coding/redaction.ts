@@ -30,3 +30,18 @@ export function redact(text: string, phrases: readonly string[]): string {
     result = result.slice(0, span.start) + REDACTED + result.slice(span.end);
   return result;
 }
+
+/**
+ * A passage of the text, with every redacted phrase hidden: phrases are found in the whole answer,
+ * so a name is hidden even where the passage cuts through it.
+ */
+export function redactPassage(text: string, phrases: readonly string[], start: number, end: number): string {
+  let result = '';
+  let at = start;
+  for (const span of redactionMatches(text, phrases)) {
+    if (span.end <= start || span.start >= end) continue;
+    result += text.slice(at, Math.max(at, span.start)) + REDACTED;
+    at = Math.min(end, span.end);
+  }
+  return result + text.slice(at, end);
+}

@@ -5,13 +5,15 @@ import { csvRow } from './csv.js';
 
 export type DownloadFormat = 'csv' | 'json';
 
-const contentTypes: Record<DownloadFormat | 'xml', string> = {
+const contentTypes = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   xml: 'application/xml; charset=utf-8',
+  svg: 'image/svg+xml; charset=utf-8',
+  png: 'image/png',
 };
 
-export function asDownload(response: Response, filename: string, type: DownloadFormat | 'xml'): Response {
+export function asDownload(response: Response, filename: string, type: keyof typeof contentTypes): Response {
   return response.attachment(filename).type(contentTypes[type]);
 }
 

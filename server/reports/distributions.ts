@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { ResponseModel } from '../surveys/responses/model.js';
-import { choiceLabels, isChoiceQuestion, typeOf } from '../surveys/question-types/index.js';
-import type { ChoiceQuestion } from '../surveys/definition-schema.js';
+import { pick } from '../i18n/localised.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
+import { choiceLabels, isChoiceQuestion, typeOf, type ChoiceQuestion } from '../surveys/question-types/index.js';
 import type { Survey } from '../surveys/registry.js';
+import type { ResponseModel } from '../surveys/responses/model.js';
+import { breakdownsOf } from './breakdowns.js';
 import { percentOf } from './charts.js';
 
 /** Filters by the respondent's group (role, relationship or age band) and country. */
@@ -18,11 +19,19 @@ export interface DistributionRow {
 }
 
 export interface Distribution {
-  question: ChoiceQuestion;
+  id: string;
+  title: string;
   /** Several answers could be chosen: the base is everyone asked, and rows need not sum to it. */
   multiple: boolean;
-  /** Respondents who answered (for a multi-choice question: who were asked it, since none is an answer). */
+  /** The choices have an order of their own (a scale), kept in charts. */
+  ordered: boolean;
+  /** Respondents in this output (all, or those matching the filters). */
+  respondents: number;
+  /** Respondents who answered (for a several-answer question: who were asked it, since none is an answer). */
   base: number;
+  /** Respondents routed past the question: never asked, so not in its base. */
+  notAsked: number;
+  /** Respondents asked who gave no answer. */
   notAnswered: number;
   rows: DistributionRow[];
 }
@@ -31,12 +40,9 @@ export interface Distribution {
 export function validFilters(survey: Survey, filters: Filters): Filters {
   const valid = (questionId: string, value?: string) => {
     const question = survey.question(questionId);
-    return value &&
-      question &&
-      isChoiceQuestion(question) &&
-      choiceLabels(question).some((choice) => choice.value === value)
-      ? value
-      : undefined;
+    const known =
+      question && isChoiceQuestion(question) && choiceLabels(question).some((choice) => choice.value === value);
+    return value && known ? value : undefined;
   };
   return {
     group: valid(survey.definition.profile.group, filters.group),
@@ -44,25 +50,37 @@ export function validFilters(survey: Survey, filters: Filters): Filters {
   };
 }
 
-export function submittedFilter(survey: Survey, filters: Filters): Record<string, unknown> {
-  const match: Record<string, unknown> = { surveyId: survey.id, status: 'submitted' };
-  if (filters.group) match[`answers.${survey.definition.profile.group}`] = filters.group;
-  if (filters.country) match[`answers.${survey.definition.profile.country}`] = filters.country;
-  return match;
-}
-
 /** Answers stored with a value the definition no longer offers (a choice removed after launch). */
 export const RETIRED_CHOICES = '(retired)';
 
-function toRows(question: ChoiceQuestion, counts: Map<string, number>, base: number): DistributionRow[] {
-  const rows = choiceLabels(question).map(({ value, label }) => ({
+/** One question's tally as submitted responses stream past. */
+class Tally {
+  asked = 0;
+  answered = 0;
+  readonly counts = new Map<string, number>();
+  add(values: string[]): void {
+    for (const value of values) this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+  }
+}
+
+function toDistribution(
+  id: string,
+  title: string,
+  choices: { value: string; label: string }[],
+  tally: Tally,
+  respondents: number,
+  multiple: boolean,
+  ordered: boolean,
+): Distribution {
+  const base = multiple ? tally.asked : tally.answered;
+  const rows = choices.map(({ value, label }) => ({
     value,
     label,
-    count: counts.get(value) ?? 0,
-    percent: percentOf(counts.get(value) ?? 0, base),
+    count: tally.counts.get(value) ?? 0,
+    percent: percentOf(tally.counts.get(value) ?? 0, base),
   }));
-  const known = new Set(rows.map((row) => row.value));
-  const retired = [...counts.entries()]
+  const known = new Set(choices.map((choice) => choice.value));
+  const retired = [...tally.counts.entries()]
     .filter(([value]) => !known.has(value))
     .reduce((sum, [, count]) => sum + count, 0);
   // Counted in the base, so shown as a row of its own: the rows of a one-answer question always sum to the base.
@@ -73,99 +91,118 @@ function toRows(question: ChoiceQuestion, counts: Map<string, number>, base: num
       count: retired,
       percent: percentOf(retired, base),
     });
-  return rows;
-}
-
-/** Counts of a one-answer question, grouped in MongoDB ($match and $group, which FerretDB supports too). */
-async function singleDistribution(
-  responses: ResponseModel,
-  survey: Survey,
-  question: ChoiceQuestion,
-  filters: Filters,
-  total: number,
-): Promise<Distribution> {
-  const field = `answers.${question.id}`;
-  const groups = await responses.aggregate<{ _id: unknown; n: number }>([
-    { $match: { ...submittedFilter(survey, filters), [field]: { $exists: true } } },
-    { $group: { _id: `$${field}`, n: { $sum: 1 } } },
-  ]);
-  const counts = new Map(groups.map((group) => [String(group._id), group.n]));
-  const base = groups.reduce((sum, group) => sum + group.n, 0);
-  return { question, multiple: false, base, notAnswered: total - base, rows: toRows(question, counts, base) };
+  return {
+    id,
+    title,
+    multiple,
+    ordered,
+    respondents,
+    base,
+    notAsked: respondents - tally.asked,
+    notAnswered: multiple ? 0 : tally.asked - tally.answered,
+    rows,
+  };
 }
 
 /**
- * Counts of every multi-choice question in one pass over the responses (FerretDB cannot $unwind a
- * nested array), streamed so memory stays flat. The base is everyone who was asked the question.
+ * Counts of the given choice questions over the submitted responses matching `filters`, in one
+ * pass that streams the responses (memory stays flat). Each question's base is who answered it (who
+ * was asked it, for a several-answer question); those the routing never asked are kept apart.
  */
-async function multiDistributions(
-  responses: ResponseModel,
-  survey: Survey,
-  questions: ChoiceQuestion[],
-  filters: Filters,
-): Promise<Distribution[]> {
-  const counts = new Map(questions.map((question) => [question.id, new Map<string, number>()]));
-  const bases = new Map(questions.map((question) => [question.id, 0]));
-  const cursor = responses.find(submittedFilter(survey, filters), { answers: 1 }).lean().cursor({ batchSize: 2000 });
-  for await (const response of cursor) {
-    const answers = (response.answers ?? {}) as Answers;
-    for (const question of questions) {
-      if (!isVisible(question, answers)) continue;
-      bases.set(question.id, bases.get(question.id)! + 1);
-      const chosen = answers[question.id];
-      for (const value of Array.isArray(chosen) ? chosen : [])
-        counts.get(question.id)!.set(value, (counts.get(question.id)!.get(value) ?? 0) + 1);
+async function tallies(responses: ResponseModel, survey: Survey, questions: ChoiceQuestion[], filters: Filters) {
+  const byQuestion = new Map(questions.map((question) => [question.id, new Tally()]));
+  let respondents = 0;
+  const { group, country } = survey.definition.profile;
+  const cursor = responses
+    .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1 })
+    .lean()
+    .cursor({ batchSize: 2000 });
+  try {
+    for await (const response of cursor) {
+      const answers = (response.answers ?? {}) as Answers;
+      if (filters.group && answers[group] !== filters.group) continue;
+      if (filters.country && answers[country] !== filters.country) continue;
+      respondents++;
+      for (const question of questions) {
+        if (!isVisible(question, answers)) continue;
+        const tally = byQuestion.get(question.id)!;
+        tally.asked++;
+        const answer = answers[question.id];
+        if (answer === undefined) continue;
+        tally.answered++;
+        tally.add([answer].flat());
+      }
     }
+  } finally {
+    await cursor.close();
   }
-  return questions.map((question) => ({
-    question,
-    multiple: true,
-    base: bases.get(question.id)!,
-    notAnswered: 0,
-    rows: toRows(question, counts.get(question.id)!, bases.get(question.id)!),
-  }));
+  return { respondents, byQuestion };
 }
 
-export async function countSubmitted(responses: ResponseModel, survey: Survey, filters: Filters): Promise<number> {
-  return responses.countDocuments(submittedFilter(survey, filters));
-}
+const distributionOf = (question: ChoiceQuestion, tally: Tally, respondents: number) =>
+  toDistribution(
+    question.id,
+    pick(question.text, 'en'),
+    choiceLabels(question),
+    tally,
+    respondents,
+    Boolean(typeOf(question).multiple),
+    Boolean(typeOf(question).ordered),
+  );
 
-/** Every single, multi and scale question's counts and percentages, in survey order. */
+/** Every single, multi and scale question's counts and percentages, in survey order, for one set of respondents. */
 export async function closedQuestionDistributions(
   responses: ResponseModel,
   survey: Survey,
   filters: Filters,
 ): Promise<{ total: number; distributions: Distribution[] }> {
-  const total = await countSubmitted(responses, survey, filters);
   const questions = survey.questions.filter(isChoiceQuestion);
-  const multi = await multiDistributions(
-    responses,
-    survey,
-    questions.filter((question) => typeOf(question).multiple),
-    filters,
-  );
-  const distributions: Distribution[] = [];
-  for (const question of questions) {
-    distributions.push(
-      multi.find((found) => found.question.id === question.id) ??
-        (await singleDistribution(responses, survey, question, filters, total)),
-    );
-  }
-  return { total, distributions };
+  const { respondents, byQuestion } = await tallies(responses, survey, questions, filters);
+  return {
+    total: respondents,
+    distributions: questions.map((question) => distributionOf(question, byQuestion.get(question.id)!, respondents)),
+  };
 }
 
-/** Who answered: by group (role, relationship or age band), by country, and by region where asked. */
+/** Who answered: by each grouping (role group, ...), by group (role, relationship or age band), country and region. */
 export async function respondentProfile(
   responses: ResponseModel,
   survey: Survey,
 ): Promise<{ total: number; distributions: Distribution[] }> {
-  const total = await countSubmitted(responses, survey, {});
   const ids = [survey.definition.profile.group, survey.definition.profile.country, 'region'];
-  const distributions: Distribution[] = [];
-  for (const id of ids) {
-    const question = survey.question(id);
-    if (question && isChoiceQuestion(question))
-      distributions.push(await singleDistribution(responses, survey, question, {}, total));
-  }
-  return { total, distributions };
+  const questions = ids
+    .map((id) => survey.question(id))
+    .filter((question): question is ChoiceQuestion => question !== undefined && isChoiceQuestion(question));
+  const { respondents, byQuestion } = await tallies(responses, survey, questions, {});
+  const grouped = breakdownsOf(survey)
+    .filter((breakdown) => survey.definition.groupings.some((grouping) => grouping.id === breakdown.id))
+    .map((breakdown) => {
+      const source = byQuestion.get(survey.definition.profile[breakdown.field])!;
+      const tally = new Tally();
+      tally.asked = source.asked;
+      tally.answered = source.answered;
+      for (const [value, count] of source.counts) {
+        const column = breakdown.columns[breakdown.columnOf(value)]!;
+        tally.counts.set(column.id, (tally.counts.get(column.id) ?? 0) + count);
+      }
+      const columns = breakdown.columns.filter(
+        (column) => column.id !== '' && (column.id !== '-ungrouped' || tally.counts.has(column.id)),
+      );
+      return toDistribution(
+        breakdown.id,
+        breakdown.label,
+        columns.map((column) => ({ value: column.id, label: column.label })),
+        tally,
+        respondents,
+        false,
+        false,
+      );
+    });
+  return {
+    total: respondents,
+    distributions: [
+      ...grouped,
+      ...questions.map((question) => distributionOf(question, byQuestion.get(question.id)!, respondents)),
+    ],
+  };
 }

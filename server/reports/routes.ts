@@ -8,21 +8,20 @@ import { NotFoundError } from '../http/errors.js';
 import { pathIdSchema, validate } from '../http/validate.js';
 import type { Survey } from '../surveys/registry.js';
 import { filtersSchema } from './distributions.js';
-import { sendOutput, type ReportContext } from './output.js';
+import { outputFormats, sendOutput, type ReportContext } from './output.js';
 import { agreementOutput } from './outputs/agreement.js';
 import { closedQuestionsOutput } from './outputs/closed-questions.js';
 import { codebookQdc } from './outputs/codebook.js';
 import { coOccurrenceOutput } from './outputs/cooccurrence.js';
 import { profileOutput } from './outputs/profile.js';
 import { quotesOutput } from './outputs/quotes.js';
-import { themeReport } from './outputs/theme-report.js';
+import { monitoringOutput } from './outputs/monitoring.js';
+import { surveyHome, surveyList } from './outputs/survey-home.js';
+import { surveyReport } from './outputs/survey-report.js';
 import { themeSummaryOutput } from './outputs/themes.js';
 
-const formatQuery = z.object({ format: z.enum(['html', 'csv', 'json']).default('html') });
-const themeQuery = formatQuery.extend({
-  codebook: codeIdSchema.optional(),
-  by: z.enum(['group', 'country']).optional(),
-});
+const formatQuery = z.object({ format: z.enum(outputFormats).default('html'), chart: z.string().max(80).optional() });
+const themeQuery = formatQuery.extend({ codebook: codeIdSchema.optional(), by: z.string().max(60).optional() });
 const surveyParams = z.object({ surveyId: pathIdSchema });
 const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 
@@ -35,17 +34,23 @@ export function reportRoutes(context: ReportContext): Router {
     return survey;
   };
 
-  router.get('/', (_request, response) => {
-    const surveys = [...context.surveys.values()].map((survey) => ({
-      survey,
-      questions: survey.openQuestions().filter((question) => question.codedWith),
-    }));
-    response.render('reports/index', { surveys });
+  router.get('/', async (_request, response) => {
+    response.render('reports/index', { surveys: await surveyList(context) });
+  });
+
+  router.get('/:surveyId', async (request, response) => {
+    const { params } = validate(request, { params: surveyParams });
+    response.render('reports/survey', await surveyHome(context, surveyOf(params.surveyId)));
+  });
+
+  router.get('/:surveyId/monitoring', async (request, response) => {
+    const { params, query } = validate(request, { params: surveyParams, query: formatQuery });
+    await sendOutput(response, query.format, await monitoringOutput(context, surveyOf(params.surveyId)), query.chart);
   });
 
   router.get('/:surveyId/profile', async (request, response) => {
     const { params, query } = validate(request, { params: surveyParams, query: formatQuery });
-    sendOutput(response, query.format, await profileOutput(context, surveyOf(params.surveyId)));
+    await sendOutput(response, query.format, await profileOutput(context, surveyOf(params.surveyId)), query.chart);
   });
 
   router.get('/:surveyId/questions', async (request, response) => {
@@ -53,36 +58,47 @@ export function reportRoutes(context: ReportContext): Router {
       params: surveyParams,
       query: formatQuery.extend(filtersSchema.shape),
     });
-    sendOutput(response, query.format, await closedQuestionsOutput(context, surveyOf(params.surveyId), query));
+    await sendOutput(
+      response,
+      query.format,
+      await closedQuestionsOutput(context, surveyOf(params.surveyId), query),
+      query.chart,
+    );
   });
 
   router.get('/:surveyId/themes/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    sendOutput(response, query.format, await themeSummaryOutput(context, target, query.by));
+    await sendOutput(response, query.format, await themeSummaryOutput(context, target, query.by), query.chart);
   });
 
   router.get('/:surveyId/quotes/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    sendOutput(response, query.format, await quotesOutput(context, target, query.format !== 'html'));
+    await sendOutput(response, query.format, await quotesOutput(context, target, query.format !== 'html'), query.chart);
   });
 
   router.get('/:surveyId/agreement/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    sendOutput(response, query.format, await agreementOutput(context, target));
+    await sendOutput(response, query.format, await agreementOutput(context, target), query.chart);
   });
 
   router.get('/:surveyId/cooccurrence/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    sendOutput(response, query.format, coOccurrenceOutput(target));
+    await sendOutput(response, query.format, coOccurrenceOutput(target), query.chart);
   });
 
-  router.get('/:surveyId/theme-report', async (request, response) => {
+  router.get('/:surveyId/report', async (request, response) => {
     const { params } = validate(request, { params: surveyParams });
-    response.render('reports/theme-report', await themeReport(context, surveyOf(params.surveyId)));
+    response.render('reports/report', await surveyReport(context, surveyOf(params.surveyId)));
+  });
+
+  // The report's earlier address, kept for bookmarks.
+  router.get('/:surveyId/theme-report', (request, response) => {
+    const { params } = validate(request, { params: surveyParams });
+    response.redirect(301, `/reports/${surveyOf(params.surveyId).id}/report`);
   });
 
   router.get('/codebooks/:codebookId/qdc', async (request, response) => {

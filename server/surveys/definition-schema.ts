@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { localisedSchema } from '../i18n/localised.js';
 import { identifier } from './question-types/base.js';
+import { checkGroupings, groupingSchema } from './groupings.js';
 import { OTHER_CHOICE, questionSchema } from './question-types/index.js';
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
@@ -26,10 +27,15 @@ export const surveyDefinitionSchema = z
     closes: isoDate,
     /** Which answers describe the respondent in the workbench and reports, and which gives quote consent. */
     profile: z.object({ group: identifier, country: identifier, quoteConsent: identifier }).strict(),
+    /** Named groups of the profile questions' choices, for breakdowns and charts. */
+    groupings: z.array(groupingSchema).default([]),
     pages: z.array(pageSchema).min(1),
   })
   .strict()
-  .superRefine((survey, context) => checkCrossReferences(survey, context));
+  .superRefine((survey, context) => {
+    checkCrossReferences(survey, context);
+    checkGroupings(survey, context);
+  });
 
 export type SurveyDefinition = z.infer<typeof surveyDefinitionSchema>;
 export type SurveyPage = SurveyDefinition['pages'][number];

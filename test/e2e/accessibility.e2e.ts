@@ -113,7 +113,7 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       '/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers',
       '/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers',
       '/reports/professionals/cooccurrence/drivers_text?codebook=care-crisis-drivers',
-      '/reports/professionals/theme-report',
+      '/reports/professionals/report',
       '/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
     ]) {
       await page.goto(`${rig.origin}${url}`);

@@ -91,7 +91,7 @@ describe('the back office in a real browser', () => {
     // Four of the six answers were coded by keyboard above: they are the base, and the figures are provisional.
     expect(csv).toMatch(/\r\nausterity,"Austerity, cuts and deprivation",\d+,[\d.]+,4,6,0,yes,/);
 
-    await page.goto(`${rig.origin}/reports/professionals/theme-report`);
+    await page.goto(`${rig.origin}/reports/professionals/report`);
     await screenshot(page, 'report-theme-report');
     const pdfPath = path.join(screenshotsDir, 'theme-report.pdf');
     await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });

@@ -79,5 +79,10 @@ export async function seedCodings(
   await testApp.connection
     .collection('codingevents')
     .insertMany(codings.map((coding) => ({ ...question, ...coding, present: true, at: new Date() })));
+  // As the app's own writes do: the question is listed as coded with this codebook.
+  const _id = `${question.surveyId}:${question.questionId}:${question.codebookId}`;
+  await testApp.connection
+    .collection('questioncodebooks')
+    .updateOne({ _id: _id as never }, { $set: question }, { upsert: true });
   await new ChangeCounters(testApp.connection).bump(surveyCounterKey(question.surveyId));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactionMatches } from '../../server/coding/redaction.js';
+import { redact, redactionMatches, redactPassage } from '../../server/coding/redaction.js';
 
 describe('redaction', () => {
   it('hides every occurrence in any letter case', () => {
@@ -17,5 +17,17 @@ describe('redaction', () => {
     expect(redact('Nothing here', ['Leeds'])).toBe('Nothing here');
     expect(redact('Nothing here', [])).toBe('Nothing here');
     expect(redact('Nothing here', [''])).toBe('Nothing here');
+  });
+});
+
+describe('a redacted passage', () => {
+  it('hides a name the passage cuts through, found in the whole answer', () => {
+    const text = 'I told Jane Smith that the court was slow.';
+    const start = text.indexOf('Smith that');
+    expect(redactPassage(text, ['Jane Smith'], start, start + 'Smith that the court'.length)).toBe(
+      '[redacted] that the court',
+    );
+    expect(redactPassage(text, ['jane smith'], 0, 11)).toBe('I told [redacted]');
+    expect(redactPassage(text, [], 7, 17)).toBe('Jane Smith');
   });
 });

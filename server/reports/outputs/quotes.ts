@@ -1,6 +1,6 @@
 import type { CodingTarget } from '../../coding/target.js';
 import type { Output, ReportContext } from '../output.js';
-import { quotesByCode } from '../themes.js';
+import { quotesByCode } from '../quotes.js';
 
 /**
  * Quotes by code. The page lists every consented answer for analysts to review (starred first);

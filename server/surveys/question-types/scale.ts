@@ -10,6 +10,7 @@ export type ScaleQuestion = z.infer<typeof scaleSchema>;
 
 export const scale: QuestionType<ScaleQuestion> = {
   showsOptional: true,
+  ordered: true,
   parse(raw, question, context) {
     const { t } = context;
     const read = oneValue(raw, t('error.onlyOne'), t);

@@ -1,0 +1,50 @@
+import { codedQuestions } from '../../coding/coded-questions.js';
+import { codingTarget } from '../../coding/target.js';
+import type { Survey } from '../../surveys/registry.js';
+import { closedQuestionDistributions, respondentProfile } from '../distributions.js';
+import { monitorSurvey } from '../monitoring.js';
+import type { ReportContext } from '../output.js';
+import { quotesByCode } from '../quotes.js';
+import { themeSummary } from '../theme-summary.js';
+import { baseSentence, withCharts } from './distribution-charts.js';
+import { counting, themesChart } from './themes.js';
+
+/** Starred quotes shown under each theme in the printed report. */
+const QUOTES_PER_THEME = 5;
+
+/**
+ * The printable report of a survey, put together: who responded and how the survey went, each
+ * closed question's chart with its table, and each coded question's themes with their counts,
+ * coverage and up to five starred quotes. Questions not coded yet say so.
+ */
+export async function surveyReport(context: ReportContext, survey: Survey): Promise<Record<string, unknown>> {
+  const [monitoring, profile, closed, coded] = await Promise.all([
+    monitorSurvey(context.responses, survey, await context.schedules.datesOf(survey), context.now()),
+    respondentProfile(context.responses, survey),
+    closedQuestionDistributions(context.responses, survey, {}),
+    codedQuestions(context.coding, survey),
+  ]);
+  const profileIds = new Set(profile.distributions.map((distribution) => distribution.id));
+  const themes = [];
+  for (const { question, codebookIds } of coded) {
+    const target = await codingTarget(context, survey.id, question.id, codebookIds[0]);
+    const summary = themeSummary(target);
+    const byCode = await quotesByCode(context, target, { exportOnly: true });
+    const quotes = new Map(byCode.map(({ code, quotes: list }) => [code.codeId, list.slice(0, QUOTES_PER_THEME)]));
+    themes.push({ target, summary, quotes, chart: themesChart(target, summary, `themes-${question.id}`) });
+  }
+  const notCoded = survey
+    .openQuestions()
+    .filter((question) => !coded.some((entry) => entry.question.id === question.id));
+  return {
+    survey,
+    monitoring,
+    generated: context.now(),
+    profile: withCharts(profile.distributions),
+    closed: withCharts(closed.distributions.filter((distribution) => !profileIds.has(distribution.id))),
+    themes,
+    notCoded,
+    counting,
+    baseSentence,
+  };
+}
