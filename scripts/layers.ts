@@ -9,8 +9,6 @@ const layers: string[][] = [
   ['config.ts', 'data-files.ts'],
   ['db', 'i18n'],
   ['http'],
-  // Before responses/ moved into surveys/, it sat under it.
-  ['responses'],
   ['surveys', 'help'],
   ['auth'],
   ['codebooks'],

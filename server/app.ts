@@ -85,8 +85,9 @@ function setUpSecurityHeaders(app: Express, behindProxy: boolean): void {
 }
 
 function setUpRequestParsing(app: Express, catalogue: MessageCatalogue): void {
-  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1h', fallthrough: false }));
+  // The language first: every page, error pages for static files included, is rendered in one.
   app.use(localeMiddleware(catalogue));
+  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1h', fallthrough: false }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 }

@@ -63,3 +63,14 @@ describe('one error path', () => {
     expect(response.body.error.message).toContain('This form has expired');
   });
 });
+
+describe('errors under /public', () => {
+  it('show the site error page, never a stack trace or a server path', async () => {
+    for (const url of ['/public/x', '/public/%ZZ', '/public/css/../../server/app.ts']) {
+      const response = await request(testApp.app).get(url);
+      expect([400, 403, 404], url).toContain(response.status);
+      expect(response.text, url).toContain('<html lang="en">');
+      expect(response.text, url).not.toMatch(/ReferenceError|node_modules|\/views\/|at [A-Za-z]+ \(/);
+    }
+  });
+});

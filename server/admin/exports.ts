@@ -1,9 +1,11 @@
 import { survivingCodeId } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import type { CodingTarget } from '../coding/target.js';
+import type { ExportableQuote } from '../coding/quotes-service.js';
 import { csvRow } from '../http/csv.js';
+import type { AdminContext } from './service.js';
 import type { ResponseDocument, ResponseModel } from '../surveys/responses/model.js';
-import { choiceLabels, isChoiceQuestion, typeOf } from '../surveys/question-types/index.js';
+import { typeOf } from '../surveys/question-types/index.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';
 
@@ -109,11 +111,7 @@ export async function* responsesJson(source: AsyncIterable<ExportedResponse>): A
 export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<string, string>): AsyncGenerator<string> {
   const { survey, question, codebook, index } = target;
   const names = new Map(codebook.codes.map((code) => [code.codeId, code.name]));
-  const groupQuestion = survey.question(survey.definition.profile.group);
-  const groupLabel = (value: string | undefined) =>
-    groupQuestion && isChoiceQuestion(groupQuestion)
-      ? (choiceLabels(groupQuestion).find((choice) => choice.value === value)?.label ?? '')
-      : '';
+  const groupLabel = (value: string | undefined) => survey.choiceLabel(survey.definition.profile.group, value) ?? '';
   yield csvRow([
     'response_id',
     'survey',
@@ -159,4 +157,17 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
     }
     if (chunk) yield chunk;
   }
+}
+
+/** Every submitted response of a survey, as CSV or as JSON, read as the download is written. */
+export const allResponsesCsv = (context: Pick<AdminContext, 'responses'>, survey: Survey) =>
+  responsesCsv(submittedResponses(context.responses, survey), survey);
+export const allResponsesJson = (context: Pick<AdminContext, 'responses'>, survey: Survey) =>
+  responsesJson(submittedResponses(context.responses, survey));
+
+/** The quotes that may leave the platform, one row each, attributed by role only. */
+export async function* quotesCsv(quotes: ExportableQuote[]): AsyncGenerator<string> {
+  yield csvRow(['response_id', 'quote', 'attribution', 'codes']);
+  for (const quote of quotes)
+    yield csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]);
 }

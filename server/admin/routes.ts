@@ -8,20 +8,18 @@ import { exportableQuotes } from '../coding/quotes-service.js';
 import { disagreements, recordFinalCoding } from '../coding/reconcile-service.js';
 import { saveQuestionSettings } from '../coding/settings.js';
 import { codingTarget } from '../coding/target.js';
-import { csvRow } from '../http/csv.js';
 import { streamDownload } from '../http/download.js';
-import { NotFoundError } from '../http/errors.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { londonDay } from '../surveys/london-time.js';
 import { datesInputSchema } from '../surveys/schedule.js';
-import type { Survey } from '../surveys/registry.js';
-import { codedAnswersCsv, responsesCsv, responsesJson, submittedResponses } from './exports.js';
+import { findSurvey } from '../surveys/registry.js';
+import { allResponsesCsv, allResponsesJson, codedAnswersCsv, quotesCsv } from './exports.js';
 import { adminOverview, type AdminContext } from './service.js';
 
 const surveyParams = z.object({ surveyId: pathIdSchema });
 const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 const codebookQuery = z.object({ codebook: codeIdSchema.optional() });
-const asList = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
 
 /**
  * The review team's back office: accounts, survey dates, coding modes, reconciliation, and every
@@ -29,11 +27,7 @@ const asList = (value: unknown) => (value === undefined ? [] : Array.isArray(val
  */
 export function adminRoutes(context: AdminContext): Router {
   const router = backOfficeRouter('admin');
-  const surveyOf = (surveyId: string): Survey => {
-    const survey = context.surveys.get(surveyId);
-    if (!survey) throw new NotFoundError();
-    return survey;
-  };
+  const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
 
   router.get('/', async (_request, response) => {
     response.render('office/admin', { ...(await adminOverview(context)), roles, londonDay });
@@ -91,7 +85,14 @@ export function adminRoutes(context: AdminContext): Router {
   router.post('/reconcile/:surveyId/:questionId/:responseId', async (request, response) => {
     const { params, body } = validate(request, {
       params: questionParams.extend({ responseId: objectIdSchema }),
-      body: z.object({ codebook: codeIdSchema, codes: z.unknown().transform(asList).pipe(z.array(codeIdSchema)) }),
+      // No box ticked sends no `codes` at all: that is the decision "no code applies".
+      body: z.object({
+        codebook: codeIdSchema,
+        codes: z
+          .union([codeIdSchema, z.array(codeIdSchema)])
+          .optional()
+          .transform(asList),
+      }),
     });
     const target = await codingTarget(context, params.surveyId, params.questionId, body.codebook);
     await recordFinalCoding(context, target, params.responseId, body.codes);
@@ -104,33 +105,22 @@ export function adminRoutes(context: AdminContext): Router {
   router.get('/quotes/:surveyId/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    const quotes = await exportableQuotes(context, target);
-    async function* rows() {
-      yield csvRow(['response_id', 'quote', 'attribution', 'codes']);
-      for (const quote of quotes)
-        yield csvRow([quote.responseId, quote.text, `(${quote.attribution})`, quote.codes.join('; ')]);
-    }
-    await streamDownload(response, `quotes-${params.surveyId}-${params.questionId}.csv`, 'csv', rows());
+    await streamDownload(
+      response,
+      `quotes-${params.surveyId}-${params.questionId}.csv`,
+      'csv',
+      quotesCsv(await exportableQuotes(context, target)),
+    );
   });
 
   router.get('/exports/:surveyId/responses.csv', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
-    await streamDownload(
-      response,
-      `${survey.id}-responses.csv`,
-      'csv',
-      responsesCsv(submittedResponses(context.responses, survey), survey),
-    );
+    await streamDownload(response, `${survey.id}-responses.csv`, 'csv', allResponsesCsv(context, survey));
   });
 
   router.get('/exports/:surveyId/responses.json', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
-    await streamDownload(
-      response,
-      `${survey.id}-responses.json`,
-      'json',
-      responsesJson(submittedResponses(context.responses, survey)),
-    );
+    await streamDownload(response, `${survey.id}-responses.json`, 'json', allResponsesJson(context, survey));
   });
 
   router.get('/exports/:surveyId/:questionId/codings.csv', async (request, response) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../http/errors.js';
+import { AppError, ValidationError } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import { csrfProtection } from './csrf.js';
 import type { PassportInstance } from './passport.js';
@@ -33,12 +33,11 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
       form = validate(request, { body: loginForm }).body;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      response.status(400).render('office/login', {
-        next: '/work',
-        email: '',
-        error: error.issues[0]?.message ?? 'Enter your email address and password.',
+      // The sign-in page again, with the problem: through the error handler like every refusal.
+      throw new ValidationError(error.issues.slice(0, 1), {
+        view: 'office/login',
+        locals: { next: '/work', email: '', error: error.issues[0]?.message },
       });
-      return;
     }
     const { email, password, next: after } = form;
     // Passport reads the body: give it only the checked strings.
@@ -48,10 +47,8 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
       if (error) return next(error);
       if (!user) {
-        response
-          .status(401)
-          .render('office/login', { next: safeNext(after), email, error: 'The email or password is not right.' });
-        return;
+        const locals = { next: safeNext(after), email, error: 'The email or password is not right.' };
+        return next(new AppError(401, locals.error, 'error.signIn.title', { view: 'office/login', locals }));
       }
       // Passport regenerates the session id here, so a session fixed before login is useless.
       request.login(user, (loginError) => {

@@ -1,4 +1,4 @@
-import { loadCodebookFiles } from '../codebooks/files.js';
+import { codeFieldsOf, loadCodebookFiles } from '../codebooks/files.js';
 import { codebookToQdc } from '../reports/qdc.js';
 import { commandArgs, UsageError } from './args.js';
 
@@ -12,16 +12,5 @@ export function codebookCommand(args: string[]): string {
   const books = loadCodebookFiles();
   const book = books.get(options.scheme);
   if (!book) throw new UsageError(`Unknown codebook "${options.scheme}". Known: ${[...books.keys()].join(', ')}`);
-  return codebookToQdc(
-    book.id,
-    book.codes.map((code) => ({
-      codeId: code.id,
-      name: code.name,
-      definition: code.definition,
-      include: code.include,
-      exclude: code.exclude,
-      colour: code.colour,
-      parentId: code.parent,
-    })),
-  );
+  return codebookToQdc(book.id, book.codes.map(codeFieldsOf));
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { BadRequestError } from '../http/errors.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookModels, CodeRecord } from './model.js';
-import { codeKey, getCodebook, record, type Codebook } from './service.js';
+import { codeKey, codeOf, getCodebook, record, type Codebook } from './service.js';
 
 /** Analysts' changes to a codebook: add, edit, nest, retire and merge codes, each recorded with who and when. */
 const optionalText = z.string().trim().max(2000).default('');
@@ -85,8 +85,7 @@ export async function editCode(
   now = new Date(),
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
-  const existing = codebook.codes.find((code) => code.codeId === codeId);
-  if (!existing) throw new NotFoundError(`There is no code "${codeId}" in ${codebookId}.`);
+  const existing = codeOf(codebook, codeId);
   checkParent(codebook, codeId, fields.parent);
   const update = {
     name: fields.name,
@@ -116,8 +115,7 @@ export async function setRetired(
   now = new Date(),
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
-  const existing = codebook.codes.find((code) => code.codeId === codeId);
-  if (!existing) throw new NotFoundError(`There is no code "${codeId}" in ${codebookId}.`);
+  const existing = codeOf(codebook, codeId);
   if (!retired && existing.mergedInto)
     throw new BadRequestError(`"${existing.name}" was merged into another code and cannot be restored`);
   await models.codes.updateOne({ _id: existing._id }, { $set: { retired } });

@@ -22,6 +22,20 @@ export function loadCodebookFiles(dir = codingSchemesDir): Map<string, CodebookF
   return books;
 }
 
+/** A code of a file as the app keeps it (without the place it is stored under). */
+export function codeFieldsOf(code: CodebookFile['codes'][number]) {
+  return {
+    codeId: code.id,
+    name: code.name,
+    definition: code.definition,
+    include: code.include,
+    exclude: code.exclude,
+    colour: code.colour,
+    parentId: code.parent,
+    terms: code.terms,
+  };
+}
+
 export function loadCodebookFile(id: string, dir = codingSchemesDir): CodebookFile | undefined {
   return loadCodebookFiles(dir).get(id);
 }

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../http/errors.js';
 import { codebookCounterKey } from '../db/change-counter.js';
 import { ignoringDuplicates } from '../db/duplicates.js';
+import { codeFieldsOf } from './files.js';
 import type { CodebookFile } from './schema.js';
 import type { CodebookChangeRecord, CodebookModels, CodebookRecord, CodeRecord } from './model.js';
 
@@ -31,15 +32,8 @@ export async function seedCodebooks(
         book.codes.map((code, order) => ({
           _id: codeKey(book.id, code.id),
           codebookId: book.id,
-          codeId: code.id,
-          name: code.name,
-          definition: code.definition,
-          include: code.include,
-          exclude: code.exclude,
-          colour: code.colour,
-          parentId: code.parent,
+          ...codeFieldsOf(code),
           order,
-          terms: code.terms,
           retired: false,
         })),
         { ordered: false },
@@ -74,6 +68,13 @@ export async function getCodebook(models: CodebookModels, codebookId: string): P
   const codes = await models.codes.find({ codebookId }).lean();
   codes.sort((a, b) => a.order - b.order);
   return { id: book._id, name: book.name, description: book.description, codes };
+}
+
+/** A code of the codebook by its id, retired ones included, or "not found". */
+export function codeOf(codebook: Codebook, codeId: string): CodeRecord {
+  const code = codebook.codes.find((candidate) => candidate.codeId === codeId);
+  if (!code) throw new NotFoundError(`There is no code "${codeId}" in ${codebook.id}.`);
+  return code;
 }
 
 /** Codes an analyst can apply now: not retired, not merged away. */

@@ -77,6 +77,8 @@ export async function setWholeCode(
   present: boolean,
 ): Promise<void> {
   unitOf(target, responseId);
+  // A page loaded before a merge still names the merged-away code: act on the code it became.
+  codeId = survivingCodeId(target.codebook, codeId);
   if (present) activeCode(target, codeId);
   const existing = target.index
     .codingsOf(responseId, user.id)
@@ -137,6 +139,7 @@ export async function setSpanCode(
 ): Promise<void> {
   const unit = unitOf(target, responseId);
   const span = resolveSpan(unit.text, input);
+  codeId = survivingCodeId(target.codebook, codeId);
   const existing = target.index
     .codingsOf(responseId, user.id)
     .filter(

@@ -1,4 +1,3 @@
-import { pick } from '../i18n/localised.js';
 import type { Survey } from '../surveys/registry.js';
 import { countedCodings } from './counting.js';
 import type { QuoteRecord } from './model.js';
@@ -8,10 +7,8 @@ import type { CodingContext, CodingTarget } from './target.js';
 
 /** The respondent's group, in words, for attribution: "(Barrister)". */
 export function attribution(survey: Survey, unit: Unit): string {
-  const question = survey.question(survey.definition.profile.group);
-  if (!question || !('choices' in question) || !unit.group) return 'Respondent';
-  const choice = question.choices.find((candidate) => candidate.value === unit.group);
-  return choice ? pick(choice.label, 'en') : 'Other';
+  if (!unit.group) return 'Respondent';
+  return survey.choiceLabel(survey.definition.profile.group, unit.group) ?? 'Other';
 }
 
 /** Every quote record of a question, by answer. */

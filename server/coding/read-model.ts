@@ -1,101 +1,10 @@
 import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Survey } from '../surveys/registry.js';
 import { type ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
-import { FINAL_CODER, NO_CODE, type CodingEvent, type CodingModels } from './model.js';
+import type { CodingEvent, CodingModels } from './model.js';
+import { QuestionIndex, type Unit } from './question-index.js';
 
-/** One open answer to code. */
-export interface Unit {
-  responseId: string;
-  text: string;
-  lowerText: string;
-  group?: string;
-  country?: string;
-  quoteConsent: boolean;
-  /** Position in submission order. */
-  index: number;
-}
-
-export interface Coding {
-  codeId: string;
-  start?: number;
-  end?: number;
-}
-
-export const codingKey = (coding: Coding) =>
-  coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`;
-
-/** Everything the workbench, reconciliation and reports need about one question and codebook. */
-export class QuestionIndex {
-  readonly byResponse: Map<string, Unit>;
-  /** responseId → coderId → coding key → coding */
-  private readonly codings = new Map<string, Map<string, Map<string, Coding>>>();
-  /** coderId → how many units they have at least one coding on */
-  private readonly codedCounts = new Map<string, number>();
-
-  constructor(
-    public version: number,
-    readonly units: Unit[],
-  ) {
-    this.byResponse = new Map(units.map((unit) => [unit.responseId, unit]));
-  }
-
-  apply(event: Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId' | 'start' | 'end' | 'present'>): void {
-    if (!this.byResponse.has(event.responseId)) return;
-    let byCoder = this.codings.get(event.responseId);
-    if (!byCoder) this.codings.set(event.responseId, (byCoder = new Map()));
-    let mine = byCoder.get(event.coderId);
-    const hadAny = (mine?.size ?? 0) > 0;
-    if (!mine) byCoder.set(event.coderId, (mine = new Map()));
-    const coding: Coding =
-      event.start === undefined
-        ? { codeId: event.codeId }
-        : { codeId: event.codeId, start: event.start, end: event.end };
-    if (event.present) mine.set(codingKey(coding), coding);
-    else mine.delete(codingKey(coding));
-    const hasAny = mine.size > 0;
-    if (hadAny !== hasAny)
-      this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
-  }
-
-  /** A coder's codings of an answer (whole and passages), without a "no code applies" decision. */
-  codingsOf(responseId: string, coderId: string): Coding[] {
-    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])].filter(
-      (coding) => coding.codeId !== NO_CODE,
-    );
-  }
-
-  /** The coder decided that no code of the codebook applies to this answer. */
-  decidedNoCode(responseId: string, coderId: string): boolean {
-    return this.codings.get(responseId)?.get(coderId)?.has(NO_CODE) ?? false;
-  }
-
-  /** Coders (not the final coding) who have coded this answer: with codes, or "no code applies". */
-  codersOf(responseId: string): string[] {
-    return [...(this.codings.get(responseId)?.entries() ?? [])]
-      .filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0)
-      .map(([coder]) => coder);
-  }
-
-  allCoders(): string[] {
-    return [...this.codedCounts.entries()]
-      .filter(([coder, count]) => coder !== FINAL_CODER && count > 0)
-      .map(([coder]) => coder);
-  }
-
-  /** Coded by this coder: at least one code, or the decision that none applies. */
-  isCodedBy(responseId: string, coderId: string): boolean {
-    return (this.codings.get(responseId)?.get(coderId)?.size ?? 0) > 0;
-  }
-
-  /** An answer is reconciled once the admin has recorded a final coding for it, even an empty one. */
-  isReconciled(responseId: string): boolean {
-    return this.codings.get(responseId)?.has(FINAL_CODER) ?? false;
-  }
-
-  codedCount(coderId: string): number {
-    return this.codedCounts.get(coderId) ?? 0;
-  }
-}
+export { codingKey, QuestionIndex, type Coding, type Unit } from './question-index.js';
 
 /** A question's index was (re)built, or some of its answers' codings changed. */
 export interface IndexChange {
@@ -165,10 +74,29 @@ export class CodingReadModel {
   }
 
   /** Stores a coding event and applies it to the cache when no other process changed the survey meanwhile. */
-  async record(survey: Survey, events: Omit<CodingEvent, 'at'>[], now = new Date()): Promise<void> {
+  /** Writes of this process, one after another: see `record`. */
+  private writing: Promise<unknown> = Promise.resolve();
+  private lastAt = 0;
+
+  /**
+   * Stores coding events and applies them to the cache. This process's writes go one at a time,
+   * each stamped later than the last, so the order they are applied in memory is the order a
+   * rebuild from the log replays them in: two clicks at once read the same everywhere, now and
+   * after a restart. A write by another process in between is noticed by the change counter,
+   * and the cache is rebuilt from the log.
+   */
+  async record(survey: Survey, events: Omit<CodingEvent, 'at'>[]): Promise<void> {
     if (events.length === 0) return;
+    const done = this.writing.then(() => this.recordNow(survey, events));
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async recordNow(survey: Survey, events: Omit<CodingEvent, 'at'>[]): Promise<void> {
+    this.lastAt = Math.max(Date.now(), this.lastAt + 1);
+    const at = new Date(this.lastAt);
     await this.registerCodebook(events[0]!);
-    await this.context.coding.events.insertMany(events.map((event) => ({ ...event, at: now })));
+    await this.context.coding.events.insertMany(events.map((event) => ({ ...event, at })));
     const after = await this.context.counters.bump(surveyCounterKey(survey.id));
     for (const [key, index] of this.cache) {
       if (!key.startsWith(`${survey.id}:`)) continue;

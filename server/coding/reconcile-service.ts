@@ -71,6 +71,15 @@ export async function recordFinalCoding(
     responseId,
     coderId: FINAL_CODER,
   };
-  const events = active.map((code) => ({ ...base, codeId: code.codeId, present: chosen.has(code.codeId) }));
+  // Every active code set on or off, and any earlier final code merged or retired since taken off,
+  // so the final coding is exactly what the admin chose.
+  const stale = target.index
+    .codingsOf(responseId, FINAL_CODER)
+    .filter((coding) => !active.some((code) => code.codeId === coding.codeId))
+    .map((coding) => ({ ...base, codeId: coding.codeId, present: false }));
+  const events = [
+    ...active.map((code) => ({ ...base, codeId: code.codeId, present: chosen.has(code.codeId) })),
+    ...stale,
+  ];
   await context.readModel.record(target.survey, events);
 }

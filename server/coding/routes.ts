@@ -4,6 +4,7 @@ import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import type { SessionUser } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { listCodebooks } from '../codebooks/service.js';
+import { AppError } from '../http/errors.js';
 import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';
 import {
   redactionSchema,
@@ -101,9 +102,13 @@ export function codingRoutes(context: CodingContext): Router {
     if (body.remove !== '1' && body.confirm !== '1') {
       const unit = unitOf(target, params.responseId);
       const matches = redactionMatches(unit.text, [body.words]);
-      response
-        .status(matches.length === 0 ? 400 : 200)
-        .render('office/redaction-preview', { target, unit, words: body.words, matches, view, back });
+      const locals = { target, unit, words: body.words, matches, view, back };
+      if (matches.length === 0)
+        throw new AppError(400, `"${body.words}" is not in this answer.`, 'error.badRequest.title', {
+          view: 'office/redaction-preview',
+          locals,
+        });
+      response.render('office/redaction-preview', locals);
       return;
     }
     await setRedaction(context, target, params.responseId, body.words, body.remove !== '1');

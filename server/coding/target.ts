@@ -3,7 +3,7 @@ import { getCodebookAt, type Codebook } from '../codebooks/service.js';
 import type { CodebookModels } from '../codebooks/model.js';
 import { codebookCounterKey, surveyCounterKey, type ChangeCounters } from '../db/change-counter.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
-import type { Question } from '../surveys/definition-schema.js';
+import type { TextQuestion } from '../surveys/question-types/index.js';
 import type { Survey, SurveyRegistry } from '../surveys/registry.js';
 import type { CodingModels, QuestionSettings } from './model.js';
 import { questionSettings } from './settings.js';
@@ -22,7 +22,7 @@ export interface CodingContext {
 /** One open question being coded with one codebook, as it stands now. */
 export interface CodingTarget {
   survey: Survey;
-  question: Extract<Question, { type: 'text' }>;
+  question: TextQuestion;
   codebook: Codebook;
   index: QuestionIndex;
   settings: QuestionSettings;
@@ -36,9 +36,8 @@ export async function codingTarget(
   codebookId?: string,
 ): Promise<CodingTarget> {
   const survey = context.surveys.get(surveyId);
-  const question = survey?.question(questionId);
-  if (!survey || !question || question.type !== 'text')
-    throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
+  const question = survey?.openQuestions().find((candidate) => candidate.id === questionId);
+  if (!survey || !question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
   const chosen = codebookId ?? question.codedWith;
   if (!chosen) throw new BadRequestError('Choose a codebook for this question.');
   // One round trip tells whether the cached codebook and answers are current.

@@ -1,11 +1,12 @@
 /**
- * One CSV cell. Text that a spreadsheet would run as a formula (starting =, +, -, @, or a tab or
- * carriage return before them) is prefixed with an apostrophe so it is shown, not executed.
+ * One CSV cell. Text that a spreadsheet would run as a formula (starting =, +, -, @, a tab or a
+ * carriage return, or any of these after leading spaces or line breaks, which some spreadsheets
+ * trim) is prefixed with an apostrophe so it is shown, not executed.
  */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[\s]*[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -37,9 +37,7 @@ function toAppError(error: unknown, t: Translate): { error: AppError; expected: 
   }
   if (isDatabaseUnavailable(error)) {
     return {
-      error: new ServiceUnavailableError(
-        'We could not reach our database just now. Nothing you typed on this page was saved: go back and try again in a minute.',
-      ),
+      error: new ServiceUnavailableError(t('error.databaseUnavailable')),
       expected: true,
     };
   }
@@ -80,17 +78,24 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
       response.json({ error: { status: error.status, title, message: error.message, issues } });
       return;
     }
-    const locals = { t, pick: response.locals.pick };
-    if (error.presentation.view) {
-      response.render(error.presentation.view, { ...locals, ...error.presentation.locals });
-      return;
-    }
-    response.render(response.locals.user ? 'office/error' : 'error', {
-      ...locals,
-      title,
-      message: error.message,
-      status: error.status,
-      issues,
+    const locals = {
+      t,
+      pick: response.locals.pick ?? ((text: { en: string }) => text.en),
+      locale: response.locals.locale ?? 'en',
+      locales: response.locals.locales ?? ['en'],
+    };
+    const view = error.presentation.view ?? (response.locals.user ? 'office/error' : 'error');
+    const data = error.presentation.view
+      ? error.presentation.locals
+      : { title, message: error.message, status: error.status, issues };
+    // If even the error page cannot be drawn, a line of plain text: never Express's page with a stack trace.
+    response.render(view, { ...locals, ...data }, (renderError, html) => {
+      if (renderError) {
+        console.error(`Could not render the error page for ${request.method} ${request.originalUrl}:`, renderError);
+        response.type('text/plain').send(`${title}: ${error.message}`);
+        return;
+      }
+      response.send(html);
     });
   };
 }

@@ -43,8 +43,11 @@ export interface FieldIssue {
 
 /** A form that was not filled in as expected: every problem, for the error summary. */
 export class ValidationError extends AppError {
-  constructor(readonly issues: FieldIssue[]) {
-    super(400, issues.map((issue) => issue.message).join(' '), 'error.badRequest.title');
+  constructor(
+    readonly issues: FieldIssue[],
+    presentation: ErrorPresentation = {},
+  ) {
+    super(400, issues.map((issue) => issue.message).join(' '), 'error.badRequest.title', presentation);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
+import type { Translate } from '../i18n/catalogue.js';
 import { TooManyRequestsError } from './errors.js';
 
 export interface RateLimitSettings {
@@ -22,22 +23,25 @@ export function rateLimits(settings: RateLimitSettings): { publicPosts: RequestH
     legacyHeaders: false,
     passOnStoreError: false,
     // Refusals go through the one error handler, as a page in the site's layout (or JSON).
-    handler: ((_request, _response, next, options) =>
-      next(new TooManyRequestsError(String(options.message), options.windowMs / 1000))) as Options['handler'],
+    // The message is a catalogue key, so a respondent reads it in their own language.
+    handler: ((_request, response, next, options) => {
+      const t = response.locals.t as Translate | undefined;
+      const key = String(options.message);
+      next(new TooManyRequestsError(t ? t(key) : key, options.windowMs / 1000));
+    }) as Options['handler'],
   };
   return {
     publicPosts: rateLimit({
       ...common,
       limit: settings.publicPostsPerMinute,
       skip: (request) => request.method !== 'POST',
-      message:
-        'You have sent a great many answers from this connection in the last minute. Wait a minute, then go back and press Continue again: nothing you saved is lost.',
+      message: 'error.tooManyAnswers',
     }),
     logins: rateLimit({
       ...common,
       limit: settings.loginsPerMinute,
       skip: (request) => request.method !== 'POST',
-      message: 'Too many sign-in attempts from this connection. Wait a minute and try again.',
+      message: 'error.tooManySignIns',
     }),
   };
 }

@@ -4,9 +4,8 @@ import { backOfficeRouter } from '../auth/guard.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { codingTarget } from '../coding/target.js';
 import { asDownload } from '../http/download.js';
-import { NotFoundError } from '../http/errors.js';
 import { pathIdSchema, validate } from '../http/validate.js';
-import type { Survey } from '../surveys/registry.js';
+import { findSurvey } from '../surveys/registry.js';
 import { filtersSchema } from './distributions.js';
 import { outputFormats, sendOutput, type ReportContext } from './output.js';
 import { agreementOutput } from './outputs/agreement.js';
@@ -28,11 +27,7 @@ const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 /** The review team's outputs: each a printable page with charts, and a CSV and JSON download. */
 export function reportRoutes(context: ReportContext): Router {
   const router = backOfficeRouter('analyst');
-  const surveyOf = (surveyId: string): Survey => {
-    const survey = context.surveys.get(surveyId);
-    if (!survey) throw new NotFoundError();
-    return survey;
-  };
+  const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
 
   router.get('/', async (_request, response) => {
     response.render('reports/index', { surveys: await surveyList(context) });

@@ -1,4 +1,4 @@
-import { AppError, ServiceUnavailableError } from '../http/errors.js';
+import { AppError, ServiceUnavailableError, ValidationError } from '../http/errors.js';
 import type { OpeningDates } from './schedule.js';
 import type { Survey } from './registry.js';
 import type { PageView } from './service.js';
@@ -11,6 +11,13 @@ export class SurveyClosedError extends AppError {
       view: 'closed',
       locals: { survey, dates },
     });
+  }
+}
+
+/** Answers that need fixing: the same page again, everything typed kept, each problem listed. */
+export class InvalidPageError extends ValidationError {
+  constructor(view: PageView) {
+    super(view.errors, { view: 'survey-page', locals: { view, paths: surveyPaths } });
   }
 }
 

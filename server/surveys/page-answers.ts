@@ -1,3 +1,4 @@
+import type { FieldIssue } from '../http/errors.js';
 import type { Translate } from '../i18n/catalogue.js';
 import type { Locale } from '../i18n/localised.js';
 import { cleanText, formatCount } from './question-types/base.js';
@@ -16,11 +17,8 @@ export interface PageAnswers {
   otherText: Record<string, string | undefined>;
 }
 
-export interface FieldError {
-  /** The form field (question id, or its "other" box) the message is about; `form` for the whole form. */
-  field: string;
-  message: string;
-}
+/** A problem with one field (question id, or its "other" box); `form` for the whole form. */
+export type FieldError = FieldIssue;
 
 export type Echo = Record<string, string | string[]>;
 

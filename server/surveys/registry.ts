@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readDataFile } from '../data-files.js';
+import { NotFoundError } from '../http/errors.js';
 import { definitionInstant } from './london-time.js';
+import { choiceLabels, isChoiceQuestion, typeOf, type TextQuestion } from './question-types/index.js';
 import { surveyDefinitionSchema, type Question, type SurveyDefinition } from './definition-schema.js';
 
 /** A validated survey definition with the look-ups the pages need. */
@@ -22,11 +24,22 @@ export class Survey {
     return this.byId.get(id);
   }
 
+  /** The English label of a choice question's answer ("Barrister"), or undefined if there is none. */
+  choiceLabel(questionId: string, value: string | undefined): string | undefined {
+    const question = this.byId.get(questionId);
+    if (!question || !isChoiceQuestion(question) || value === undefined) return undefined;
+    return choiceLabels(question).find((choice) => choice.value === value)?.label;
+  }
+
+  /** The choices of a profile question (group or country), in English, for filters and breakdowns. */
+  profileChoices(field: 'group' | 'country'): { value: string; label: string }[] {
+    const question = this.byId.get(this.definition.profile[field]);
+    return question && isChoiceQuestion(question) ? choiceLabels(question) : [];
+  }
+
   /** The open (free-text) questions: the ones analysts code. */
-  openQuestions(): Extract<Question, { type: 'text' }>[] {
-    return this.questions.filter(
-      (question): question is Extract<Question, { type: 'text' }> => question.type === 'text',
-    );
+  openQuestions(): TextQuestion[] {
+    return this.questions.filter((question): question is TextQuestion => typeOf(question).coded === true);
   }
 
   /** The opening and closing instants the definition file gives (a date alone is a whole London day). */
@@ -44,6 +57,13 @@ export class Survey {
 }
 
 export type SurveyRegistry = ReadonlyMap<string, Survey>;
+
+/** The survey with this id, or "not found". */
+export function findSurvey(surveys: SurveyRegistry, surveyId: string): Survey {
+  const survey = surveys.get(surveyId);
+  if (!survey) throw new NotFoundError();
+  return survey;
+}
 
 /** Reads every `*.json` in `dir`; any broken definition stops start-up naming its file and field. */
 export function loadSurveys(dir: string): SurveyRegistry {

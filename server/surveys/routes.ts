@@ -5,7 +5,7 @@ import { NotFoundError } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import type { Translate } from '../i18n/catalogue.js';
 import type { Locale } from '../i18n/localised.js';
-import { NotSentError, UnsavedPageError } from './errors.js';
+import { InvalidPageError, NotSentError, UnsavedPageError } from './errors.js';
 import { resumeTokenSchema } from './responses/tokens.js';
 import { surveyPaths } from './paths.js';
 import { checkView, donePage, submit } from './check-and-send.js';
@@ -29,11 +29,11 @@ const pageParams = draftParams.extend({ pageId: z.string().max(64) });
 const parseParams = <T extends z.ZodType>(schema: T, request: Request): z.infer<T> =>
   validate(request, { params: schema }).params;
 
-function respond(response: Response, outcome: PageOutcome, status = 400): void {
+/** A redirect, the page, or (when what was sent needs fixing) the page with its errors, through the error handler. */
+function respond(response: Response, outcome: PageOutcome): void {
   if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
-  response
-    .status(outcome.view.errors.length > 0 ? status : 200)
-    .render('survey-page', { view: outcome.view, paths: surveyPaths });
+  if (outcome.view.errors.length > 0) throw new InvalidPageError(outcome.view);
+  response.render('survey-page', { view: outcome.view, paths: surveyPaths });
 }
 
 /**

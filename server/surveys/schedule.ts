@@ -29,8 +29,9 @@ export const datesInputSchema = z
     opens: z.iso.date('Enter the opening date as YYYY-MM-DD'),
     closes: z.iso.date('Enter the closing date as YYYY-MM-DD'),
   })
-  .refine((dates) => dates.opens < dates.closes, {
-    message: 'The closing date must be after the opening date',
+  // Whole days: a survey may open and close on the same day.
+  .refine((dates) => dates.opens <= dates.closes, {
+    message: 'The closing date must be on or after the opening date',
     path: ['closes'],
   });
 export type DatesInput = z.infer<typeof datesInputSchema>;

@@ -60,6 +60,8 @@ export interface QuestionType<Q extends { type: string; id: string; text: Locali
   choices?(question: Q): { value: string; label: string }[];
   /** The respondent may give several answers (its report base is everyone asked). */
   readonly multiple?: boolean;
+  /** Analysts code its answers (an open question). */
+  readonly coded?: boolean;
   /** Its choices have an order of their own (a scale): charts keep it instead of sorting by size. */
   readonly ordered?: boolean;
   /** Shows "(optional)" beside the question when it is not required. */

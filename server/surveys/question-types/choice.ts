@@ -1,6 +1,14 @@
 import type { Translate } from '../../i18n/catalogue.js';
 import { pick, type Locale, type Localised } from '../../i18n/localised.js';
-import { OTHER_CHOICE, type AnswerValue, type ExportColumn } from './base.js';
+import {
+  noAnswer,
+  oneValue,
+  OTHER_CHOICE,
+  type AnswerValue,
+  type ExportColumn,
+  type FieldContext,
+  type FieldResult,
+} from './base.js';
 
 /** What single, several-answer and scale questions share. */
 export interface ChoiceLike {
@@ -20,6 +28,24 @@ export function allowedValues(question: ChoiceLike): Set<string> {
   const allowed = new Set(question.choices.map((choice) => choice.value));
   if (question.other) allowed.add(OTHER_CHOICE);
   return allowed;
+}
+
+/** One answer from a list: the chosen value, or a message (several sent, not listed, or required and empty). */
+export function parseOneChoice(
+  raw: unknown,
+  question: ChoiceLike & { required: boolean; text: Localised },
+  context: FieldContext,
+): FieldResult {
+  const { t } = context;
+  const read = oneValue(raw, t('error.onlyOne'), t);
+  if (!read.ok || read.value === undefined) return read;
+  if (read.value === '')
+    return noAnswer(question.required, context, () =>
+      t('error.choiceRequired', { question: question.text[context.locale] ?? question.text.en }),
+    );
+  return allowedValues(question).has(read.value)
+    ? { ok: true, value: read.value }
+    : { ok: false, message: t('error.notAChoice') };
 }
 
 /** Chosen values as the respondent reads them, "Other" with what they wrote. */

@@ -20,6 +20,7 @@ export type TextQuestion = z.infer<typeof textSchema>;
 
 export const text: QuestionType<TextQuestion> = {
   showsOptional: true,
+  coded: true,
   parse(raw, question, context) {
     const { t } = context;
     const read = oneValue(raw, t('error.wrongType'), t);

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../server/config.js';
-import { loadCodebookFiles } from '../../server/codebooks/files.js';
-import { loadSignposting } from '../../server/help/signposting.js';
-import { loadSurveys } from '../../server/surveys/registry.js';
-import { definitionsDir } from '../helpers/app.js';
-import { runToExit } from '../helpers/process.js';
+import { projectRoot } from '../server/config.js';
+import { loadCodebookFiles } from '../server/codebooks/files.js';
+import { loadSignposting } from '../server/help/signposting.js';
+import { loadSurveys } from '../server/surveys/registry.js';
+import { definitionsDir } from './helpers/app.js';
+import { runToExit } from './helpers/process.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a deliberately broken copy of the JSON
 function definitionsWith(change: (professionals: any) => void): string {
