@@ -171,7 +171,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
     '/reports',
     reportRoutes({ ...coding, responses, users, schedules, now, minimumBase: dependencies.minimumBase ?? 5 }),
   );
-  app.use('/admin', adminRoutes({ ...coding, users, schedules, responses }));
+  app.use('/admin', adminRoutes({ ...coding, users, schedules, responses, now }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));

@@ -13,6 +13,7 @@ import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { londonDay } from '../surveys/london-time.js';
 import { datesInputSchema } from '../surveys/schedule.js';
 import { findSurvey } from '../surveys/registry.js';
+import { surveyStatus } from '../reports/monitoring.js';
 import { allResponsesCsv, allResponsesJson, codedAnswersCsv, quotesCsv } from './exports.js';
 import { adminOverview, type AdminContext } from './service.js';
 
@@ -29,8 +30,13 @@ export function adminRoutes(context: AdminContext): Router {
   const router = backOfficeRouter('admin');
   const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
 
-  router.get('/', async (_request, response) => {
-    response.render('office/admin', { ...(await adminOverview(context)), roles, londonDay });
+  router.get('/', async (request, response) => {
+    const { query } = validate(request, { query: z.object({ saved: pathIdSchema.optional() }) });
+    const overview = await adminOverview(context);
+    // After new dates are saved, say plainly whether the survey is now open or closed.
+    const saved = overview.surveys.find((entry) => entry.survey.id === query.saved);
+    const notice = saved && `${saved.survey.definition.title.en}: ${surveyStatus(saved.dates, context.now()).message}`;
+    response.render('office/admin', { ...overview, roles, londonDay, notice });
   });
 
   router.post('/users', async (request, response) => {
@@ -53,7 +59,7 @@ export function adminRoutes(context: AdminContext): Router {
   router.post('/surveys/:surveyId/dates', async (request, response) => {
     const { params, body } = validate(request, { params: surveyParams, body: datesInputSchema });
     await context.schedules.setDates(surveyOf(params.surveyId), body, signedInUser(request).email);
-    response.redirect(303, '/admin#surveys');
+    response.redirect(303, `/admin?saved=${params.surveyId}#surveys`);
   });
 
   router.post('/questions/:surveyId/:questionId', async (request, response) => {

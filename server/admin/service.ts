@@ -12,6 +12,7 @@ export interface AdminContext extends CodingContext {
   users: UserModel;
   schedules: SurveySchedules;
   responses: ResponseModel;
+  now: () => Date;
 }
 
 export interface AdminOverview {

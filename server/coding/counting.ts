@@ -71,12 +71,17 @@ export function countedCodings(target: Pick<CodingTarget, 'index' | 'codebook' |
       counted.set(unit.responseId, {
         codes: answerCodes(target, unit.responseId, reportCoder),
         source: 'report coder',
+        coder: reportCoder,
       });
       continue;
     }
     const coder = index.codersOf(unit.responseId).sort(order)[0];
     if (coder)
-      counted.set(unit.responseId, { codes: answerCodes(target, unit.responseId, coder), source: 'other coder' });
+      counted.set(unit.responseId, {
+        codes: answerCodes(target, unit.responseId, coder),
+        source: 'other coder',
+        coder,
+      });
   }
   const coverage = {
     answers: index.units.length,

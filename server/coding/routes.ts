@@ -23,7 +23,15 @@ import { workbenchQuerySchema, workbenchUrl, workbenchView } from './workbench-v
 const questionParams = z.object({ surveyId: pathIdSchema, questionId: pathIdSchema });
 const answerParams = questionParams.extend({ responseId: objectIdSchema });
 /** Every workbench form sends back the view it came from, so filters survive the round trip. */
-const viewField = z.object({ view: z.string().max(2000).default('') });
+const viewField = z.object({
+  view: z.string().max(2000).default(''),
+  // A form on an output page (the quotes) returns there instead; only to a results page of this site.
+  next: z
+    .string()
+    .max(500)
+    .regex(/^\/reports\/[a-z0-9]/, 'The page to return to must be a results page of this site')
+    .optional(),
+});
 const onOff = z.enum(['1', '0']).transform((value) => value === '1');
 
 /** The coding workbench: analysts code answers one at a time. */
@@ -47,7 +55,17 @@ export function codingRoutes(context: CodingContext): Router {
     const { params, body } = validate(request, { params: answerParams, body: viewField.and(bodySchema) });
     const filters = parseQuery(workbenchQuerySchema, Object.fromEntries(new URLSearchParams(body.view)));
     const target = await codingTarget(context, params.surveyId, params.questionId, filters.codebook);
-    return { params, body: body as z.infer<T>, view: body.view, filters, target, user: signedInUser(request) };
+    const back = body.next ?? workbenchUrl(params.surveyId, params.questionId, { ...filters, at: params.responseId });
+    return {
+      params,
+      body: body as z.infer<T>,
+      view: body.view,
+      next: body.next,
+      back,
+      filters,
+      target,
+      user: signedInUser(request),
+    };
   }
 
   /** Runs one change on one answer, then shows that answer again in the same view. */
@@ -57,9 +75,9 @@ export function codingRoutes(context: CodingContext): Router {
       change: (target: CodingTarget, user: SessionUser, responseId: string, body: z.infer<T>) => Promise<unknown>,
     ) =>
     async (request: Request, response: Response) => {
-      const { params, body, filters, target, user } = await answerForm(request, bodySchema);
+      const { params, body, back, target, user } = await answerForm(request, bodySchema);
       await change(target, user, params.responseId, body);
-      response.redirect(303, workbenchUrl(params.surveyId, params.questionId, { ...filters, at: params.responseId }));
+      response.redirect(303, back);
     };
 
   router.post(
@@ -97,12 +115,11 @@ export function codingRoutes(context: CodingContext): Router {
 
   // Adding a redaction first shows every place the words occur; the analyst confirms what they see.
   router.post('/:surveyId/:questionId/:responseId/redactions', async (request, response) => {
-    const { params, body, view, filters, target } = await answerForm(request, redactionSchema);
-    const back = workbenchUrl(params.surveyId, params.questionId, { ...filters, at: params.responseId });
+    const { params, body, view, next, back, target } = await answerForm(request, redactionSchema);
     if (body.remove !== '1' && body.confirm !== '1') {
       const unit = unitOf(target, params.responseId);
       const matches = redactionMatches(unit.text, [body.words]);
-      const locals = { target, unit, words: body.words, matches, view, back };
+      const locals = { target, unit, words: body.words, matches, view, back, next };
       if (matches.length === 0)
         throw new AppError(400, `"${body.words}" is not in this answer.`, 'error.badRequest.title', {
           view: 'office/redaction-preview',

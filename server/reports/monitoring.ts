@@ -155,7 +155,7 @@ export async function monitorSurvey(
 
   const minutes = submittedRows
     .filter((row) => row.createdAt && row.submittedAt)
-    .map((row) => (row.submittedAt!.getTime() - row.createdAt!.getTime()) / 60_000);
+    .map((row) => Math.max(0, (row.submittedAt!.getTime() - row.createdAt!.getTime()) / 60_000));
   const country = survey.question(countryId);
   const nations = country && isChoiceQuestion(country) ? choiceLabels(country) : [];
   const started = rows.length;

@@ -86,7 +86,7 @@ describe('the back office in a real browser', () => {
       page.getByRole('link', { name: 'CSV' }).click(),
     ]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    expect(download.suggestedFilename()).toBe('professionals-drivers_text-themes-by-group.csv');
+    expect(download.suggestedFilename()).toBe('professionals-drivers_text-themes-by-role.csv');
     expect(csv.split('\r\n')[0]).toContain('code_id,code_name,count,percent,base');
     // Four of the six answers were coded by keyboard above: they are the base, and the figures are provisional.
     expect(csv).toMatch(/\r\nausterity,"Austerity, cuts and deprivation",\d+,[\d.]+,4,6,0,yes,/);
