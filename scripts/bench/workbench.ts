@@ -108,7 +108,12 @@ export async function benchWorkbench(): Promise<void> {
       const { response } = await call(`${base}/${responseId}/codes`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, code: 'austerity', present: '1', view: 'codebook=care-crisis-drivers' }),
+        body: new URLSearchParams({
+          _csrf: csrf,
+          code: 'austerity',
+          present: '1',
+          view: 'codebook=care-crisis-drivers',
+        }),
       });
       saveTimes.push(performance.now() - t);
       if (response.status !== 303) throw new Error(`saving a coding answered ${response.status}`);
