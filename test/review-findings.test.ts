@@ -1,11 +1,10 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appOn, useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses, signIn } from './helpers/office.js';
+import { answerForms, base, noCodePressed, signInTeam, view } from './helpers/workbench.js';
 
 /** Defects an outside tester found by playing a team of analysts, each reproduced here first. */
-const base = '/work/professionals/drivers_text';
-const view = 'codebook=care-crisis-drivers';
 const testApp = useTestApp();
 let ids: string[];
 let ana: request.Agent;
@@ -13,9 +12,7 @@ let ben: request.Agent;
 let admin: request.Agent;
 
 beforeAll(async () => {
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  await addUser(testApp, 'ben@review.example', 'analyst');
-  await addUser(testApp, 'admin@review.example', 'admin');
+  ({ ana, ben, admin } = await signInTeam(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',
@@ -26,17 +23,9 @@ beforeAll(async () => {
       drivers_text: `Answer number ${i}.`,
     })),
   );
-  ana = await signIn(testApp.app, 'ana@review.example');
-  ben = await signIn(testApp.app, 'ben@review.example');
-  admin = await signIn(testApp.app, 'admin@review.example');
 });
 
-/** Whether the "No code applies" button is shown pressed. */
-const noCodePressed = (html: string) =>
-  /aria-pressed="true"/.test(/id="no-code-form">[\s\S]*?<\/form>/.exec(html)?.[0] ?? '');
-const at = (index: number) => `${base}?${view}&at=${ids[index]}`;
-const setCode = (agent: request.Agent, index: number, code: string, present = true) =>
-  postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
+const { at, setCode } = answerForms(() => ids);
 const reconcile = (index: number, codes: string[]) =>
   postForm(
     admin,

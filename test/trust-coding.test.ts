@@ -1,14 +1,13 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses } from './helpers/office.js';
+import { answerForms, base, noCodePressed, signInTeam, view } from './helpers/workbench.js';
 
 /**
  * The coding findings of the trust review, each reproduced through the app as analysts use it:
  * shared-out work, "no code applies", repeated requests, simultaneous analysts, merges.
  */
-const base = '/work/professionals/drivers_text';
-const view = 'codebook=care-crisis-drivers';
 
 const testApp = useTestApp();
 let ids: string[];
@@ -25,9 +24,7 @@ const texts = [
 ];
 
 beforeAll(async () => {
-  anaId = (await addUser(testApp, 'ana@review.example', 'analyst')).id;
-  await addUser(testApp, 'ben@review.example', 'analyst');
-  await addUser(testApp, 'admin@review.example', 'admin');
+  ({ ana, ben, admin, anaId } = await signInTeam(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',
@@ -38,18 +35,9 @@ beforeAll(async () => {
       drivers_text,
     })),
   );
-  ana = await signIn(testApp.app, 'ana@review.example');
-  ben = await signIn(testApp.app, 'ben@review.example');
-  admin = await signIn(testApp.app, 'admin@review.example');
 });
 
-const noCodePressed = (html: string) =>
-  /aria-pressed="true"/.test(/id="no-code-form">[\s\S]*?<\/form>/.exec(html)?.[0] ?? '');
-const at = (index: number) => `${base}?${view}&at=${ids[index]}`;
-const setCode = (agent: request.Agent, index: number, code: string, present = true) =>
-  postForm(agent, `${base}/${ids[index]}/codes`, { code, present: present ? '1' : '0', view }, at(index));
-const noCode = (agent: request.Agent, index: number, present = true) =>
-  postForm(agent, `${base}/${ids[index]}/no-code`, { present: present ? '1' : '0', view }, at(index));
+const { at, setCode, noCode } = answerForms(() => ids);
 const themes = async () => (await ana.get(`/reports/professionals/themes/drivers_text?${view}&format=json`)).body;
 
 describe('counting when analysts share out the answers', () => {

@@ -2,13 +2,12 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { base, signInTeam, view } from './helpers/workbench.js';
 
 /**
  * "Pathways" is a made-up restructure no codebook mentions: a suggestion of Workforce with the
  * reason "pathways" can only have been learned from an analyst's codings.
  */
-const base = '/work/professionals/drivers_text';
-const view = 'codebook=care-crisis-drivers';
 const texts = [
   'The Pathways restructure moved everyone.',
   'Pathways broke our teams.',
@@ -24,17 +23,12 @@ let ben: request.Agent;
 let admin: request.Agent;
 
 beforeAll(async () => {
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  await addUser(testApp, 'ben@review.example', 'analyst');
-  await addUser(testApp, 'admin@review.example', 'admin');
+  ({ ana, ben, admin } = await signInTeam(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',
     texts.map((drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text })),
   );
-  ana = await signIn(testApp.app, 'ana@review.example');
-  ben = await signIn(testApp.app, 'ben@review.example');
-  admin = await signIn(testApp.app, 'admin@review.example');
   // Ana codes the first four answers, the one Ben is about to open among them.
   for (const index of [0, 1, 2, 3])
     await postForm(

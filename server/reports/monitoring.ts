@@ -53,6 +53,9 @@ export interface Monitoring {
   byNation: CountRow[];
 }
 
+/** Where a draft with every page finished, but not yet sent, is counted. */
+const CHECK_PAGE = '(check answers)';
+
 interface Row {
   status: 'draft' | 'submitted';
   language?: string;
@@ -102,9 +105,26 @@ function countRows(rows: Row[], keyOf: (row: Row) => string, labels: { value: st
   return [...counted.values()].filter((entry) => entry.submitted + entry.inProgress > 0);
 }
 
+/** Submitted and in-progress counts alone, for lists: counted by the database, no document read here. */
+export async function responseCounts(
+  responses: ResponseModel,
+  survey: Survey,
+): Promise<{ submitted: number; inProgress: number; completionRate: number | null }> {
+  const [submitted, inProgress] = await Promise.all([
+    responses.countDocuments({ surveyId: survey.id, status: 'submitted' }),
+    responses.countDocuments({ surveyId: survey.id, status: 'draft' }),
+  ]);
+  return {
+    submitted,
+    inProgress,
+    completionRate: submitted + inProgress === 0 ? null : percentOf(submitted, submitted + inProgress),
+  };
+}
+
 /**
  * How a survey is doing while it is open: counts, completion, drop-off, responses per day, time to
- * complete, by language and nation. Reads no answer text into the result.
+ * complete, by language and nation. Responses are streamed and only the answers that decide the
+ * routing and the nation are read: never an answer's text.
  */
 export async function monitorSurvey(
   responses: ResponseModel,
@@ -113,27 +133,45 @@ export async function monitorSurvey(
   now: Date,
 ): Promise<Monitoring> {
   const countryId = survey.definition.profile.country;
-  const rows: Row[] = [];
-  const cursor = responses
-    .find(
-      { surveyId: survey.id },
-      { status: 1, language: 1, answers: 1, finishedPages: 1, createdAt: 1, submittedAt: 1 },
-    )
-    .lean()
-    .cursor({ batchSize: 2000 });
+  const routing = new Set([
+    countryId,
+    ...survey.questions.flatMap((question) => (question.showIf ? [question.showIf.question] : [])),
+  ]);
+  const projection = Object.fromEntries(
+    [
+      ...['status', 'language', 'finishedPages', 'createdAt', 'submittedAt'],
+      ...[...routing].map((id) => `answers.${id}`),
+    ].map((field) => [field, 1]),
+  );
+  const byLanguage: Row[] = [];
+  const stoppedAt = new Map<string, number>();
+  const days = new Map<string, number>();
+  const minutes: number[] = [];
+  let submitted = 0;
+  let inProgress = 0;
+  const cursor = responses.find({ surveyId: survey.id }, projection).lean().cursor({ batchSize: 2000 });
   try {
-    for await (const document of cursor) rows.push(document as unknown as Row);
+    for await (const document of cursor) {
+      const row = document as unknown as Row;
+      // Only what the counts by language and nation need is kept.
+      byLanguage.push({
+        status: row.status,
+        language: row.language,
+        answers: { [countryId]: row.answers?.[countryId] ?? '' } as Answers,
+      });
+      if (row.status === 'draft') {
+        inProgress++;
+        const id = firstUnfinishedPage(survey, row.answers ?? {}, row.finishedPages ?? [])?.id ?? CHECK_PAGE;
+        stoppedAt.set(id, (stoppedAt.get(id) ?? 0) + 1);
+        continue;
+      }
+      submitted++;
+      if (row.submittedAt) days.set(londonDay(row.submittedAt), (days.get(londonDay(row.submittedAt)) ?? 0) + 1);
+      if (row.createdAt && row.submittedAt)
+        minutes.push(Math.max(0, (row.submittedAt.getTime() - row.createdAt.getTime()) / 60_000));
+    }
   } finally {
     await cursor.close();
-  }
-  const submittedRows = rows.filter((row) => row.status === 'submitted');
-  const drafts = rows.filter((row) => row.status === 'draft');
-
-  const stoppedAt = new Map<string, number>();
-  for (const draft of drafts) {
-    const page = firstUnfinishedPage(survey, draft.answers ?? {}, draft.finishedPages ?? []);
-    const id = page?.id ?? '(check answers)';
-    stoppedAt.set(id, (stoppedAt.get(id) ?? 0) + 1);
   }
   const dropOff = [
     ...survey.definition.pages.map((page) => ({
@@ -142,35 +180,25 @@ export async function monitorSurvey(
       stopped: stoppedAt.get(page.id) ?? 0,
     })),
     {
-      pageId: '(check answers)',
+      pageId: CHECK_PAGE,
       title: 'Check your answers (every page done, not sent)',
-      stopped: stoppedAt.get('(check answers)') ?? 0,
+      stopped: stoppedAt.get(CHECK_PAGE) ?? 0,
     },
   ];
-
-  const days = new Map<string, number>();
-  for (const row of submittedRows)
-    if (row.submittedAt) days.set(londonDay(row.submittedAt), (days.get(londonDay(row.submittedAt)) ?? 0) + 1);
-  const perDay = everyDay(days);
-
-  const minutes = submittedRows
-    .filter((row) => row.createdAt && row.submittedAt)
-    .map((row) => Math.max(0, (row.submittedAt!.getTime() - row.createdAt!.getTime()) / 60_000));
   const country = survey.question(countryId);
   const nations = country && isChoiceQuestion(country) ? choiceLabels(country) : [];
-  const started = rows.length;
   return {
     status: surveyStatus(dates, now),
-    submitted: submittedRows.length,
-    inProgress: drafts.length,
-    completionRate: started === 0 ? null : percentOf(submittedRows.length, started),
+    submitted,
+    inProgress,
+    completionRate: submitted + inProgress === 0 ? null : percentOf(submitted, submitted + inProgress),
     dropOff,
-    perDay,
+    perDay: everyDay(days),
     medianMinutes: median(minutes),
-    byLanguage: countRows(rows, (row) => row.language ?? 'en', [
+    byLanguage: countRows(byLanguage, (row) => row.language ?? 'en', [
       { value: 'en', label: 'English' },
       { value: 'cy', label: 'Welsh (Cymraeg)' },
     ]),
-    byNation: countRows(rows, (row) => String(row.answers?.[countryId] ?? ''), nations),
+    byNation: countRows(byLanguage, (row) => String(row.answers?.[countryId] ?? ''), nations),
   };
 }

@@ -4,7 +4,7 @@ import { disagreements } from '../../coding/reconcile-service.js';
 import { codingTarget } from '../../coding/target.js';
 import type { TextQuestion } from '../../surveys/question-types/index.js';
 import type { Survey } from '../../surveys/registry.js';
-import { monitorSurvey, type Monitoring } from '../monitoring.js';
+import { responseCounts, surveyStatus, type SurveyStatus } from '../monitoring.js';
 import type { ReportContext } from '../output.js';
 
 export interface QuestionProgress {
@@ -18,7 +18,8 @@ export interface QuestionProgress {
 
 export interface SurveyHome {
   survey: Survey;
-  monitoring: Monitoring;
+  status: SurveyStatus;
+  counts: Awaited<ReturnType<typeof responseCounts>>;
   questions: QuestionProgress[];
   /** Open questions nobody has a codebook for yet. */
   uncodable: TextQuestion[];
@@ -26,8 +27,9 @@ export interface SurveyHome {
 
 /** Everything about one survey on one page: its status, its responses, its questions to code and their outputs. */
 export async function surveyHome(context: ReportContext, survey: Survey): Promise<SurveyHome> {
-  const [monitoring, coded] = await Promise.all([
-    monitorSurvey(context.responses, survey, await context.schedules.datesOf(survey), context.now()),
+  const [dates, counts, coded] = await Promise.all([
+    context.schedules.datesOf(survey),
+    responseCounts(context.responses, survey),
     codedQuestions(context.coding, survey),
   ]);
   const questions: QuestionProgress[] = [];
@@ -46,7 +48,7 @@ export async function surveyHome(context: ReportContext, survey: Survey): Promis
   const uncodable = survey
     .openQuestions()
     .filter((question) => !coded.some((entry) => entry.question.id === question.id));
-  return { survey, monitoring, questions, uncodable };
+  return { survey, status: surveyStatus(dates, context.now()), counts, questions, uncodable };
 }
 
 /** Each survey with its status and headline counts, for the list of results. */
@@ -54,12 +56,8 @@ export async function surveyList(context: ReportContext) {
   return Promise.all(
     [...context.surveys.values()].map(async (survey) => ({
       survey,
-      monitoring: await monitorSurvey(
-        context.responses,
-        survey,
-        await context.schedules.datesOf(survey),
-        context.now(),
-      ),
+      status: surveyStatus(await context.schedules.datesOf(survey), context.now()),
+      counts: await responseCounts(context.responses, survey),
     })),
   );
 }
