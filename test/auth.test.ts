@@ -6,7 +6,7 @@ import { projectRoot } from '../server/config.js';
 import { useTestApp } from './helpers/app.js';
 import { PASSWORD, addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 
-const testApp = useTestApp({ throttle: { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 } });
+const testApp = useTestApp({ throttle: { maxFailures: 3, windowMs: 60_000 } });
 beforeAll(async () => {
   await addUser(testApp, 'admin@review.example', 'admin');
   await addUser(testApp, 'analyst@review.example', 'analyst');

@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../server/auth/throttle.js';
 import { appOn, useTestApp } from './helpers/app.js';
 import { PASSWORD, addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 
-const throttle = { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 };
+const throttle = { maxFailures: 3, windowMs: 60_000 };
 const testApp = useTestApp({ throttle });
 
 beforeAll(async () => {
@@ -133,5 +134,22 @@ describe('account changes take effect on the next request', () => {
     );
     expect(disabled.status).toBe(400);
     expect((await admin.get('/admin')).status).toBe(200);
+  });
+});
+
+describe('the allowance over a sliding window', () => {
+  it('allows no more attempts in any window length, even when a burst straddles a window edge', async () => {
+    const throttle = new LoginThrottle(testApp.connection, { maxFailures: 3, windowMs: 60_000 });
+    const edge = Math.ceil(Date.now() / 60_000) * 60_000 + 60_000;
+    const at = (offsetMs: number) => new Date(edge + offsetMs);
+    const keys = ['email:edge@review.example'];
+    for (const offset of [-3000, -2000]) await throttle.claim(keys, at(offset));
+    // One left in this window length: two sent at once just after the edge, one gets it.
+    const results = await Promise.allSettled([throttle.claim(keys, at(1000)), throttle.claim(keys, at(1000))]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(throttle.claim(keys, at(30_000))).rejects.toThrow(/Too many failed sign-in attempts/);
+    // A minute after the first attempt, one slot is free again, and only one.
+    await throttle.claim(keys, at(57_001));
+    await expect(throttle.claim(keys, at(57_002))).rejects.toThrow(/Too many/);
   });
 });

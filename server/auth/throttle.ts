@@ -21,17 +21,15 @@ export class TooManyAttemptsError extends TooManyRequestsError {
 }
 
 export interface ThrottleSettings {
-  /** Attempts an account may have in a window before it is locked. */
+  /** Attempts an account may make in any `windowMs`; after that it is locked until the oldest is that old. */
   maxFailures: number;
   windowMs: number;
-  /** How long a lock lasts after the attempt that used up the allowance. */
-  lockMs: number;
 }
 
 /** An address may front several people (an office, a proxy), so it gets more tries than an account. */
 const ADDRESS_ALLOWANCE = 4;
 
-export const defaultThrottle: ThrottleSettings = { maxFailures: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 };
+export const defaultThrottle: ThrottleSettings = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
 
 /** What a claimed attempt holds, to give back what a successful sign-in should not use up. */
 export interface Claim {
@@ -39,15 +37,19 @@ export interface Claim {
   slots: string[];
 }
 
+const slotId = (key: string, window: number, n: number) => `${key}|${window}|${n}`;
+
 /**
- * Counts sign-in attempts per account and per client address in MongoDB, shared by every process.
+ * Counts sign-in attempts per account and per client address in MongoDB, shared by every process,
+ * over a sliding window: no more than the allowance in any `windowMs`, however the attempts fall.
  *
- * An attempt is claimed before its password is checked, by inserting the next free numbered slot
- * for each key: a unique `_id` makes each claim atomic on every backend, so 50 guesses sent at
- * once get no more checks than the allowance. With every slot of the window taken, the key is
- * locked; a lock also carries over into the next window until `lockMs` after the last attempt.
- * A successful sign-in clears the account's slots and gives back its own address slot, so an
- * office signing in all morning is not locked out. If the count cannot be kept, sign-in is refused.
+ * An attempt is claimed before its password is checked by inserting a numbered slot: a unique
+ * `_id` makes each claim atomic on every backend, so 50 guesses sent at once get no more checks
+ * than the allowance. Slots are numbered per fixed window, starting after the previous window's
+ * slots that are still within `windowMs`: every claimed number is above that count, so the live
+ * attempts never exceed the allowance, even across a window's edge. A successful sign-in clears
+ * the account's slots and gives back its own address slot, so an office signing in all morning is
+ * not locked out. If the count cannot be kept, sign-in is refused.
  */
 export class LoginThrottle {
   private readonly slots: Model<AttemptSlot>;
@@ -64,29 +66,34 @@ export class LoginThrottle {
   }
 
   async claim(keys: string[], now = new Date()): Promise<Claim> {
-    const window = Math.floor(now.getTime() / this.settings.windowMs);
+    const { windowMs } = this.settings;
+    const window = Math.floor(now.getTime() / windowMs);
     const claimed: string[] = [];
     for (const key of keys) {
       const limit = this.limitOf(key);
-      const previousLast = await this.slots.findById(`${key}|${window - 1}|${limit}`).lean();
-      if (previousLast && previousLast.at.getTime() + this.settings.lockMs > now.getTime()) {
-        throw new TooManyAttemptsError((previousLast.at.getTime() + this.settings.lockMs - now.getTime()) / 1000);
-      }
-      const slot = await this.claimSlot(key, window, limit, now);
+      const ids = [window - 1, window].flatMap((w) => Array.from({ length: limit }, (_, i) => slotId(key, w, i + 1)));
+      const existing = await this.slots.find({ _id: { $in: ids } }).lean();
+      const live = existing.filter((slot) => slot.at.getTime() > now.getTime() - windowMs);
+      const livePrevious = live.filter((slot) => slot._id.startsWith(`${key}|${window - 1}|`)).length;
+      const slot = await this.claimSlot(key, window, livePrevious + 1, limit, now);
       if (!slot) {
-        const last = await this.slots.findById(`${key}|${window}|${limit}`).lean();
-        const windowEnds = (window + 1) * this.settings.windowMs;
-        const until = Math.max(windowEnds, (last?.at.getTime() ?? now.getTime()) + this.settings.lockMs);
-        throw new TooManyAttemptsError((until - now.getTime()) / 1000);
+        const oldest = Math.min(now.getTime(), ...live.map((entry) => entry.at.getTime()));
+        throw new TooManyAttemptsError((oldest + windowMs - now.getTime()) / 1000);
       }
       claimed.push(slot);
     }
     return { keys, slots: claimed };
   }
 
-  private async claimSlot(key: string, window: number, limit: number, now: Date): Promise<string | undefined> {
-    for (let n = 1; n <= limit; n++) {
-      const _id = `${key}|${window}|${n}`;
+  private async claimSlot(
+    key: string,
+    window: number,
+    first: number,
+    limit: number,
+    now: Date,
+  ): Promise<string | undefined> {
+    for (let n = first; n <= limit; n++) {
+      const _id = slotId(key, window, n);
       try {
         await this.slots.create({ _id, at: now });
         return _id;
