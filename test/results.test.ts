@@ -287,3 +287,52 @@ describe('finding everything', () => {
     expect(page.text).toContain('Closed: stopped taking answers at the end of 1 February 2020.');
   });
 });
+
+describe('found by an outside tester of the results pages', () => {
+  it("shows each analyst their own star on the quotes page, with others' stars counted, not offered to undo", async () => {
+    await addUser(testApp, 'ben@review.example', 'analyst');
+    const ben = await signIn(testApp.app, 'ben@review.example');
+    const page = await ben.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers');
+    // The analyst starred the passage of answer 0 above: Ben sees it starred by another, with a Star (not Unstar) button.
+    expect(page.text).toContain('★ starred by 1 other analyst');
+    expect(page.text).not.toMatch(/>Unstar<span class="visually-hidden"> quote 1 under System overload/);
+    const mine = await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers');
+    expect(mine.text).toContain('★ starred by you');
+    expect(
+      JSON.stringify(
+        (await ben.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=json')).body,
+      ),
+    ).not.toContain(coder);
+  });
+
+  it('puts a question coded with another codebook in the printable report too', async () => {
+    await seedCodings(testApp, [{ responseId: ids[7]!, coderId: coder, codeId: 'resources' }], {
+      surveyId: 'professionals',
+      questionId: 'drivers_text',
+      codebookId: 'partnership-barriers',
+    });
+    const page = await analyst.get('/reports/professionals/report');
+    expect(page.text).toContain('(coded with Barriers to working in partnership with families)');
+  });
+
+  it('says a theme summary has nothing coded instead of drawing an empty chart', async () => {
+    const page = await analyst.get('/reports/professionals/themes/promoters_text?codebook=partnership-promoters');
+    expect(page.text).toContain('Nobody has answered this question yet.');
+    expect(page.text).not.toContain('<svg class="chart"');
+  });
+
+  it('attributes a respondent who chose "Other" as "Other", not the form\'s wording', async () => {
+    const [other] = await seedResponses(testApp, 'professionals', [
+      { role: 'other', country: 'england', quote_consent: 'yes', drivers_text: 'Another view entirely.' },
+    ]);
+    await seedCodings(testApp, [{ responseId: other!, coderId: coder, codeId: 'austerity' }]);
+    const page = await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers');
+    expect(page.text).toContain('(Other) · whole answer');
+    expect(page.text).not.toContain('(Other (please say))');
+  });
+
+  it('keeps bands of years in their own order in charts', async () => {
+    const json = (await analyst.get('/reports/professionals/questions?format=json')).body;
+    expect(json.distributions.find((d: { id: string }) => d.id === 'experience').ordered).toBe(true);
+  });
+});

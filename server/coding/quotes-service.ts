@@ -1,3 +1,4 @@
+import { OTHER_CHOICE } from '../surveys/question-types/index.js';
 import type { Survey } from '../surveys/registry.js';
 import { countedCodings } from './counting.js';
 import type { QuoteRecord } from './model.js';
@@ -7,7 +8,9 @@ import type { CodingContext, CodingTarget } from './target.js';
 
 /** The respondent's group, in words, for attribution: "(Barrister)". */
 export function attribution(survey: Survey, unit: Unit): string {
+  // "Other (please say)" is the form's wording; a report says "Other".
   if (!unit.group) return 'Respondent';
+  if (unit.group === OTHER_CHOICE) return 'Other';
   return survey.choiceLabel(survey.definition.profile.group, unit.group) ?? 'Other';
 }
 

@@ -147,7 +147,7 @@ const distributionOf = (question: ChoiceQuestion, tally: Tally, respondents: num
     tally,
     respondents,
     Boolean(typeOf(question).multiple),
-    Boolean(typeOf(question).ordered),
+    typeOf(question).ordered?.(question) ?? false,
   );
 
 /** Every single, multi and scale question's counts and percentages, in survey order, for one set of respondents. */

@@ -18,6 +18,8 @@ export interface QuoteItem {
   /** Names of every code the answer counts for. */
   codes: string[];
   starred: boolean;
+  /** Ids of the coders who starred it: each analyst's star is their own. */
+  starredBy: string[];
   /** The answer in the workbench, to read it whole, star it or redact it. */
   workbenchUrl: string;
 }
@@ -75,6 +77,7 @@ export async function quotesByCode(
         attribution: attribution(target.survey, unit),
         codes: [...counted].map((id) => names.get(id) ?? id),
         starred,
+        starredBy: record?.starredBy ?? [],
         workbenchUrl: workbenchUrl(unit),
       };
       const passages = passagesFor(target, counting, unit, code.codeId);

@@ -32,7 +32,8 @@ export interface QuestionAgreement {
   units: number;
   overall: AgreementResult;
   perCode: { code: CodeRecord; result: AgreementResult }[];
-  disagreements: { unit: Unit; byCoder: CoderCodes[] }[];
+  /** Answers where coders differ; `reconciled` once a final coding settles it. */
+  disagreements: { unit: Unit; byCoder: CoderCodes[]; reconciled: boolean }[];
 }
 
 /**
@@ -63,7 +64,7 @@ export function questionAgreement(target: CodingTarget): QuestionAgreement {
         pooled.push(rating);
       }
     }
-    if (differ(byCoder)) disagreements.push({ unit, byCoder });
+    if (differ(byCoder)) disagreements.push({ unit, byCoder, reconciled: target.index.isReconciled(unit.responseId) });
   }
   return {
     coders: [...coders],

@@ -31,8 +31,9 @@ export async function agreementOutput(context: ReportContext, target: CodingTarg
       units: result.units,
       overall: result.overall,
       perCode: result.perCode.map(({ code, result: stats }) => ({ codeId: code.codeId, ...stats })),
-      disagreements: result.disagreements.map(({ unit, byCoder }) => ({
+      disagreements: result.disagreements.map(({ unit, byCoder, reconciled }) => ({
         responseId: unit.responseId,
+        reconciled,
         byCoder: byCoder.map(({ coderId, codes }) => ({ coder: nameOf(coderId), codes: [...codes] })),
       })),
     }),

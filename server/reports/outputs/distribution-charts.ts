@@ -31,7 +31,7 @@ export function baseSentence(distribution: Distribution): string {
     distribution.notAnswered > 0 ? `${distribution.notAnswered} asked did not answer` : '',
     distribution.notAsked > 0 ? `${distribution.notAsked} were not asked (routed past it)` : '',
   ].filter(Boolean);
-  return `Base: ${distribution.base} respondents ${who}${others.length ? `; ${others.join('; ')}` : ''}.`;
+  return `Base: ${distribution.base} respondent${distribution.base === 1 ? '' : 's'} ${who}${others.length ? `; ${others.join('; ')}` : ''}.`;
 }
 
 /** Each distribution with its chart: largest first, unless the question has an order of its own. */

@@ -14,7 +14,8 @@ export async function quotesOutput(
   const byCode = await quotesByCode(context, target, { exportOnly: downloading });
   const flat = () =>
     byCode.flatMap(({ code, quotes }) =>
-      quotes.map((quote) => ({
+      // Who starred a quote stays in the back office.
+      quotes.map(({ starredBy: _starredBy, ...quote }) => ({
         codeId: code.codeId,
         codeName: code.name,
         ...quote,

@@ -26,12 +26,21 @@ export async function surveyReport(context: ReportContext, survey: Survey): Prom
   ]);
   const profileIds = new Set(profile.distributions.map((distribution) => distribution.id));
   const themes = [];
+  // Every question and codebook it has been coded with, as on the survey's home.
   for (const { question, codebookIds } of coded) {
-    const target = await codingTarget(context, survey.id, question.id, codebookIds[0]);
-    const summary = themeSummary(target);
-    const byCode = await quotesByCode(context, target, { exportOnly: true });
-    const quotes = new Map(byCode.map(({ code, quotes: list }) => [code.codeId, list.slice(0, QUOTES_PER_THEME)]));
-    themes.push({ target, summary, quotes, chart: themesChart(target, summary, `themes-${question.id}`) });
+    for (const codebookId of codebookIds) {
+      const target = await codingTarget(context, survey.id, question.id, codebookId);
+      const summary = themeSummary(target);
+      const byCode = await quotesByCode(context, target, { exportOnly: true });
+      const quotes = new Map(byCode.map(({ code, quotes: list }) => [code.codeId, list.slice(0, QUOTES_PER_THEME)]));
+      themes.push({
+        target,
+        summary,
+        quotes,
+        chart: themesChart(target, summary, `themes-${question.id}-${codebookId}`),
+        manyCodebooks: codebookIds.length > 1,
+      });
+    }
   }
   const notCoded = survey
     .openQuestions()

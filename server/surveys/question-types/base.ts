@@ -62,8 +62,8 @@ export interface QuestionType<Q extends { type: string; id: string; text: Locali
   readonly multiple?: boolean;
   /** Analysts code its answers (an open question). */
   readonly coded?: boolean;
-  /** Its choices have an order of their own (a scale): charts keep it instead of sorting by size. */
-  readonly ordered?: boolean;
+  /** Its choices have an order of their own (a scale, bands): charts keep it instead of sorting by size. */
+  ordered?(question: Q): boolean;
   /** Shows "(optional)" beside the question when it is not required. */
   readonly showsOptional: boolean;
 }

@@ -10,7 +10,7 @@ export type ScaleQuestion = z.infer<typeof scaleSchema>;
 
 export const scale: QuestionType<ScaleQuestion> = {
   showsOptional: true,
-  ordered: true,
+  ordered: () => true,
   parse: parseOneChoice,
   describe: describeChoices,
   choices: englishChoices,

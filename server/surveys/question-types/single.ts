@@ -10,12 +10,15 @@ export const singleSchema = z
     choices: z.array(choiceSchema).min(2),
     /** Adds "Other (please say)" with a short text box. */
     other: z.boolean().default(false),
+    /** The choices are in an order of their own (bands of years, of age): charts keep it. */
+    ordered: z.boolean().default(false),
   })
   .strict();
 export type SingleQuestion = z.infer<typeof singleSchema>;
 
 export const single: QuestionType<SingleQuestion> = {
   showsOptional: true,
+  ordered: (question) => question.ordered,
   parse: parseOneChoice,
   describe: describeChoices,
   choices: englishChoices,
