@@ -1,10 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../http/errors.js';
 import { csrfProtection } from './csrf.js';
-import type { Role, SessionUser } from './roles.js';
-
-/** Each role includes the ones below it. */
-const rank: Record<Role, number> = { analyst: 1, admin: 2 };
+import { hasRole, type Role, type SessionUser } from './roles.js';
 
 export class ForbiddenError extends AppError {
   constructor() {
@@ -44,7 +41,7 @@ export function requireRole(role: Role): RequestHandler {
       }
       return next(new SignInRequiredError());
     }
-    if (rank[user.role] < rank[role]) return next(new ForbiddenError());
+    if (!hasRole(user, role)) return next(new ForbiddenError());
     next();
   };
 }
