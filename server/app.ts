@@ -17,6 +17,7 @@ import { codebookModels } from './codebooks/model.js';
 import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
+import { leadRoutes } from './coding/lead-routes.js';
 import { codingRoutes } from './coding/routes.js';
 import type { CodingContext } from './coding/target.js';
 import { projectRoot } from './config.js';
@@ -128,6 +129,7 @@ function codingContextFor(dependencies: AppDependencies): CodingContext {
     coding,
     readModel,
     counters,
+    users: userModel(connection),
     suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys),
   };
 }
@@ -166,6 +168,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
+  app.use('/lead', leadRoutes(coding));
   app.use('/codebooks', codebookRoutes(coding.codebooks));
   app.use(
     '/reports',

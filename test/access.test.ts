@@ -8,6 +8,7 @@ const testApp = useTestApp();
 beforeAll(async () => {
   await addUser(testApp, 'admin@review.example', 'admin');
   await addUser(testApp, 'analyst@review.example', 'analyst');
+  await addUser(testApp, 'lead@review.example', 'lead');
 });
 
 const publicRoutes = new Set([
@@ -27,10 +28,14 @@ const publicRoutes = new Set([
   'get /s/:surveyId/r/:token/saved',
   'get /s/:surveyId/r/:token/done',
 ]);
-const backOfficePrefixes = ['/admin', '/work', '/codebooks', '/reports'];
+const backOfficePrefixes = ['/admin', '/lead', '/work', '/codebooks', '/reports'];
 const backOffice = () =>
   registeredRoutes(testApp.app).filter((route) => !publicRoutes.has(`${route.method} ${route.path}`));
-const isAdminRoute = (path: string) => path === '/admin' || path.startsWith('/admin/');
+const under = (prefix: string) => (path: string) => path === prefix || path.startsWith(`${prefix}/`);
+const isAdminRoute = under('/admin');
+const isLeadRoute = under('/lead');
+/** The least role that may use a route. */
+const roleFor = (path: string) => (isAdminRoute(path) ? 'admin' : isLeadRoute(path) ? 'lead' : 'analyst');
 
 /** Other ways of writing the same path, as an attacker would try them. */
 function spellings(path: string): Record<string, string> {
@@ -110,26 +115,34 @@ describe('the back office is closed by routers, whatever the spelling', () => {
     expect(tried.length).toBeGreaterThan(200);
   });
 
-  it('refuses analysts every admin route, with a valid form token, in every method', async () => {
-    const analyst = await signIn(testApp.app, 'analyst@review.example');
-    const csrf = csrfFrom((await analyst.get('/work')).text);
-    const adminRoutes = backOffice().filter((route) => isAdminRoute(route.path));
-    expect(adminRoutes.length).toBeGreaterThan(8);
-    for (const route of adminRoutes) {
-      for (const url of [concrete(route.path), `${concrete(route.path)}/`]) {
-        for (const method of route.method === 'get' ? ['get', 'head'] : ['post']) {
-          expect((await send(analyst, method, url, csrf)).status, `analyst ${method} ${url}`).toBe(403);
+  it('refuses analysts every lead and admin route, and leads every admin route, with a valid form token, in every method', async () => {
+    const refusals = [
+      ['analyst@review.example', (path: string) => roleFor(path) !== 'analyst', 12],
+      ['lead@review.example', isAdminRoute, 6],
+    ] as const;
+    for (const [email, refused, atLeast] of refusals) {
+      const agent = await signIn(testApp.app, email);
+      const csrf = csrfFrom((await agent.get('/work')).text);
+      const routes = backOffice().filter((route) => refused(route.path));
+      expect(routes.length).toBeGreaterThan(atLeast);
+      for (const route of routes) {
+        for (const url of [concrete(route.path), `${concrete(route.path)}/`]) {
+          for (const method of route.method === 'get' ? ['get', 'head'] : ['post']) {
+            expect((await send(agent, method, url, csrf)).status, `${email} ${method} ${url}`).toBe(403);
+          }
         }
       }
     }
   });
 
-  it('lets analysts reach the rest of the back office, and admins the admin pages', async () => {
-    const analyst = await signIn(testApp.app, 'analyst@review.example');
-    const admin = await signIn(testApp.app, 'admin@review.example');
+  it('lets each role reach the pages of its part of the back office', async () => {
+    const agents = {
+      analyst: await signIn(testApp.app, 'analyst@review.example'),
+      lead: await signIn(testApp.app, 'lead@review.example'),
+      admin: await signIn(testApp.app, 'admin@review.example'),
+    };
     for (const route of backOffice().filter((candidate) => candidate.method === 'get')) {
-      const agent = isAdminRoute(route.path) ? admin : analyst;
-      const status = (await agent.get(concrete(route.path))).status;
+      const status = (await agents[roleFor(route.path)].get(concrete(route.path))).status;
       expect([401, 403], `${route.path} gave ${status}`).not.toContain(status);
     }
   });

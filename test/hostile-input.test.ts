@@ -118,7 +118,7 @@ describe('hostile input', () => {
       '/codebooks/care-crisis-drivers/codes',
       '/codebooks/care-crisis-drivers/merge',
       '/admin/users',
-      '/admin/questions/professionals/drivers_text',
+      '/lead/questions/professionals/drivers_text',
       '/admin/surveys/family/dates',
     ];
     await fc.assert(
@@ -197,7 +197,7 @@ describe('stored markup stays inert', () => {
       `/work/professionals/drivers_text?codebook=care-crisis-drivers&at=${id}`,
       '/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers',
       '/reports/professionals/report',
-      '/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
+      '/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
     ];
     for (const url of pages) {
       const page = await analyst.get(url);

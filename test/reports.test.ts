@@ -102,7 +102,7 @@ beforeAll(async () => {
   analyst = await signIn(testApp.app, 'a@review.example');
   await postForm(
     admin,
-    `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+    `/lead/reconcile/professionals/drivers_text/${ids[1]}`,
     { codebook: 'care-crisis-drivers', codes: ['austerity', 'workforce'] },
     '/admin',
   );
@@ -253,7 +253,7 @@ describe('theme summary and cross-tab', () => {
 describe('agreement on the question', () => {
   it('per code and overall, on the answers both coders coded, with the disagreements listed', async () => {
     const json = (
-      await analyst.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers&format=json')
+      await admin.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers&format=json')
     ).body;
     expect(json.units).toBe(3);
     const code = (id: string) => json.perCode.find((c: { codeId: string }) => c.codeId === id);
@@ -266,7 +266,7 @@ describe('agreement on the question', () => {
     });
     expect(json.overall.percentAgreement).toBeCloseTo((100 * 19) / 21, 1);
     expect(json.disagreements.map((d: { responseId: string }) => d.responseId)).toEqual([ids[0], ids[1]]);
-    const page = await analyst.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers');
+    const page = await admin.get('/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers');
     expect(page.text).toContain('<strong>3</strong> answers were coded by two or more coders');
     // ids[1] was reconciled in the set-up: one left to do, the other shown as reconciled.
     expect(page.text).toContain('Disagreements to reconcile (1)');

@@ -29,7 +29,7 @@ const { at, setCode } = answerForms(() => ids);
 const reconcile = (index: number, codes: string[]) =>
   postForm(
     admin,
-    `/admin/reconcile/professionals/drivers_text/${ids[index]}`,
+    `/lead/reconcile/professionals/drivers_text/${ids[index]}`,
     { codebook: 'care-crisis-drivers', codes },
     '/admin',
   );

@@ -58,8 +58,8 @@ describe('counting when analysts share out the answers', () => {
     // Ben now codes answer 1 differently from Ana; with Ana as report coder, her codes count there.
     await postForm(
       admin,
-      '/admin/questions/professionals/drivers_text',
-      { independent: '1', reportCoder: anaId },
+      '/lead/questions/professionals/drivers_text',
+      { mode: 'independent', reportCoder: anaId },
       '/admin',
     );
     await setCode(ben, 0, 'workforce');
@@ -81,7 +81,11 @@ describe('"no code applies"', () => {
     expect(noCodePressed(page.text)).toBe(true);
     expect(page.text).toContain('Coded 3 of 4');
 
-    const agreement = (await ana.get(`/reports/professionals/agreement/drivers_text?${view}&format=json`)).body;
+    // Coding independently, Ana sees the figures but not Ben's codes; the lead sees both.
+    const figures = (await ana.get(`/reports/professionals/agreement/drivers_text?${view}&format=json`)).body;
+    expect(figures.disagreementCount).toBe(1);
+    expect(figures.disagreements).toEqual([]);
+    const agreement = (await admin.get(`/reports/professionals/agreement/drivers_text?${view}&format=json`)).body;
     expect(agreement.units).toBe(2);
     const disagreement = agreement.disagreements.find((entry: { responseId: string }) => entry.responseId === ids[2]);
     expect(disagreement.byCoder).toEqual(
@@ -94,7 +98,7 @@ describe('"no code applies"', () => {
       agreement.perCode.find((code: { codeId: string }) => code.codeId === 'system-overload').percentAgreement,
     ).toBe(50);
 
-    const reconcile = await admin.get(`/admin/reconcile/professionals/drivers_text?${view}`);
+    const reconcile = await admin.get(`/lead/reconcile/professionals/drivers_text?${view}`);
     expect(reconcile.text).toContain(texts[2]);
     const coded = (await admin.get(`/admin/exports/professionals/drivers_text/codings.csv?${view}`)).text;
     expect(coded).toContain(

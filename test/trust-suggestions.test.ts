@@ -61,19 +61,19 @@ describe('suggestions under independent coding', () => {
   it('learns from final codings, which every coder may see', async () => {
     await postForm(
       admin,
-      `/admin/reconcile/professionals/drivers_text/${ids[0]}`,
+      `/lead/reconcile/professionals/drivers_text/${ids[0]}`,
       { codebook: 'care-crisis-drivers', codes: 'workforce' },
       '/admin',
     );
     await postForm(
       admin,
-      `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+      `/lead/reconcile/professionals/drivers_text/${ids[1]}`,
       { codebook: 'care-crisis-drivers', codes: 'workforce' },
       '/admin',
     );
     await postForm(
       admin,
-      `/admin/reconcile/professionals/drivers_text/${ids[2]}`,
+      `/lead/reconcile/professionals/drivers_text/${ids[2]}`,
       { codebook: 'care-crisis-drivers', codes: 'workforce' },
       '/admin',
     );
@@ -106,7 +106,7 @@ describe('suggestions under shared coding', () => {
       const localAna = await signIn(local.app, 'ana@review.example');
       const localBen = await signIn(local.app, 'ben@review.example');
       const localAdmin = await signIn(local.app, 'admin@review.example');
-      await postForm(localAdmin, '/admin/questions/professionals/drivers_text', { reportCoder: '' }, '/admin');
+      await postForm(localAdmin, '/lead/questions/professionals/drivers_text', { mode: 'shared' }, '/admin');
       for (const index of [0, 1, 2])
         await postForm(
           localAna,

@@ -160,16 +160,11 @@ describe('the coding workbench', () => {
     expect(independent.text).not.toMatch(/is-on[^>]*>\s*<kbd>6<\/kbd>/);
 
     const admin = await signIn(testApp.app, 'admin@review.example');
-    await postForm(admin, '/admin/questions/professionals/drivers_text', { reportCoder: '' }, '/admin');
+    await postForm(admin, '/lead/questions/professionals/drivers_text', { mode: 'shared' }, '/admin');
     const shared = await analyst.get(at(1));
     expect(shared.text).toContain('Other coders');
     expect(shared.text).toMatch(/<h2>Other coders<\/h2>[\s\S]*Workforce and training/);
-    await postForm(
-      admin,
-      '/admin/questions/professionals/drivers_text',
-      { independent: '1', reportCoder: '' },
-      '/admin',
-    );
+    await postForm(admin, '/lead/questions/professionals/drivers_text', { mode: 'independent' }, '/admin');
   });
 
   it('sees codings made through another app process on the same database', async () => {
@@ -261,22 +256,23 @@ describe('refining the codebook while coding', () => {
 describe('reconciliation and quotes', () => {
   it('lists disagreements and records the final coding that reports use', async () => {
     const admin = await signIn(testApp.app, 'admin@review.example');
-    const page = await admin.get('/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
+    const page = await admin.get('/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('1 answers where coders disagree still need a final coding');
+    expect(page.text).toContain('<strong>1</strong> disagreement left to reconcile; 0 of 1 reconciled.');
     expect(page.text).toContain('Caseloads are too high');
-    expect(page.text).toMatch(/<td>ana@review.example<\/td><td>System overload<\/td>/);
-    expect(page.text).toMatch(/<td>ben@review.example<\/td><td>Workforce and training<\/td>/);
+    expect(page.text).toMatch(/A: ana@review.example<\/h3>\s*<ul><li>System overload<\/li><\/ul>/);
+    expect(page.text).toMatch(/B: ben@review.example<\/h3>\s*<ul><li>Workforce and training<\/li><\/ul>/);
 
     const saved = await postForm(
       admin,
-      `/admin/reconcile/professionals/drivers_text/${ids[1]}`,
+      `/lead/reconcile/professionals/drivers_text/${ids[1]}`,
       { codebook: 'care-crisis-drivers', codes: ['system-overload', 'workforce'] },
       '/admin',
     );
     expect(saved.status).toBe(303);
-    const after = await admin.get('/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
-    expect(after.text).toContain('0 answers where coders disagree still need a final coding; 1 reconciled.');
+    const after = await admin.get('/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers');
+    expect(after.text).toContain('<strong>0</strong> disagreements left to reconcile; 1 of 1 reconciled.');
+    expect(after.text).toContain('The one disagreement has a final coding.');
     const finals = await testApp.connection
       .collection('codingevents')
       .find({ responseId: ids[1], coderId: FINAL_CODER, present: true })

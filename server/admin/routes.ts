@@ -5,8 +5,6 @@ import { coderNames, createUser, setAccess } from '../auth/service.js';
 import { roles } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { exportableQuotes } from '../coding/quotes-service.js';
-import { disagreements, recordFinalCoding } from '../coding/reconcile-service.js';
-import { saveQuestionSettings } from '../coding/settings.js';
 import { codingTarget } from '../coding/target.js';
 import { streamDownload } from '../http/download.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
@@ -20,11 +18,10 @@ import { adminOverview, type AdminContext } from './service.js';
 const surveyParams = z.object({ surveyId: pathIdSchema });
 const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 const codebookQuery = z.object({ codebook: codeIdSchema.optional() });
-const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
 
 /**
- * The review team's back office: accounts, survey dates, coding modes, reconciliation, and every
- * download of raw data (responses, codings, quotes). Only admins pass this router's guard.
+ * The review team's back office: accounts, survey dates, and every download of raw data (responses,
+ * codings, quotes). Only admins pass this router's guard; leads set up questions under /lead.
  */
 export function adminRoutes(context: AdminContext): Router {
   const router = backOfficeRouter('admin');
@@ -60,52 +57,6 @@ export function adminRoutes(context: AdminContext): Router {
     const { params, body } = validate(request, { params: surveyParams, body: datesInputSchema });
     await context.schedules.setDates(surveyOf(params.surveyId), body, signedInUser(request).email);
     response.redirect(303, `/admin?saved=${params.surveyId}#surveys`);
-  });
-
-  router.post('/questions/:surveyId/:questionId', async (request, response) => {
-    const { params, body } = validate(request, {
-      params: questionParams,
-      body: z.object({
-        independent: z.literal('1').optional(),
-        reportCoder: z.union([objectIdSchema, z.literal('')]).default(''),
-      }),
-    });
-    await codingTarget(context, params.surveyId, params.questionId);
-    await saveQuestionSettings(context.coding, params.surveyId, params.questionId, {
-      independent: body.independent === '1',
-      reportCoder: body.reportCoder || undefined,
-    });
-    response.redirect(303, '/admin#questions');
-  });
-
-  router.get('/reconcile/:surveyId/:questionId', async (request, response) => {
-    const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
-    const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    response.render('office/reconcile', {
-      target,
-      items: disagreements(target, { includeReconciled: true }),
-      names: await coderNames(context.users),
-    });
-  });
-
-  router.post('/reconcile/:surveyId/:questionId/:responseId', async (request, response) => {
-    const { params, body } = validate(request, {
-      params: questionParams.extend({ responseId: objectIdSchema }),
-      // No box ticked sends no `codes` at all: that is the decision "no code applies".
-      body: z.object({
-        codebook: codeIdSchema,
-        codes: z
-          .union([codeIdSchema, z.array(codeIdSchema)])
-          .optional()
-          .transform(asList),
-      }),
-    });
-    const target = await codingTarget(context, params.surveyId, params.questionId, body.codebook);
-    await recordFinalCoding(context, target, params.responseId, body.codes);
-    response.redirect(
-      303,
-      `/admin/reconcile/${params.surveyId}/${params.questionId}?codebook=${body.codebook}#answer-${params.responseId}`,
-    );
   });
 
   router.get('/quotes/:surveyId/:questionId', async (request, response) => {

@@ -2,7 +2,7 @@ import { listAccounts, type AccountRow } from '../auth/service.js';
 import type { UserModel } from '../auth/user-model.js';
 import type { QuestionSettings } from '../coding/model.js';
 import { questionSettings } from '../coding/settings.js';
-import type { CodingContext } from '../coding/target.js';
+import { questionCodebook, type CodingContext } from '../coding/target.js';
 import type { ResponseModel } from '../surveys/responses/model.js';
 import type { Question } from '../surveys/definition-schema.js';
 import type { Survey } from '../surveys/registry.js';
@@ -17,10 +17,14 @@ export interface AdminContext extends CodingContext {
 
 export interface AdminOverview {
   accounts: AccountRow[];
-  surveys: { survey: Survey; dates: OpeningDates; questions: { question: Question; settings: QuestionSettings }[] }[];
+  surveys: {
+    survey: Survey;
+    dates: OpeningDates;
+    questions: { question: Question; settings: QuestionSettings; codebookId?: string }[];
+  }[];
 }
 
-/** Everything the admin page lists: accounts, each survey's dates and each open question's coding settings. */
+/** Everything the admin page lists: accounts, each survey's dates and each open question's downloads. */
 export async function adminOverview(context: AdminContext): Promise<AdminOverview> {
   const [accounts, surveys] = await Promise.all([
     listAccounts(context.users),
@@ -29,10 +33,10 @@ export async function adminOverview(context: AdminContext): Promise<AdminOvervie
         survey,
         dates: await context.schedules.datesOf(survey),
         questions: await Promise.all(
-          survey.openQuestions().map(async (question) => ({
-            question,
-            settings: await questionSettings(context.coding, survey.id, question.id),
-          })),
+          survey.openQuestions().map(async (question) => {
+            const settings = await questionSettings(context.coding, survey.id, question.id);
+            return { question, settings, codebookId: questionCodebook(question, settings) };
+          }),
         ),
       })),
     ),

@@ -53,12 +53,32 @@ export interface QuoteRecord {
   updatedAt: Date;
 }
 
+/**
+ * Which answers a lead hands to which analysts. Kept as a rule, not a list of answers, so answers
+ * arriving later are assigned too and a question of 100,000 answers stores a few bytes.
+ */
+export interface AssignmentRule {
+  id: string;
+  coders: string[];
+  /** Which answers: all, or those of a role group, a country, or a range of answer numbers (1-based). */
+  scope: { group?: string; country?: string; from?: number; to?: number };
+  /** `each`: every coder codes every answer in scope; `share`: the answers are dealt out in turn. */
+  split: 'each' | 'share';
+  /** For `share`: the percentage of answers also given to the next coder, to measure agreement. */
+  overlap: number;
+}
+
 export interface QuestionSettings {
   /** `${surveyId}:${questionId}` */
   _id: string;
   independent: boolean;
   /** Whose codings reports use for answers not yet reconciled. */
   reportCoder?: string;
+  /** The codebook a lead chose; without it, the one the survey definition names. */
+  codebookId?: string;
+  /** Under independent coding, whether the lead has let analysts see each other's codes on the agreement page. */
+  comparisonOpen?: boolean;
+  assignments?: AssignmentRule[];
 }
 
 const eventSchema = new mongoose.Schema<CodingEvent>(
@@ -94,8 +114,25 @@ const quoteSchema = new mongoose.Schema<QuoteRecord>(
   },
   { versionKey: false },
 );
+const assignmentSchema = new mongoose.Schema<AssignmentRule>(
+  {
+    id: String,
+    coders: [String],
+    scope: { group: String, country: String, from: Number, to: Number },
+    split: String,
+    overlap: Number,
+  },
+  { _id: false, versionKey: false },
+);
 const settingsSchema = new mongoose.Schema<QuestionSettings>(
-  { _id: String, independent: Boolean, reportCoder: String },
+  {
+    _id: String,
+    independent: Boolean,
+    reportCoder: String,
+    codebookId: String,
+    comparisonOpen: Boolean,
+    assignments: { type: [assignmentSchema], default: undefined },
+  },
   { versionKey: false },
 );
 

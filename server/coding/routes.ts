@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import type { SessionUser } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
-import { listCodebooks } from '../codebooks/service.js';
 import { AppError } from '../http/errors.js';
 import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from './actions.js';
 import { redactionMatches } from './redaction.js';
 import { codingTarget, unitOf, type CodingContext, type CodingTarget } from './target.js';
+import { workOverview } from './work-overview.js';
 import { workbenchQuerySchema, workbenchUrl, workbenchView } from './workbench-view.js';
 
 const questionParams = z.object({ surveyId: pathIdSchema, questionId: pathIdSchema });
@@ -38,9 +38,9 @@ const onOff = z.enum(['1', '0']).transform((value) => value === '1');
 export function codingRoutes(context: CodingContext): Router {
   const router = backOfficeRouter('analyst');
 
-  router.get('/', async (_request, response) => {
-    const surveys = [...context.surveys.values()].map((survey) => ({ survey, questions: survey.openQuestions() }));
-    response.render('office/work-index', { surveys, codebooks: await listCodebooks(context.codebooks) });
+  router.get('/', async (request, response) => {
+    const user = signedInUser(request);
+    response.render('office/work-index', { overview: await workOverview(context, user), user });
   });
 
   router.get('/:surveyId/:questionId', async (request, response) => {

@@ -1,4 +1,7 @@
-import { settingsKey, type CodingModels, type QuestionSettings } from './model.js';
+import { randomBytes } from 'node:crypto';
+import { hasRole, type SessionUser } from '../auth/roles.js';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { settingsKey, type AssignmentRule, type CodingModels, type QuestionSettings } from './model.js';
 
 export async function questionSettings(
   coding: CodingModels,
@@ -6,21 +9,75 @@ export async function questionSettings(
   questionId: string,
 ): Promise<QuestionSettings> {
   const stored = await coding.settings.findById(settingsKey(surveyId, questionId)).lean();
-  // Independent coding is the safe default: nobody sees another coder's work until an admin says so.
+  // Independent coding is the safe default: nobody sees another coder's work until a lead says so.
   return stored ?? { _id: settingsKey(surveyId, questionId), independent: true };
+}
+
+export interface SetupInput {
+  independent: boolean;
+  comparisonOpen: boolean;
+  reportCoder?: string;
+  codebookId?: string;
 }
 
 export async function saveQuestionSettings(
   coding: CodingModels,
   surveyId: string,
   questionId: string,
-  input: { independent: boolean; reportCoder?: string },
+  input: SetupInput,
 ): Promise<void> {
+  const set: Partial<QuestionSettings> = { independent: input.independent, comparisonOpen: input.comparisonOpen };
+  const unset: Record<string, ''> = {};
+  for (const key of ['reportCoder', 'codebookId'] as const) {
+    if (input[key]) set[key] = input[key];
+    else unset[key] = '';
+  }
   await coding.settings.updateOne(
     { _id: settingsKey(surveyId, questionId) },
-    input.reportCoder
-      ? { $set: { independent: input.independent, reportCoder: input.reportCoder } }
-      : { $set: { independent: input.independent }, $unset: { reportCoder: '' } },
+    Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set },
     { upsert: true },
   );
+}
+
+export type AssignmentInput = Omit<AssignmentRule, 'id'>;
+
+/** Adds a rule; `coders` must be accounts that may code (checked by the caller, who knows the accounts). */
+export async function addAssignment(
+  coding: CodingModels,
+  surveyId: string,
+  questionId: string,
+  input: AssignmentInput,
+): Promise<AssignmentRule> {
+  const { from, to } = input.scope;
+  if (from !== undefined && to !== undefined && from > to)
+    throw new BadRequestError('The first answer number must not be after the last.');
+  const rule: AssignmentRule = { id: randomBytes(6).toString('hex'), ...input };
+  if (rule.split === 'each' || rule.coders.length < 2) rule.overlap = 0;
+  await coding.settings.updateOne(
+    { _id: settingsKey(surveyId, questionId) },
+    { $push: { assignments: rule }, $setOnInsert: { independent: true } },
+    { upsert: true },
+  );
+  return rule;
+}
+
+export async function removeAssignment(
+  coding: CodingModels,
+  surveyId: string,
+  questionId: string,
+  ruleId: string,
+): Promise<void> {
+  const result = await coding.settings.updateOne(
+    { _id: settingsKey(surveyId, questionId), 'assignments.id': ruleId },
+    { $pull: { assignments: { id: ruleId } } },
+  );
+  if (result.matchedCount === 0) throw new NotFoundError('That assignment has already been removed.');
+}
+
+/**
+ * Whether this person may see each coder's codes answer by answer. Under independent coding an
+ * analyst sees only figures until the lead opens the comparison, so no one is swayed by a colleague.
+ */
+export function mayCompareCoders(user: Pick<SessionUser, 'role'> | undefined, settings: QuestionSettings): boolean {
+  return hasRole(user, 'lead') || !settings.independent || settings.comparisonOpen === true;
 }

@@ -1,8 +1,9 @@
 import type { SuggestionSource } from './suggestions.js';
+import type { UserModel } from '../auth/user-model.js';
 import { getCodebookAt, type Codebook } from '../codebooks/service.js';
 import type { CodebookModels } from '../codebooks/model.js';
 import { codebookCounterKey, surveyCounterKey, type ChangeCounters } from '../db/change-counter.js';
-import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { AppError, NotFoundError } from '../http/errors.js';
 import type { TextQuestion } from '../surveys/question-types/index.js';
 import type { Survey, SurveyRegistry } from '../surveys/registry.js';
 import type { CodingModels, QuestionSettings } from './model.js';
@@ -17,6 +18,8 @@ export interface CodingContext {
   readModel: CodingReadModel;
   counters: ChangeCounters;
   suggestions: SuggestionSource;
+  /** The accounts: for coders' names, and whom a lead may assign answers to. */
+  users: UserModel;
 }
 
 /** One open question being coded with one codebook, as it stands now. */
@@ -26,6 +29,22 @@ export interface CodingTarget {
   codebook: Codebook;
   index: QuestionIndex;
   settings: QuestionSettings;
+}
+
+/** The codebook a lead chose for the question, else the one its survey definition names, else none. */
+export function questionCodebook(question: TextQuestion, settings: QuestionSettings): string | undefined {
+  return settings.codebookId ?? question.codedWith;
+}
+
+/** Coding a question needs a codebook: it is never borrowed from another question. */
+export class NoCodebookError extends AppError {
+  constructor(question: TextQuestion) {
+    super(
+      409,
+      `No codebook has been chosen for "${question.id}" yet. A lead chooses one on the question's set-up page (Choose what to code, then Set up).`,
+      'error.noCodebook.title',
+    );
+  }
 }
 
 /** Resolves a survey, one of its open questions and a codebook, or says which of them is wrong. */
@@ -38,12 +57,14 @@ export async function codingTarget(
   const survey = context.surveys.get(surveyId);
   const question = survey?.openQuestions().find((candidate) => candidate.id === questionId);
   if (!survey || !question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
-  const chosen = codebookId ?? question.codedWith;
-  if (!chosen) throw new BadRequestError('Choose a codebook for this question.');
+  const settingsRead = questionSettings(context.coding, surveyId, questionId);
+  // Workbench links name the codebook, so the usual path reads the settings and versions together.
+  const chosen = codebookId ?? questionCodebook(question, await settingsRead);
+  if (!chosen) throw new NoCodebookError(question);
   // One round trip tells whether the cached codebook and answers are current.
   const [versions, settings] = await Promise.all([
     context.counters.readMany([surveyCounterKey(survey.id), codebookCounterKey(chosen)]),
-    questionSettings(context.coding, surveyId, questionId),
+    settingsRead,
   ]);
   const codebook = await getCodebookAt(context.codebooks, chosen, versions.get(codebookCounterKey(chosen)) ?? 0);
   const index = await context.readModel.getAt(

@@ -7,6 +7,7 @@ import { codeIdSchema } from '../codebooks/schema.js';
 import { objectIdSchema } from '../http/validate.js';
 import { noteKey, quoteKey, type QuoteRecord } from './model.js';
 import type { Coding, QuestionIndex, Unit } from './read-model.js';
+import { assignmentsFor } from './assignments.js';
 import { redactionMatches } from './redaction.js';
 import { codingTarget, type CodingContext, type CodingTarget } from './target.js';
 
@@ -14,7 +15,10 @@ import { codingTarget, type CodingContext, type CodingTarget } from './target.js
 export const workbenchQuerySchema = z.object({
   codebook: codeIdSchema.optional(),
   at: objectIdSchema.optional(),
-  uncoded: z.literal('1').optional(),
+  /** `1`: not yet coded by me; `anyone`: not yet coded by anyone; `all`: every answer. */
+  uncoded: z.enum(['1', 'anyone', 'all']).optional(),
+  /** Only the answers a lead assigned to me. */
+  assigned: z.enum(['1', 'all']).optional(),
   code: codeIdSchema.optional(),
   group: z.string().max(60).optional(),
   country: z.string().max(60).optional(),
@@ -49,7 +53,10 @@ export interface WorkbenchView {
   matching: number;
   previousId?: string;
   nextId?: string;
-  progress: { coded: number; total: number };
+  /** Coded by me, of the answers assigned to me (of every answer when none are). */
+  progress: { coded: number; total: number; assigned: boolean };
+  /** Nothing is left in a filter that hides coded answers: the screen says so instead of showing an answer. */
+  finished: boolean;
   wholeCodes: Set<string>;
   noCode: boolean;
   spans: (Coding & { code: CodeRecord })[];
@@ -66,9 +73,12 @@ function unitMatches(
   index: QuestionIndex,
   coderId: string,
   resolve: (id: string) => string,
+  mine: Set<string> | undefined,
   needle?: string,
 ): boolean {
-  if (query.uncoded && index.isCodedBy(unit.responseId, coderId)) return false;
+  if (query.uncoded === '1' && index.isCodedBy(unit.responseId, coderId)) return false;
+  if (query.uncoded === 'anyone' && index.codersOf(unit.responseId).length > 0) return false;
+  if (query.assigned === '1' && mine && !mine.has(unit.responseId)) return false;
   if (query.group && unit.group !== query.group) return false;
   if (query.country && unit.country !== query.country) return false;
   if (needle && !unit.lowerText.includes(needle)) return false;
@@ -107,7 +117,12 @@ export async function workbenchView(
   const codeById = new Map(codebook.codes.map((code) => [code.codeId, code]));
   const resolve = (id: string) => survivingCodeId(codebook, id);
   const needle = query.q?.toLowerCase();
-  const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, needle);
+  const mine = assignmentsFor(index, settings.assignments).get(user.id);
+  // Opened without filters (from "Choose what to code"): my next uncoded answer, among mine if I have some.
+  if (Object.entries(query).every(([key, value]) => key === 'codebook' || !value)) {
+    query = { ...query, uncoded: '1', assigned: mine ? '1' : undefined };
+  }
+  const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, mine, needle);
 
   const current = query.at ? index.byResponse.get(query.at) : index.units.find(matches);
   let matching = 0;
@@ -132,7 +147,10 @@ export async function workbenchView(
     position,
     previousId,
     nextId,
-    progress: { coded: index.codedCount(user.id), total: index.units.length },
+    progress: mine
+      ? { coded: [...mine].filter((id) => index.isCodedBy(id, user.id)).length, total: mine.size, assigned: true }
+      : { coded: index.codedCount(user.id), total: index.units.length, assigned: false },
+    finished: matching === 0 && (query.uncoded === '1' || query.uncoded === 'anyone') && index.units.length > 0,
     wholeCodes: new Set(),
     noCode: false,
     spans: [],
@@ -141,7 +159,7 @@ export async function workbenchView(
     quote: quoteState(undefined, user),
     suggestions: [],
   };
-  if (!current) return view;
+  if (!current || view.finished) return view;
 
   view.unit = current;
   view.noCode = index.decidedNoCode(current.responseId, user.id);

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { backOfficeRouter } from '../auth/guard.js';
+import { backOfficeRouter, currentUser } from '../auth/guard.js';
 import { codeIdSchema } from '../codebooks/schema.js';
+import { mayCompareCoders } from '../coding/settings.js';
 import { codingTarget } from '../coding/target.js';
 import { asDownload } from '../http/download.js';
 import { pathIdSchema, validate } from '../http/validate.js';
@@ -76,7 +77,8 @@ export function reportRoutes(context: ReportContext): Router {
   router.get('/:surveyId/agreement/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    await sendOutput(response, query.format, await agreementOutput(context, target), query.chart);
+    const showCodes = mayCompareCoders(currentUser(request), target.settings);
+    await sendOutput(response, query.format, await agreementOutput(context, target, showCodes), query.chart);
   });
 
   router.get('/:surveyId/cooccurrence/:questionId', async (request, response) => {

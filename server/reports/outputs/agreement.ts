@@ -4,14 +4,18 @@ import type { Output, ReportContext } from '../output.js';
 import { questionAgreement } from '../themes.js';
 
 /** Agreement between coders on one question, per code and overall, with the disagreements. */
-export async function agreementOutput(context: ReportContext, target: CodingTarget): Promise<Output> {
+export async function agreementOutput(
+  context: ReportContext,
+  target: CodingTarget,
+  showCodes: boolean,
+): Promise<Output> {
   const result = questionAgreement(target);
   const names = await coderNames(context.users);
   const nameOf = (id: string) => names.get(id) ?? id;
   return {
     filename: `${target.survey.id}-${target.question.id}-agreement`,
     view: 'reports/agreement',
-    locals: () => ({ target, result, names }),
+    locals: () => ({ target, result, names, showCodes }),
     table: () => ({
       header: ['code_id', 'code_name', 'answers', 'percent_agreement', 'cohen_kappa', 'krippendorff_alpha'],
       rows: [
@@ -31,7 +35,8 @@ export async function agreementOutput(context: ReportContext, target: CodingTarg
       units: result.units,
       overall: result.overall,
       perCode: result.perCode.map(({ code, result: stats }) => ({ codeId: code.codeId, ...stats })),
-      disagreements: result.disagreements.map(({ unit, byCoder, reconciled }) => ({
+      disagreementCount: result.disagreements.length,
+      disagreements: (showCodes ? result.disagreements : []).map(({ unit, byCoder, reconciled }) => ({
         responseId: unit.responseId,
         reconciled,
         byCoder: byCoder.map(({ coderId, codes }) => ({ coder: nameOf(coderId), codes: [...codes] })),

@@ -1,0 +1,104 @@
+import type { AssignmentRule } from './model.js';
+import type { QuestionIndex, Unit } from './question-index.js';
+
+/** coderId → the answers (response ids) assigned to them. */
+export type Assignments = Map<string, Set<string>>;
+
+function inScope(unit: Unit, scope: AssignmentRule['scope']): boolean {
+  const number = unit.index + 1;
+  if (scope.group && unit.group !== scope.group) return false;
+  if (scope.country && unit.country !== scope.country) return false;
+  if (scope.from !== undefined && number < scope.from) return false;
+  if (scope.to !== undefined && number > scope.to) return false;
+  return true;
+}
+
+/**
+ * Deals each rule's answers out in submission order, so an answer keeps its coder as new answers
+ * arrive. Under `share`, the overlap answers are spread evenly (every 1/overlap-th answer) and go
+ * to the next coder in turn as well, so each pair of neighbouring coders shares a sample.
+ */
+export function assignedAnswers(units: readonly Unit[], rules: readonly AssignmentRule[]): Assignments {
+  const assigned: Assignments = new Map();
+  const give = (coderId: string, responseId: string) => {
+    let mine = assigned.get(coderId);
+    if (!mine) assigned.set(coderId, (mine = new Set()));
+    mine.add(responseId);
+  };
+  for (const rule of rules) {
+    const coders = rule.coders;
+    if (coders.length === 0) continue;
+    let dealt = 0;
+    for (const unit of units) {
+      if (!inScope(unit, rule.scope)) continue;
+      if (rule.split === 'each') {
+        for (const coder of coders) give(coder, unit.responseId);
+      } else {
+        give(coders[dealt % coders.length]!, unit.responseId);
+        const overlapHere = Math.floor(((dealt + 1) * rule.overlap) / 100) > Math.floor((dealt * rule.overlap) / 100);
+        if (overlapHere && coders.length > 1) give(coders[(dealt + 1) % coders.length]!, unit.responseId);
+      }
+      dealt++;
+    }
+  }
+  return assigned;
+}
+
+const cache = new WeakMap<QuestionIndex, { key: string; assignments: Assignments }>();
+
+/** The assignments for an index as it stands, worked out once per set of answers and rules. */
+export function assignmentsFor(index: QuestionIndex, rules: readonly AssignmentRule[] = []): Assignments {
+  const key = `${index.units.length}:${JSON.stringify(rules)}`;
+  const cached = cache.get(index);
+  if (cached?.key === key) return cached.assignments;
+  const assignments = assignedAnswers(index.units, rules);
+  cache.set(index, { key, assignments });
+  return assignments;
+}
+
+export interface CoderProgress {
+  coderId: string;
+  /** Answers assigned to the coder (0 when they code without an assignment). */
+  assigned: number;
+  /** Of those, how many they have coded ("no code applies" included). */
+  codedOfAssigned: number;
+  /** Every answer they have coded, assigned or not. */
+  coded: number;
+}
+
+export interface QuestionProgress {
+  answers: number;
+  /** Answers at least one coder has coded. */
+  codedByAnyone: number;
+  /** Answers coded by two coders or more: the base of the agreement figures. */
+  codedByTwo: number;
+  /** Answers no rule assigns to anyone. */
+  unassigned: number;
+  coders: CoderProgress[];
+}
+
+export function questionProgress(index: QuestionIndex, assignments: Assignments): QuestionProgress {
+  let codedByAnyone = 0;
+  let codedByTwo = 0;
+  const anyAssigned = new Set<string>();
+  for (const set of assignments.values()) for (const id of set) anyAssigned.add(id);
+  for (const unit of index.units) {
+    const coders = index.codersOf(unit.responseId).length;
+    if (coders > 0) codedByAnyone++;
+    if (coders > 1) codedByTwo++;
+  }
+  const coderIds = [...new Set([...assignments.keys(), ...index.allCoders()])];
+  const coders = coderIds.map((coderId) => {
+    const mine = assignments.get(coderId) ?? new Set<string>();
+    let codedOfAssigned = 0;
+    for (const id of mine) if (index.isCodedBy(id, coderId)) codedOfAssigned++;
+    return { coderId, assigned: mine.size, codedOfAssigned, coded: index.codedCount(coderId) };
+  });
+  return {
+    answers: index.units.length,
+    codedByAnyone,
+    codedByTwo,
+    unassigned: assignments.size === 0 ? index.units.length : index.units.length - anyAssigned.size,
+    coders,
+  };
+}
