@@ -88,7 +88,9 @@ export function leadRoutes(context: LeadContext): Router {
             ? { from: body.from, to: body.to }
             : {};
     if (Object.values(scope).some((value) => value === '') || (body.scope === 'range' && !body.from && !body.to))
-      throw new BadRequestError('Say which answers: choose a role group, a country, or a range of answer numbers.');
+      throw new BadRequestError(
+        'Say which answers: choose a kind of respondent, a country, or a range of answer numbers.',
+      );
     await addAssignment(context.coding, params.surveyId, params.questionId, {
       coders: [...new Set(body.coders)],
       scope,

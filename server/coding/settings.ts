@@ -10,7 +10,9 @@ export async function questionSettings(
 ): Promise<QuestionSettings> {
   const stored = await coding.settings.findById(settingsKey(surveyId, questionId)).lean();
   // Independent coding is the safe default: nobody sees another coder's work until a lead says so.
-  return stored ?? { _id: settingsKey(surveyId, questionId), independent: true };
+  if (!stored) return { _id: settingsKey(surveyId, questionId), independent: true };
+  // The database drops an empty scope ("all answers") along with the object that held it.
+  return { ...stored, assignments: stored.assignments?.map((rule) => ({ ...rule, scope: rule.scope ?? {} })) };
 }
 
 export interface SetupInput {
@@ -67,11 +69,12 @@ export async function removeAssignment(
   questionId: string,
   ruleId: string,
 ): Promise<void> {
-  const result = await coding.settings.updateOne(
-    { _id: settingsKey(surveyId, questionId), 'assignments.id': ruleId },
-    { $pull: { assignments: { id: ruleId } } },
-  );
-  if (result.matchedCount === 0) throw new NotFoundError('That assignment has already been removed.');
+  const _id = settingsKey(surveyId, questionId);
+  const stored = await coding.settings.collection.findOne<Pick<QuestionSettings, 'assignments'>>({ _id: _id as never });
+  const rule = stored?.assignments?.find((candidate) => candidate.id === ruleId);
+  if (!rule) throw new NotFoundError('That assignment has already been removed.');
+  // The element exactly as stored: FerretDB 1.x's $pull matches whole elements, not conditions.
+  await coding.settings.collection.updateOne({ _id: _id as never }, { $pull: { assignments: rule } } as never);
 }
 
 /**

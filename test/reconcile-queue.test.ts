@@ -1,0 +1,152 @@
+import type request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.js';
+import { addUser, csrfFrom, postForm, seedResponses, signIn } from './helpers/office.js';
+import { answerForms, base, view } from './helpers/workbench.js';
+
+/** Two analysts disagree on three answers; the lead empties the queue with the take-A, take-B and take-both forms. */
+
+const testApp = useTestApp();
+const queue = `/lead/reconcile/professionals/drivers_text?${view}`;
+const agreement = `/reports/professionals/agreement/drivers_text?${view}`;
+let lead: request.Agent;
+let ana: request.Agent;
+let ben: request.Agent;
+let ids: string[];
+const { setCode } = answerForms(() => ids);
+
+beforeAll(async () => {
+  await addUser(testApp, 'lead@review.example', 'lead');
+  await addUser(testApp, 'ana@review.example', 'analyst');
+  await addUser(testApp, 'ben@review.example', 'analyst');
+  [lead, ana, ben] = await Promise.all(
+    ['lead', 'ana', 'ben'].map((name) => signIn(testApp.app, `${name}@review.example`)),
+  );
+  ids = await seedResponses(
+    testApp,
+    'professionals',
+    ['Austerity cut everything.', 'Nobody wants to hire.', 'Thresholds keep rising.', 'Both coders agree here.'].map(
+      (drivers_text) => ({ role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text }),
+    ),
+  );
+  await setCode(ana, 0, 'austerity');
+  await setCode(ben, 0, 'workforce');
+  await setCode(ana, 1, 'workforce');
+  await setCode(ben, 1, 'system-overload');
+  await setCode(ana, 2, 'system-overload');
+  await setCode(ben, 2, 'risk-aversion');
+  await setCode(ana, 3, 'austerity');
+  await setCode(ben, 3, 'austerity');
+  await postForm(
+    ben,
+    `${base}/${ids[0]}/memo`,
+    { memo: 'Workforce, not money, on my reading.', view },
+    `${base}?${view}`,
+  );
+});
+
+/** Submits the form the page binds to a key, as the keyboard script does. */
+async function press(page: string, key: string) {
+  const form = new RegExp(
+    `<form method="post" action="([^"]+)" data-queue data-take-key="${key}">([\\s\\S]*?)</form>`,
+  ).exec(page);
+  if (!form) throw new Error(`No form for key ${key}`);
+  const fields = Object.fromEntries(
+    [...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]),
+  );
+  return lead
+    .post(form[1]!)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page) });
+}
+
+/** The final codes of an answer: the last event for each code decides. */
+async function finals(index: number): Promise<string[]> {
+  const events = await testApp.connection
+    .collection('codingevents')
+    .find({ responseId: ids[index], coderId: 'final' })
+    .sort({ at: 1, _id: 1 })
+    .toArray();
+  const present = new Map<string, boolean>();
+  for (const event of events) present.set(event.codeId as string, event.present as boolean);
+  return [...present]
+    .filter(([, on]) => on)
+    .map(([codeId]) => codeId)
+    .sort();
+}
+
+describe('the reconciliation queue', () => {
+  it('shows an analyst coding independently the figures but not the other coder’s codes, until the lead opens the comparison', async () => {
+    const hidden = (await ana.get(agreement)).text;
+    expect(hidden).toContain('Disagreements to reconcile (3)');
+    expect(hidden).toContain('you see the figures, but not your colleagues');
+    expect(hidden).not.toContain('ben@review.example:');
+    expect((await ana.get(`${agreement}&format=json`)).body.disagreements).toEqual([]);
+    expect((await ana.get(queue)).status).toBe(403);
+
+    const leadView = (await lead.get(agreement)).text;
+    expect(
+      leadView.match(/href="\/lead\/reconcile\/professionals\/drivers_text\?codebook=care-crisis-drivers&amp;at=/g),
+    ).toHaveLength(3);
+
+    await postForm(
+      lead,
+      '/lead/questions/professionals/drivers_text',
+      { mode: 'independent', comparisonOpen: '1' },
+      '/work',
+    );
+    expect((await ana.get(agreement)).text).toContain('<strong>ben@review.example:</strong> Workforce and training');
+    await postForm(lead, '/lead/questions/professionals/drivers_text', { mode: 'independent' }, '/work');
+  });
+
+  it('is emptied one disagreement at a time by taking A’s, B’s or both coders’ codes', async () => {
+    let page = (await lead.get(queue)).text;
+    expect(page).toContain(
+      '<strong>3</strong> disagreements left to reconcile; 0 of 3 reconciled. 4 answers were coded by two coders or more.',
+    );
+    expect(page).toContain('Disagreement 1 of 3');
+    expect(page).toContain('Austerity cut everything.');
+    expect(page).toMatch(/A: ana@review.example<\/h3>\s*<ul><li>Austerity, cuts and deprivation<\/li><\/ul>/);
+    expect(page).toContain('<strong>Memo:</strong> Workforce, not money, on my reading.');
+    // The final-coding boxes say who chose each code.
+    expect(page).toMatch(/Workforce and training <span class="hint">\(B\)<\/span>/);
+
+    let response = await press(page, 'b');
+    expect(response.status).toBe(303);
+    page = (await lead.get(response.headers.location!)).text;
+    expect(page).toContain('Answer 1 reconciled.');
+    expect(page).toContain('Disagreement 1 of 2');
+    expect(page).toContain('Nobody wants to hire.');
+
+    response = await press(page, 'a');
+    page = (await lead.get(response.headers.location!)).text;
+    expect(page).toContain('Thresholds keep rising.');
+    response = await press(page, 'u');
+    page = (await lead.get(response.headers.location!)).text;
+    expect(page).toContain('<strong>0</strong> disagreements left to reconcile; 3 of 3 reconciled.');
+    expect(page).toContain('All 3 disagreements have a final coding.');
+    expect(page).not.toContain('data-take-key');
+
+    expect(await finals(0)).toEqual(['workforce']);
+    expect(await finals(1)).toEqual(['workforce']);
+    expect(await finals(2)).toEqual(['risk-aversion', 'system-overload']);
+    const themes = (await lead.get(`/reports/professionals/themes/drivers_text?${view}&format=json`)).body;
+    expect(themes.coverage).toMatchObject({ answers: 4, coded: 4, reconciled: 3 });
+  });
+
+  it('filters by code, revisits a reconciled answer, and says honestly when nothing is left', async () => {
+    const filtered = (await lead.get(`${queue}&code=austerity`)).text;
+    expect(filtered).toContain('Every disagreement involving this code has a final coding.');
+    const again = (await lead.get(`${queue}&at=${ids[0]}`)).text;
+    expect(again).toContain('Answer 1 (reconciled)');
+    expect(again).toMatch(/id="f-workforce" name="codes" value="workforce" checked/);
+    const wrong = await postForm(
+      lead,
+      `/lead/reconcile/professionals/drivers_text/${ids[3]}`,
+      { codebook: 'care-crisis-drivers', take: 'f'.repeat(24) },
+      queue,
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('That coder has not coded this answer.');
+  });
+});
