@@ -16,7 +16,6 @@ const testApp = useTestApp();
 const setup = '/lead/questions/professionals/drivers_text';
 let lead: request.Agent;
 let coders: { name: string; id: string; agent: request.Agent }[];
-let ids: string[];
 
 beforeAll(async () => {
   await addUser(testApp, 'lead@review.example', 'lead');
@@ -26,7 +25,7 @@ beforeAll(async () => {
     const { id } = await addUser(testApp, `${name}@review.example`, 'analyst');
     coders.push({ name, id, agent: await signIn(testApp.app, `${name}@review.example`) });
   }
-  ids = await seedResponses(
+  await seedResponses(
     testApp,
     'professionals',
     Array.from({ length: 30 }, (_, index) => ({
