@@ -19,9 +19,9 @@ beforeAll(async () => {
   await addUser(testApp, 'lead@review.example', 'lead');
   await addUser(testApp, 'ana@review.example', 'analyst');
   await addUser(testApp, 'ben@review.example', 'analyst');
-  [lead, ana, ben] = await Promise.all(
-    ['lead', 'ana', 'ben'].map((name) => signIn(testApp.app, `${name}@review.example`)),
-  );
+  lead = await signIn(testApp.app, 'lead@review.example');
+  ana = await signIn(testApp.app, 'ana@review.example');
+  ben = await signIn(testApp.app, 'ben@review.example');
   ids = await seedResponses(
     testApp,
     'professionals',
