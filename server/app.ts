@@ -17,6 +17,7 @@ import { codebookModels } from './codebooks/model.js';
 import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
+import { memoRoutes } from './coding/memo-routes.js';
 import { codingRoutes } from './coding/routes.js';
 import type { CodingContext } from './coding/target.js';
 import { projectRoot } from './config.js';
@@ -166,6 +167,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
+  app.use('/work', memoRoutes({ ...coding, users }));
   app.use('/codebooks', codebookRoutes(coding.codebooks));
   app.use(
     '/reports',
