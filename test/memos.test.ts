@@ -272,4 +272,21 @@ describe('memos exported', () => {
     const own = parseCsv((await ana.get(`${memos}.csv?${view}`)).text);
     expect(own.slice(1).map((row) => row[4])).toEqual(['ana@review.example', 'ana@review.example']);
   });
+
+  it("puts each coder's memo beside their codings in the admin's export of every coding", async () => {
+    const rows = parseCsv((await admin.get(`/admin/exports/professionals/drivers_text/codings.csv?${view}`)).text);
+    expect(rows[0]!.at(-1)).toBe('memo');
+    const find = (index: number, coder: string) =>
+      rows.filter((row) => row[0] === ids[index] && row[6] === coder).map((row) => [row[5], row.at(-1)]);
+    expect(find(0, 'ana@review.example')).toEqual([
+      ['Austerity, cuts and deprivation', 'Jane Smith case shows the early help gap'],
+    ]);
+    expect(find(1, 'ben@review.example')).toEqual([['System overload', 'Ben: thresholds theme, check with Ana']]);
+    expect(find(2, 'ana@review.example')).toEqual([['Fear, blame and risk aversion', `'${injected}`]]);
+    expect(find(2, 'ben@review.example')).toEqual([['Austerity, cuts and deprivation', '']]);
+    // A memo on an answer its author did not code is in the file too.
+    expect(find(3, 'ben@review.example')).toEqual([['Not coded (memo only)', 'Ben memo on housing']]);
+    expect(find(3, 'ana@review.example')).toEqual([]);
+    expect(rows).toHaveLength(1 + 5);
+  });
 });
