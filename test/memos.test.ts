@@ -290,3 +290,22 @@ describe('memos exported', () => {
     expect(rows).toHaveLength(1 + 5);
   });
 });
+
+describe('stars', () => {
+  const quotes = `/reports/professionals/quotes/drivers_text?${view}`;
+
+  it('names who starred each quote for a lead; an analyst sees their own star and a count', async () => {
+    const leads = await lea.get(quotes);
+    expect(leads.text).toContain('★ starred by ana@review.example, ben@review.example');
+    const anas = await ana.get(quotes);
+    expect(anas.text).toContain('★ starred by you and 1 other analyst');
+    expect(anas.text).not.toContain('ben@review.example');
+    await star(lea, 0);
+    expect((await lea.get(quotes)).text).toContain('★ starred by ana@review.example, ben@review.example, you');
+    for (const format of ['csv', 'json']) {
+      const download = await lea.get(`${quotes}&format=${format}`);
+      expect(download.text).toContain('[redacted] waited a year.');
+      expect(download.text).not.toContain('@review.example');
+    }
+  });
+});
