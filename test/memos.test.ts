@@ -308,4 +308,20 @@ describe('stars', () => {
       expect(download.text).not.toContain('@review.example');
     }
   });
+
+  it('warns on the page before a star on an answer without quote consent, and refuses the star', async () => {
+    const page = await ana.get(at(1));
+    expect(page.text).toContain(
+      '<p class="warning" id="no-consent-warning" tabindex="-1"><strong>No quote consent:</strong> the respondent did not agree to be quoted, so this answer cannot be starred as a quote.</p>',
+    );
+    expect(page.text).not.toContain('id="star-form"');
+    const refused = await star(ana, 1);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('This respondent did not agree to be quoted');
+    expect(await testApp.connection.collection('quotes').countDocuments({ responseId: ids[1] })).toBe(0);
+    // An answer with consent shows the star button and no warning.
+    const consented = await ana.get(at(2));
+    expect(consented.text).toContain('id="star-form"');
+    expect(consented.text).not.toContain('no-consent-warning');
+  });
 });
