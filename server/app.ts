@@ -18,6 +18,7 @@ import { codebookRoutes } from './codebooks/routes.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
 import { leadRoutes } from './coding/lead-routes.js';
+import { memoRoutes } from './coding/memo-routes.js';
 import { codingRoutes } from './coding/routes.js';
 import type { CodingContext } from './coding/target.js';
 import { projectRoot } from './config.js';
@@ -169,6 +170,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
+  app.use('/work', memoRoutes(coding));
   app.use('/codebooks', codebookRoutes(coding.codebooks));
   app.use(
     '/reports',

@@ -366,11 +366,11 @@ describe('downloads', () => {
       (await admin.get('/admin/exports/professionals/drivers_text/codings.csv?codebook=care-crisis-drivers')).text,
     );
     expect(lines[0]).toBe(
-      'response_id,survey,question,codebook,code_id,code_name,coder,span_start,span_end,span_text,group,country',
+      'response_id,survey,question,codebook,code_id,code_name,coder,span_start,span_end,span_text,group,country,memo',
     );
     expect(lines).toHaveLength(1 + 10 + 2);
     expect(lines).toContain(
-      `${ids[0]},professionals,drivers_text,care-crisis-drivers,system-overload,System overload,a@review.example,6,16,and caselo,Barrister,england`,
+      `${ids[0]},professionals,drivers_text,care-crisis-drivers,system-overload,System overload,a@review.example,6,16,and caselo,Barrister,england,`,
     );
     expect(lines.filter((line) => line.includes('final (reconciled)'))).toHaveLength(2);
   });

@@ -70,7 +70,10 @@
         search.select();
       }
     } else if (key === 's') {
-      submit(document.getElementById('star-form'));
+      // No star form means no quote consent: point the analyst to the warning that says so.
+      var warning = document.getElementById('no-consent-warning');
+      if (warning) warning.focus();
+      else submit(document.getElementById('star-form'));
     } else if (key === 'n') {
       submit(document.getElementById('no-code-form'));
     } else if (key === 'a') {

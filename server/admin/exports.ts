@@ -106,9 +106,15 @@ export async function* responsesJson(source: AsyncIterable<ExportedResponse>): A
 
 /**
  * One row per answer-code pair per coder (and the final coding), with the span where there is one;
- * a coder's "no code applies" is a row of its own, so every decision is in the file.
+ * a coder's "no code applies" is a row of its own, so every decision is in the file. Each row
+ * carries that coder's memo on the answer (`memos`, keyed `${responseId}:${coderId}`); a memo on
+ * an answer its author has not coded is a row of its own too.
  */
-export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<string, string>): AsyncGenerator<string> {
+export async function* codedAnswersCsv(
+  target: CodingTarget,
+  coderNames: Map<string, string>,
+  memos: Map<string, string> = new Map(),
+): AsyncGenerator<string> {
   const { survey, question, codebook, index } = target;
   const names = new Map(codebook.codes.map((code) => [code.codeId, code.name]));
   const groupLabel = (value: string | undefined) => survey.choiceLabel(survey.definition.profile.group, value) ?? '';
@@ -125,7 +131,13 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
     'span_text',
     'group',
     'country',
+    'memo',
   ]);
+  const memoAuthors = new Map<string, string[]>();
+  for (const key of memos.keys()) {
+    const [responseId = '', coderId = ''] = key.split(':');
+    memoAuthors.set(responseId, [...(memoAuthors.get(responseId) ?? []), coderId]);
+  }
   for (const unit of index.units) {
     let chunk = '';
     const row = (coder: string, codeId: string, codeName: string, start?: number, end?: number) =>
@@ -142,6 +154,7 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
         start === undefined ? '' : unit.text.slice(start, end),
         groupLabel(unit.group),
         unit.country ?? '',
+        memos.get(`${unit.responseId}:${coder}`) ?? '',
       ]);
     for (const coder of [
       ...index.codersOf(unit.responseId),
@@ -155,6 +168,8 @@ export async function* codedAnswersCsv(target: CodingTarget, coderNames: Map<str
         chunk += row(coder, codeId, names.get(codeId) ?? codeId, coding.start, coding.end);
       }
     }
+    for (const coder of memoAuthors.get(unit.responseId) ?? [])
+      if (!index.isCodedBy(unit.responseId, coder)) chunk += row(coder, '', 'Not coded (memo only)');
     if (chunk) yield chunk;
   }
 }

@@ -4,6 +4,7 @@ import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { coderNames, createUser, setAccess } from '../auth/service.js';
 import { roles } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
+import { memosByAnswer } from '../coding/memos-service.js';
 import { exportableQuotes } from '../coding/quotes-service.js';
 import { codingTarget } from '../coding/target.js';
 import { streamDownload } from '../http/download.js';
@@ -87,7 +88,7 @@ export function adminRoutes(context: AdminContext): Router {
       response,
       `${params.surveyId}-${params.questionId}-codings.csv`,
       'csv',
-      codedAnswersCsv(target, await coderNames(context.users)),
+      codedAnswersCsv(target, await coderNames(context.users), await memosByAnswer(context, target)),
     );
   });
 

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { backOfficeRouter, currentUser } from '../auth/guard.js';
+import { backOfficeRouter, currentUser, signedInUser } from '../auth/guard.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { mayCompareCoders } from '../coding/settings.js';
 import { codingTarget } from '../coding/target.js';
@@ -71,7 +71,8 @@ export function reportRoutes(context: ReportContext): Router {
   router.get('/:surveyId/quotes/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
-    await sendOutput(response, query.format, await quotesOutput(context, target, query.format !== 'html'), query.chart);
+    const output = await quotesOutput(context, target, query.format !== 'html', signedInUser(request));
+    await sendOutput(response, query.format, output, query.chart);
   });
 
   router.get('/:surveyId/agreement/:questionId', async (request, response) => {

@@ -16,6 +16,11 @@ beforeAll(async () => {
     { role: 'social-worker', country: 'wales', quote_consent: 'yes', drivers_text: 'Caseloads.' },
   ]);
   await seedCodings(rig.testApp, [{ responseId: ids[0]!, coderId: coder.id, codeId: 'austerity' }]);
+  await rig.testApp.connection.collection('answernotes').insertOne({
+    _id: `professionals:drivers_text:${ids[0]}:${coder.id}` as never,
+    memo: 'Early help theme.',
+    updatedAt: new Date(),
+  });
   const closed = appOn(rig.testApp.connection, { now: () => new Date('2030-01-01T00:00:00Z') });
   closedServer = await new Promise<Server>((resolve) => {
     const listening = closed.listen(0, '127.0.0.1', () => resolve(listening));
@@ -104,6 +109,7 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
     for (const url of [
       '/work',
       '/work/professionals/drivers_text?codebook=care-crisis-drivers',
+      '/work/professionals/drivers_text/memos?codebook=care-crisis-drivers',
       '/codebooks/care-crisis-drivers',
       '/admin',
       '/reports',

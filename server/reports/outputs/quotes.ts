@@ -1,17 +1,22 @@
+import { hasRole, type SessionUser } from '../../auth/roles.js';
+import { coderNames } from '../../auth/service.js';
 import type { CodingTarget } from '../../coding/target.js';
 import type { Output, ReportContext } from '../output.js';
 import { quotesByCode } from '../quotes.js';
 
 /**
  * Quotes by code. The page lists every consented answer for analysts to review (starred first);
- * downloads carry only starred quotes, the ones reviewed for redaction.
+ * downloads carry only starred quotes, the ones reviewed for redaction. On the page, leads and
+ * admins see who starred each quote by name; analysts see their own star and a count of others'.
  */
 export async function quotesOutput(
   context: ReportContext,
   target: CodingTarget,
   downloading: boolean,
+  user: SessionUser,
 ): Promise<Output> {
   const byCode = await quotesByCode(context, target, { exportOnly: downloading });
+  const names = !downloading && hasRole(user, 'lead') ? await coderNames(context.users) : undefined;
   const flat = () =>
     byCode.flatMap(({ code, quotes }) =>
       // Who starred a quote stays in the back office.
@@ -25,7 +30,7 @@ export async function quotesOutput(
   return {
     filename: `${target.survey.id}-${target.question.id}-quotes`,
     view: 'reports/quotes',
-    locals: () => ({ target, byCode }),
+    locals: () => ({ target, byCode, names }),
     table: () => ({
       header: ['code_id', 'code_name', 'quote', 'attribution', 'response_id'],
       rows: flat().map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]),
