@@ -76,6 +76,13 @@ export class QuestionIndex {
       .map(([coder]) => coder);
   }
 
+  /** Coded by anyone but the final coding, without building the list of coders (called per answer per request). */
+  isCodedByAnyone(responseId: string): boolean {
+    for (const [coder, codings] of this.codings.get(responseId) ?? [])
+      if (coder !== FINAL_CODER && codings.size > 0) return true;
+    return false;
+  }
+
   allCoders(): string[] {
     return [...this.codedCounts.entries()]
       .filter(([coder, count]) => coder !== FINAL_CODER && count > 0)

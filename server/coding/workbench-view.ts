@@ -77,7 +77,7 @@ function unitMatches(
   needle?: string,
 ): boolean {
   if (query.uncoded === '1' && index.isCodedBy(unit.responseId, coderId)) return false;
-  if (query.uncoded === 'anyone' && index.codersOf(unit.responseId).length > 0) return false;
+  if (query.uncoded === 'anyone' && index.isCodedByAnyone(unit.responseId)) return false;
   if (query.assigned === '1' && mine && !mine.has(unit.responseId)) return false;
   if (query.group && unit.group !== query.group) return false;
   if (query.country && unit.country !== query.country) return false;

@@ -120,7 +120,8 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       '/reports/professionals/agreement/drivers_text?codebook=care-crisis-drivers',
       '/reports/professionals/cooccurrence/drivers_text?codebook=care-crisis-drivers',
       '/reports/professionals/report',
-      '/admin/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
+      '/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
+      '/lead/questions/professionals/drivers_text',
     ]) {
       await page.goto(`${rig.origin}${url}`);
       await expectNoViolations(page, url);
