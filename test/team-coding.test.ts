@@ -192,3 +192,21 @@ describe('a question without a codebook', () => {
     expect((await analyst.get(base)).status).toBe(200);
   });
 });
+
+describe('roles changed by an admin', () => {
+  it('confirms the change beside the account, and it is obeyed on the next click', async () => {
+    await addUser(testApp, 'boss@review.example', 'admin');
+    const admin = await signIn(testApp.app, 'boss@review.example');
+    const cat = coders[2]!;
+    expect((await cat.agent.get(setup)).status).toBe(403);
+    const saved = await postForm(admin, `/admin/users/${cat.id}`, { role: 'lead' }, '/admin');
+    expect(saved.headers.location).toBe(`/admin?account=${cat.id}#user-${cat.id}`);
+    expect((await admin.get(saved.headers.location!)).text).toContain(
+      '<strong>Saved.</strong> cat@review.example is an enabled lead.',
+    );
+    expect((await cat.agent.get(setup)).status).toBe(200);
+    expect((await cat.agent.get('/admin')).status).toBe(403);
+    await postForm(admin, `/admin/users/${cat.id}`, { role: 'analyst' }, '/admin');
+    expect((await cat.agent.get(setup)).status).toBe(403);
+  });
+});

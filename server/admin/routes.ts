@@ -29,20 +29,24 @@ export function adminRoutes(context: AdminContext): Router {
   const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
 
   router.get('/', async (request, response) => {
-    const { query } = validate(request, { query: z.object({ saved: pathIdSchema.optional() }) });
+    const { query } = validate(request, {
+      query: z.object({ saved: pathIdSchema.optional(), account: objectIdSchema.optional() }),
+    });
     const overview = await adminOverview(context);
+    // After an account is added or changed, say so beside it.
+    const account = overview.accounts.find((entry) => entry.id === query.account);
     // After new dates are saved, say plainly whether the survey is now open or closed.
     const saved = overview.surveys.find((entry) => entry.survey.id === query.saved);
     const notice = saved && `${saved.survey.definition.title.en}: ${surveyStatus(saved.dates, context.now()).message}`;
-    response.render('office/admin', { ...overview, roles, londonDay, notice });
+    response.render('office/admin', { ...overview, roles, londonDay, notice, account });
   });
 
   router.post('/users', async (request, response) => {
     const { body } = validate(request, {
       body: z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }),
     });
-    await createUser(context.users, body);
-    response.redirect(303, '/admin#users');
+    const created = await createUser(context.users, body);
+    response.redirect(303, `/admin?account=${created.id}#user-${created.id}`);
   });
 
   router.post('/users/:userId', async (request, response) => {
@@ -51,7 +55,7 @@ export function adminRoutes(context: AdminContext): Router {
       body: z.object({ role: z.enum(roles), disabled: z.literal('1').optional() }),
     });
     await setAccess(context.users, { userId: params.userId, role: body.role, disabled: body.disabled === '1' });
-    response.redirect(303, `/admin#user-${params.userId}`);
+    response.redirect(303, `/admin?account=${params.userId}#user-${params.userId}`);
   });
 
   router.post('/surveys/:surveyId/dates', async (request, response) => {
