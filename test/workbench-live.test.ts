@@ -147,3 +147,14 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
     expect((await events()).length).toBe(before + 1);
   });
 });
+
+describe('the workbench page', () => {
+  it('shows each code with its key, definition, and what to include and exclude, without hovering', async () => {
+    const page = (await team.ana.get(at(0))).text;
+    expect(page).toMatch(
+      /<summary>Definition<span class="visually-hidden"> of Austerity, cuts and deprivation<\/span><\/summary>\s*<p class="code-definition">Poverty and deprivation, welfare benefit changes/,
+    );
+    expect(page).toMatch(/<p><strong>Include:<\/strong> Poverty; benefits and universal credit; housing;/);
+    expect(page).toMatch(/<p><strong>Exclude:<\/strong> Staffing shortages not linked to funding \(use workforce\)\./);
+  });
+});
