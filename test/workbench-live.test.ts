@@ -156,5 +156,8 @@ describe('the workbench page', () => {
     );
     expect(page).toMatch(/<p><strong>Include:<\/strong> Poverty; benefits and universal credit; housing;/);
     expect(page).toMatch(/<p><strong>Exclude:<\/strong> Staffing shortages not linked to funding \(use workforce\)\./);
+    expect(page).toContain('<kbd>c</kbd> find any code by its number or name');
+    expect(page).toContain('<p class="work-status" id="work-status" role="status"></p>');
+    expect(page).toContain('<div class="work-error" id="work-error" role="alert"></div>');
   });
 });
