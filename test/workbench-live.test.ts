@@ -42,6 +42,7 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
       codes: ['austerity'],
       noCode: false,
       spans: [],
+      segments: [{ text: 'Cuts to early help and poverty.', codes: [], redacted: false }],
       starred: false,
       starredByOthers: 0,
       memo: '',
@@ -71,7 +72,14 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
 
   it('records "no code applies", clearing my codes and passages, and a code clears it again', async () => {
     const span = await postJson(team.ana, 1, 'spans', { code: 'system-overload', words: 'Caseloads' });
-    expect(span.body.spans).toEqual([{ code: 'system-overload', start: 0, end: 9 }]);
+    expect(span.body.spans).toEqual([
+      { code: 'system-overload', name: 'System overload', colour: '#1d70b8', start: 0, end: 9 },
+    ]);
+    // The text as the page marks it: the passage, then the rest.
+    expect(span.body.segments).toEqual([
+      { text: 'Caseloads', codes: ['system-overload'], redacted: false },
+      { text: ' are too high.', codes: [], redacted: false },
+    ]);
     await postJson(team.ana, 1, 'codes', { code: 'workforce', present: '1' });
     const decided = await postJson(team.ana, 1, 'no-code', { present: '1' });
     expect(decided.status).toBe(200);
@@ -84,6 +92,28 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
       noCode: false,
       progress: { coded: 1, total: 3 },
     });
+  });
+
+  it('codes a passage by offsets and removes it, with redacted words marked in the segments', async () => {
+    await postJson(team.ana, 2, 'star', { starred: '1' });
+    await postForm(team.ana, `${base}/${ids[2]}/redactions`, { words: 'blame', confirm: '1', view }, at(2));
+    const coded = await postJson(team.ana, 2, 'spans', { code: 'risk-aversion', start: '0', end: '7' });
+    expect(coded.body.spans).toEqual([
+      { code: 'risk-aversion', name: 'Fear, blame and risk aversion', colour: '#4c2c92', start: 0, end: 7 },
+    ]);
+    expect(coded.body.segments).toEqual([
+      { text: 'Fear of', codes: ['risk-aversion'], redacted: false },
+      { text: ' ', codes: [], redacted: false },
+      { text: 'blame', codes: [], redacted: true },
+      { text: '.', codes: [], redacted: false },
+    ]);
+    const removed = await postJson(team.ana, 2, 'spans', { code: 'risk-aversion', start: '0', end: '7', remove: '1' });
+    expect(removed.body.spans).toEqual([]);
+    expect(removed.body.segments.map((segment: { text: string }) => segment.text)).toEqual(['Fear of ', 'blame', '.']);
+    const nowhere = await postJson(team.ana, 2, 'spans', { code: 'risk-aversion', words: 'courage' });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error.message).toBe('Those words are not in the answer. Copy them exactly as they appear.');
+    await postJson(team.ana, 2, 'star', { starred: '0' });
   });
 
   it('stars and unstars, saves a memo, and says what another coder starred only as a count', async () => {
@@ -149,7 +179,7 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
 });
 
 describe('the workbench page', () => {
-  it('shows each code with its key, definition, and what to include and exclude, without hovering', async () => {
+  it('shows each code’s definition and what to include and exclude, without hovering, and the palette key', async () => {
     const page = (await team.ana.get(at(0))).text;
     expect(page).toMatch(
       /<summary>Definition<span class="visually-hidden"> of Austerity, cuts and deprivation<\/span><\/summary>\s*<p class="code-definition">Poverty and deprivation, welfare benefit changes/,

@@ -21,13 +21,13 @@
 
   /* ---- Coding in place ---- */
 
-  /** The forms sent with fetch; passages and redactions still load the page, which redraws the text. */
+  /** The forms sent with fetch; redactions still load the page (their preview is a page of its own). */
   function live(form) {
     return (
       form &&
       form.tagName === 'FORM' &&
       typeof window.fetch === 'function' &&
-      form.matches('#codes form, .suggestions form, #star-form, #memo-form')
+      form.matches('#codes form, .suggestions form, #star-form, #memo-form, #span-form, #passages form')
     );
   }
 
@@ -72,6 +72,8 @@
     if (form.id === 'memo-form') return 'Memo saved.';
     if (form.id === 'star-form') return state.starred ? 'Starred as a quote.' : 'Star removed.';
     if (form.id === 'no-code-form') return state.noCode ? 'No code applies: decided.' : 'No code applies: withdrawn.';
+    if (form.id === 'span-form') return 'Passage coded.';
+    if (form.closest('#passages')) return 'Passage removed.';
     var code = field(form, 'code');
     var on = code && state.codes.indexOf(code.value) >= 0;
     return codeName(form) + (on ? ': coded.' : ': not coded.');
@@ -106,8 +108,90 @@
     var count = 'Coded ' + state.progress.coded + ' of ' + state.progress.total;
     setText(document.querySelector('#progress strong'), count);
     say(describe(form, state) + ' ' + count + ' by you.');
-    // Passages are drawn in the answer's text: when they changed ("no code applies" clears them), redraw the page.
-    if (document.querySelectorAll('.spans > li').length !== state.spans.length) window.location.assign(state.page);
+    drawText(state);
+    drawPassages(state);
+    if (form.id === 'span-form') document.getElementById('span-words').value = '';
+    // A button that was redrawn away (a passage's Remove) hands focus back to the answer.
+    if (!document.activeElement || document.activeElement === document.body) answer.focus();
+  }
+
+  /** The answer's text with its coded passages and redactions marked, as the page draws it. */
+  function drawText(state) {
+    var spans = {};
+    state.spans.forEach(function (span) {
+      spans[span.code] = span;
+    });
+    answer.textContent = '';
+    state.segments.forEach(function (segment) {
+      if (segment.codes.length === 0 && !segment.redacted) {
+        answer.appendChild(document.createTextNode(segment.text));
+        return;
+      }
+      var mark = document.createElement('mark');
+      if (segment.redacted) mark.className = 'redacted';
+      mark.style.setProperty('--code-colour', segment.codes.length ? spans[segment.codes[0]].colour : '#505a5f');
+      mark.title = segment.codes
+        .map(function (code) {
+          return spans[code].name;
+        })
+        .concat(segment.redacted ? ['redacted'] : [])
+        .join(', ');
+      mark.textContent = segment.text;
+      answer.appendChild(mark);
+    });
+  }
+
+  function hidden(name, value) {
+    var input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    return input;
+  }
+
+  /** The list of coded passages, each with its Remove form (the same form the page draws). */
+  function drawPassages(state) {
+    var passages = document.getElementById('passages');
+    var spanForm = document.getElementById('span-form');
+    if (!passages || !spanForm) return;
+    passages.textContent = '';
+    if (state.spans.length === 0) return;
+    var text = answer.textContent;
+    var heading = document.createElement('h3');
+    heading.textContent = 'Coded passages';
+    var list = document.createElement('ul');
+    list.className = 'plain-list spans';
+    state.spans.forEach(function (span) {
+      var item = document.createElement('li');
+      var swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = span.colour;
+      var name = document.createElement('strong');
+      name.textContent = span.name;
+      var form = document.createElement('form');
+      form.method = 'post';
+      form.action = spanForm.action;
+      form.className = 'inline-form';
+      form.append(
+        hidden('_csrf', field(spanForm, '_csrf').value),
+        hidden('view', field(spanForm, 'view').value),
+        hidden('code', span.code),
+        hidden('start', String(span.start)),
+        hidden('end', String(span.end)),
+        hidden('remove', '1'),
+      );
+      var button = document.createElement('button');
+      button.type = 'submit';
+      button.className = 'link-button';
+      var label = document.createElement('span');
+      label.className = 'visually-hidden';
+      label.textContent = ' passage coded ' + span.name;
+      button.append('Remove', label);
+      form.appendChild(button);
+      item.append(swatch, name, ': “' + text.slice(span.start, span.end) + '” ', form);
+      list.appendChild(item);
+    });
+    passages.append(heading, list);
   }
 
   function post(form) {
@@ -192,7 +276,7 @@
     document.getElementById('span-end').value = span.end;
     document.getElementById('span-words').value = '';
     document.getElementById('span-code').value = codeForm.dataset.code;
-    submit(form);
+    send(form);
   }
 
   /** A code on the whole answer, or on the selected words when there are some. */

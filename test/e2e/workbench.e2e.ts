@@ -148,6 +148,46 @@ describe('coding in place with the keyboard', () => {
     await context.close();
   });
 
+  it('codes selected words in place, and removes the passage again from the keyboard', async () => {
+    const context = await newContext(rig);
+    const page = await context.newPage();
+    await signInByKeyboard(page);
+    await page.goto(`${rig.origin}${workbench}&at=${ids[1]}`);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    // Select "thresholds keep rising" in the answer, as a mouse or Shift+arrows would.
+    await page.evaluate(() => {
+      const text = document.getElementById('answer-text')!.firstChild!;
+      const start = text.textContent!.indexOf('thresholds');
+      const range = document.createRange();
+      range.setStart(text, start);
+      range.setEnd(text, start + 'thresholds keep rising'.length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+    });
+    await act(page, '1');
+    expect(await status(page)).toBe('Passage coded. Coded 2 of 3 by you.');
+    expect((await page.locator('#passages li').textContent())!.replace(/\s+/g, ' ').trim()).toBe(
+      'System overload: “thresholds keep rising” Remove passage coded System overload',
+    );
+    const mark = page.locator('#answer-text mark');
+    expect(await mark.innerText()).toBe('thresholds keep rising');
+    expect(await mark.getAttribute('title')).toBe('System overload');
+    expect(await page.locator('#answer-text').innerText()).toBe('Caseloads are huge and thresholds keep rising.');
+    // The whole-answer code is another matter: the passage did not put it on.
+    expect(await pressed(page, 'system-overload')).toBe('true');
+
+    await page.getByRole('button', { name: 'Remove passage coded System overload' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      document.getElementById('work-status')!.textContent!.startsWith('Passage removed'),
+    );
+    expect(await page.locator('#passages li').count()).toBe(0);
+    expect(await page.locator('#answer-text mark').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer-text');
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await context.close();
+  });
+
   it('shows the server’s refusal in the page and leaves the state as the server has it', async () => {
     const context = await newContext(rig);
     const page = await context.newPage();
