@@ -39,16 +39,48 @@ export async function benchKeyPress(
     await page.evaluate(() =>
       window.addEventListener('keydown', (event) => ((window as BenchWindow).keyDownAt = event.timeStamp), true),
     );
-    const times: number[] = [];
+    const times: Phases[] = [];
     for (let i = 0; i < presses; i++) times.push(await pressAndWait(page, String((i % 7) + 1)));
-    console.log(summarise(`key press to updated answer (browser, ${presses} presses)`, times));
+    console.log(
+      summarise(
+        `key press to updated answer (browser, ${presses} presses)`,
+        times.map((phases) => phases.total),
+      ),
+    );
+    // Where the time goes: the script before its request, the request (server included), the page update.
+    console.log(
+      summarise(
+        '  of which key to request sent',
+        times.map((phases) => phases.beforeRequest),
+      ),
+    );
+    console.log(
+      summarise(
+        '  of which request to response (server)',
+        times.map((phases) => phases.request),
+      ),
+    );
+    console.log(
+      summarise(
+        '  of which response to page updated',
+        times.map((phases) => phases.afterResponse),
+      ),
+    );
   } finally {
     await browser.close();
   }
 }
 
-async function pressAndWait(page: Page, key: string): Promise<number> {
+interface Phases {
+  total: number;
+  beforeRequest: number;
+  request: number;
+  afterResponse: number;
+}
+
+async function pressAndWait(page: Page, key: string): Promise<Phases> {
   await page.evaluate((key) => {
+    performance.clearResourceTimings();
     const bench = window as BenchWindow;
     bench.updatedAfter = null;
     const button = document.querySelector(`#codes form[data-code-key="${key}"] button`)!;
@@ -61,6 +93,19 @@ async function pressAndWait(page: Page, key: string): Promise<number> {
     observer.observe(button, { attributes: true, attributeFilter: ['aria-pressed'] });
   }, key);
   await page.keyboard.press(key);
-  const done = await page.waitForFunction(() => (window as BenchWindow).updatedAfter, null, { timeout: 30_000 });
-  return (await done.jsonValue()) as number;
+  await page.waitForFunction(() => (window as BenchWindow).updatedAfter, null, { timeout: 30_000 });
+  return page.evaluate(() => {
+    const bench = window as BenchWindow;
+    const total = bench.updatedAfter!;
+    const request = performance
+      .getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('/codes'))
+      .at(-1) as PerformanceResourceTiming;
+    return {
+      total,
+      beforeRequest: request.startTime - bench.keyDownAt!,
+      request: request.responseEnd - request.startTime,
+      afterResponse: bench.keyDownAt! + total - request.responseEnd,
+    };
+  });
 }
