@@ -148,6 +148,55 @@ describe('coding in place with the keyboard', () => {
     await context.close();
   });
 
+  it('finds codes keyed past 9 and nested keys in the palette by typing the key, exact key first', async () => {
+    const context = await newContext(rig);
+    const page = await context.newPage();
+    await signInByKeyboard(page);
+    await page.goto(`${rig.origin}${workbench}&at=${ids[2]}`);
+    // Whatever keys the codebook gives, the palette works from the key each code shows: give two
+    // codes the kind of key a long or nested codebook has.
+    await page.evaluate(() => {
+      const keyed = (code: string, key: string) =>
+        document.querySelector<HTMLFormElement>(`#codes form[data-code="${code}"]`)!.setAttribute('data-code-key', key);
+      keyed('youth-justice', '10');
+      keyed('benefit-cap', '2.1');
+    });
+    const options = page.locator('#palette-list').getByRole('option');
+    /** Enter in the palette, then wait for the page to show what the server confirmed. */
+    const enter = async () => {
+      const before = await page.evaluate(() => document.getElementById('work-status')!.textContent);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((text) => document.getElementById('work-status')!.textContent !== text, before);
+    };
+    await page.keyboard.press('c');
+    await page.keyboard.type('1');
+    expect((await options.allInnerTexts()).slice(0, 2)).toEqual(['1 System overload', '10 Youth justice']);
+    await page.keyboard.type('0');
+    expect(await options.allInnerTexts()).toEqual(['10 Youth justice']);
+    await enter();
+    expect(await pressed(page, 'youth-justice')).toBe('true');
+    await page.keyboard.press('c');
+    await page.keyboard.type('2.1');
+    expect(await options.first().innerText()).toBe('2.1 Benefit cap');
+    await enter();
+    expect(await pressed(page, 'benefit-cap')).toBe('true');
+    // Arrows move the choice; Enter takes it off again.
+    await page.keyboard.press('c');
+    await page.keyboard.type('2');
+    await page.keyboard.press('ArrowDown');
+    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('#palette-input').getAttribute('aria-activedescendant')).toBe('palette-option-1');
+    expect(await options.nth(1).innerText()).toBe('2.1 Benefit cap (coded)');
+    await enter();
+    expect(await pressed(page, 'benefit-cap')).toBe('false');
+    expect(await status(page)).toBe('Benefit cap: not coded. Coded 3 of 3 by you.');
+    await page.keyboard.press('c');
+    await page.keyboard.type('10');
+    await enter();
+    expect(await status(page)).toBe('Youth justice: not coded. Coded 2 of 3 by you.');
+    await context.close();
+  });
+
   it('codes selected words in place, and removes the passage again from the keyboard', async () => {
     const context = await newContext(rig);
     const page = await context.newPage();
