@@ -108,11 +108,12 @@
     var count = 'Coded ' + state.progress.coded + ' of ' + state.progress.total;
     setText(document.querySelector('#progress strong'), count);
     say(describe(form, state) + ' ' + count + ' by you.');
+    var focused = document.activeElement;
     drawText(state);
     drawPassages(state);
     if (form.id === 'span-form') document.getElementById('span-words').value = '';
     // A button that was redrawn away (a passage's Remove) hands focus back to the answer.
-    if (!document.activeElement || document.activeElement === document.body) answer.focus();
+    if (focused && focused !== document.body && !document.contains(focused)) answer.focus();
   }
 
   /** The answer's text with its coded passages and redactions marked, as the page draws it. */
