@@ -13,14 +13,17 @@ import { loadSurveys } from '../../server/surveys/registry.js';
 import { projectRoot } from '../../server/config.js';
 import { prepareDatabase } from '../../server/startup.js';
 import { seedAnswers, seedCodings, summarise } from './dataset.js';
+import { benchKeyPress } from './keypress.js';
 
 const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 100_000);
 const CODINGS = Number(process.env.BENCH_CODINGS ?? 300_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
+const PRESSES = Number(process.env.BENCH_PRESSES ?? 200);
 
 /**
  * Workbench speed on a large question: the time from request to the last byte of the next answer's
- * page, and to the redirect after saving a coding, over loopback HTTP with a signed-in analyst.
+ * page, and to the redirect after saving a coding, over loopback HTTP with a signed-in analyst; then,
+ * in headless Chromium, from a key press to the answer showing the coding the server confirmed.
  */
 export async function benchWorkbench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-workbench-'));
@@ -127,6 +130,12 @@ export async function benchWorkbench(): Promise<void> {
     console.log(summarise('next answer (page, HTML included)', nextTimes));
     console.log(summarise('save a coding', saveTimes));
     console.log(summarise('filtered view (uncoded by me + text search)', uncodedTimes));
+    await benchKeyPress(
+      origin,
+      `${base}?codebook=care-crisis-drivers&at=${ids[Math.floor(ids.length / 2)]}`,
+      { email: 'bench@review.example', password: 'bench password long' },
+      PRESSES,
+    );
     console.log(
       `app memory: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
     );

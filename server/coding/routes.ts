@@ -4,6 +4,7 @@ import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import type { SessionUser } from '../auth/roles.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { AppError } from '../http/errors.js';
+import { wantsJson } from '../http/negotiate.js';
 import { objectIdSchema, parseQuery, pathIdSchema, validate } from '../http/validate.js';
 import {
   redactionSchema,
@@ -15,6 +16,7 @@ import {
   setWholeCode,
   spanSchema,
 } from './actions.js';
+import { answerState } from './answer-state.js';
 import { redactionMatches } from './redaction.js';
 import { codingTarget, unitOf, type CodingContext, type CodingTarget } from './target.js';
 import { workOverview } from './work-overview.js';
@@ -68,7 +70,10 @@ export function codingRoutes(context: CodingContext): Router {
     };
   }
 
-  /** Runs one change on one answer, then shows that answer again in the same view. */
+  /**
+   * Runs one change on one answer, then shows that answer again in the same view: as a page, or,
+   * for the workbench script (which asks for JSON), as the answer's new state to update the page from.
+   */
   const onAnswer =
     <T extends z.ZodType>(
       bodySchema: T,
@@ -77,7 +82,8 @@ export function codingRoutes(context: CodingContext): Router {
     async (request: Request, response: Response) => {
       const { params, body, back, target, user } = await answerForm(request, bodySchema);
       await change(target, user, params.responseId, body);
-      response.redirect(303, back);
+      if (wantsJson(request)) response.json(await answerState(context, target, user, params.responseId, back));
+      else response.redirect(303, back);
     };
 
   router.post(

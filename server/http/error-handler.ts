@@ -9,6 +9,7 @@ import {
   ValidationError,
   type FieldIssue,
 } from './errors.js';
+import { wantsJson } from './negotiate.js';
 
 /** Errors from body parsing carry an HTTP status and a `type`; nothing else of theirs is shown. */
 interface HttpLikeError {
@@ -74,7 +75,7 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
     );
     const issues: FieldIssue[] = error instanceof ValidationError ? error.issues : [];
     response.status(error.status).set(error.presentation.headers ?? {});
-    if (request.accepts(['html', 'json']) === 'json') {
+    if (wantsJson(request)) {
       response.json({ error: { status: error.status, title, message: error.message, issues } });
       return;
     }

@@ -48,14 +48,20 @@ describe('the back office in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     expect(page.url()).toContain('/work/professionals/drivers_text');
     const press = async (key: string) => Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
-    await press('a'); // accept the top suggestion: austerity
+    // Coding keys update the answer in place: wait for the page to show what the server confirmed.
+    const code = async (key: string) => {
+      const before = await page.evaluate(() => document.getElementById('work-status')!.textContent);
+      await page.keyboard.press(key);
+      await page.waitForFunction((text) => document.getElementById('work-status')!.textContent !== text, before);
+    };
+    await code('a'); // accept the top suggestion: austerity
     await press('j');
-    await press('1'); // system overload
+    await code('1'); // system overload
     await press('j');
-    await press('6'); // workforce
-    await press('s'); // star as a quote
+    await code('6'); // workforce
+    await code('s'); // star as a quote
     await press('j');
-    await press('a');
+    await code('a');
     await screenshot(page, 'workbench-keyboard');
     expect(await page.locator('#progress').innerText()).toContain('Coded 4 of 6');
     await press('k');
