@@ -7,7 +7,8 @@ import { startEmbeddedDatabase } from '../db/embedded.js';
 import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
 import { commandArgs, UsageError } from './args.js';
 
-const usage = 'create-user --email <address> --role <analyst|lead|admin> (the password is read from the prompt or stdin)';
+const usage =
+  'create-user --email <address> --role <analyst|lead|admin> (the password is read from the prompt or stdin)';
 
 /** Reads the password from a prompt (not echoed) or, when piped, from the first line of stdin. Never from argv. */
 async function readPassword(): Promise<string> {
