@@ -33,4 +33,5 @@ export const concrete = (path: string) =>
     .replace(':responseId', 'a'.repeat(24))
     .replace(':userId', 'b'.repeat(24))
     .replace(':codebookId', 'care-crisis-drivers')
-    .replace(':codeId', 'austerity');
+    .replace(':codeId', 'austerity')
+    .replace(':changeId', 'c'.repeat(24));
