@@ -121,7 +121,8 @@ export async function undoMerge(
   if (!change || change.action !== 'merged' || !change.merge)
     throw new NotFoundError('There is no such merge in the history of this codebook.');
   if (change.undoneAt) throw new ConflictError(`This merge (${change.details}) has already been undone`);
-  const merge = change.merge as MergeRecord & { orders?: Record<string, number> };
+  // Stored without its empty parts (Mongoose drops empty objects), so those are put back here.
+  const merge: MergeRecord = { ...change.merge, children: change.merge.children ?? [], keys: change.merge.keys ?? {} };
   const codebook = await getCodebook(models, codebookId);
   const problem = undoProblem(codebook, merge);
   if (problem) throw new ConflictError(`This merge can no longer be undone. ${problem}.`);

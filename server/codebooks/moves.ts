@@ -38,10 +38,14 @@ export async function reparent(
   );
   await saveKeys(models, codebook.id, keys);
   const before: Record<string, string> = {};
-  for (const changed of keys.keys()) {
-    const old = codebook.codes.find((candidate) => candidate.codeId === changed)?.key;
-    if (old !== undefined) before[changed] = old;
+  // The codebook in hand follows, so that a second move in the same change numbers after this one.
+  for (const [changed, key] of keys) {
+    const held = codebook.codes.find((candidate) => candidate.codeId === changed);
+    if (held?.key !== undefined) before[changed] = held.key;
+    if (held) held.key = key;
   }
+  code.parentId = parent || undefined;
+  code.order = order;
   return before;
 }
 
