@@ -317,6 +317,15 @@ describe('merging with a preview, a confirmation and an undo', () => {
     );
   });
 
+  it('shows an analyst the merge in the history, with no Undo button, and refuses an undo from an analyst', async () => {
+    const page = (await ana.get(book)).text;
+    expect(page).toContain('<td>merged</td><td>risk-aversion</td>');
+    expect(page).not.toContain('/undo"');
+    const undo = /action="([^"]+\/undo)"/.exec((await lead.get(book)).text)![1]!;
+    expect((await postForm(ana, undo, {}, book)).status).toBe(403);
+    expect((await lead.get(book)).text).toContain(undo);
+  });
+
   it('refuses the same confirmation sent again, recording one merge', async () => {
     const again = await change(`${book}/merge`, choice);
     expect(again.status).toBe(409);
