@@ -14,7 +14,8 @@ import { userModel } from './auth/user-model.js';
 import { EngineSuggestions } from './autocode/service.js';
 import type { SuggestionSource } from './coding/suggestions.js';
 import { codebookModels } from './codebooks/model.js';
-import { codebookRoutes } from './codebooks/routes.js';
+import { codebookEditRoutes, codebookReadRoutes } from './codebooks/routes.js';
+import { EventCodeUsage } from './coding/code-usage.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
 import { leadRoutes } from './coding/lead-routes.js';
@@ -171,7 +172,10 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
   app.use('/work', memoRoutes(coding));
-  app.use('/codebooks', codebookRoutes(coding.codebooks));
+  // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.
+  const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users };
+  app.use('/codebooks', codebookReadRoutes(codebooks));
+  app.use('/codebooks', codebookEditRoutes(codebooks));
   app.use(
     '/reports',
     reportRoutes({ ...coding, responses, users, schedules, now, minimumBase: dependencies.minimumBase ?? 5 }),

@@ -6,6 +6,7 @@ import { addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 const testApp = useTestApp();
 beforeAll(async () => {
   await addUser(testApp, 'analyst@review.example', 'analyst');
+  await addUser(testApp, 'lead@review.example', 'lead');
 });
 
 describe('one error path', () => {
@@ -21,9 +22,9 @@ describe('one error path', () => {
   });
 
   it('lists every problem with a back-office form, field by field, in the back-office layout', async () => {
-    const analyst = await signIn(testApp.app, 'analyst@review.example');
+    const lead = await signIn(testApp.app, 'lead@review.example');
     const response = await postForm(
-      analyst,
+      lead,
       '/codebooks/care-crisis-drivers/codes',
       { name: '', definition: '', colour: 'red' },
       '/codebooks/care-crisis-drivers',
@@ -33,11 +34,11 @@ describe('one error path', () => {
     expect(response.text).toContain('name: Enter a name for the code');
     expect(response.text).toContain('definition: Enter a definition');
     expect(response.text).toContain('colour: ');
-    const json = await analyst
+    const json = await lead
       .post('/codebooks/care-crisis-drivers/codes')
       .set('Accept', 'application/json')
       .type('form')
-      .send({ _csrf: csrfFrom((await analyst.get('/codebooks/care-crisis-drivers')).text), name: '' });
+      .send({ _csrf: csrfFrom((await lead.get('/codebooks/care-crisis-drivers')).text), name: '' });
     expect(json.status).toBe(400);
     expect(json.body.error.issues.map((issue: { field: string }) => issue.field)).toEqual(['name', 'definition']);
   });

@@ -380,8 +380,9 @@ describe('downloads', () => {
   });
 
   it('serves the codebook as REFI-QDA XML that validates, with edits made in the app', async () => {
+    await addUser(testApp, 'lead@review.example', 'lead');
     await postForm(
-      analyst,
+      await signIn(testApp.app, 'lead@review.example'),
       '/codebooks/care-crisis-drivers/codes',
       { name: 'Housing & "homes"', definition: 'Rent <and> arrears', parent: 'austerity', colour: '#123456' },
       '/codebooks/care-crisis-drivers',

@@ -41,6 +41,7 @@ beforeAll(async () => {
   await addUser(testApp, 'ana@review.example', 'analyst');
   await addUser(testApp, 'ben@review.example', 'analyst');
   await addUser(testApp, 'admin@review.example', 'admin');
+  await addUser(testApp, 'lead@review.example', 'lead');
   ids = await seedResponses(testApp, 'professionals', answers);
   analyst = await signIn(testApp.app, 'ana@review.example');
 });
@@ -209,8 +210,9 @@ describe('refining the codebook while coding', () => {
   });
 
   it('retires a code: hidden from coding, kept in history, refused if applied', async () => {
+    const lead = await signIn(testApp.app, 'lead@review.example');
     const retired = await postForm(
-      analyst,
+      lead,
       '/codebooks/care-crisis-drivers/codes/cultural-competency/retire',
       {},
       '/codebooks/care-crisis-drivers',
@@ -221,29 +223,33 @@ describe('refining the codebook while coding', () => {
     expect((await setCode(analyst, 3, 'cultural-competency')).status).toBe(400);
     const book = await analyst.get('/codebooks/care-crisis-drivers');
     expect(book.text).toMatch(/Cultural competency[\s\S]*<strong class="tag">retired<\/strong>/);
-    expect(book.text).toMatch(/<td>ana@review.example<\/td><td>retired<\/td><td>cultural-competency<\/td>/);
+    expect(book.text).toMatch(/<td>lead@review.example<\/td><td>retired<\/td><td>cultural-competency<\/td>/);
   });
 
   it('adds, edits and nests a code, recording who did it', async () => {
+    const lead = await signIn(testApp.app, 'lead@review.example');
     await postForm(
-      analyst,
+      lead,
       '/codebooks/care-crisis-drivers/codes',
       { name: 'Housing crisis', definition: 'Lack of social housing.', colour: '#112233', parent: 'austerity' },
       '/codebooks/care-crisis-drivers',
     );
     await postForm(
-      analyst,
+      lead,
       '/codebooks/care-crisis-drivers/codes/housing-crisis',
       { name: 'Housing', definition: 'Lack of affordable housing.', colour: '#112233', parent: 'austerity' },
       '/codebooks/care-crisis-drivers',
     );
     const book = await analyst.get('/codebooks/care-crisis-drivers');
-    expect(book.text).toContain('Housing <span class="hint">(housing-crisis, under Austerity, cuts and deprivation)');
+    // Nested under Austerity (code 2), as its first sub-code.
     expect(book.text).toMatch(
-      /<td>ana@review.example<\/td><td>edited<\/td><td>housing-crisis<\/td><td>name, definition<\/td>/,
+      /id="code-austerity"[^]*?<ul class="code-tree">\s*<li id="code-housing-crisis"[^]*?<span class="code-key">2\.1<\/span> Housing <span class="hint">\(housing-crisis\)/,
+    );
+    expect(book.text).toMatch(
+      /<td>lead@review.example<\/td><td>edited<\/td><td>housing-crisis<\/td><td>name, definition<\/td>/,
     );
     const loop = await postForm(
-      analyst,
+      lead,
       '/codebooks/care-crisis-drivers/codes/austerity',
       { name: 'Austerity', definition: 'x', colour: '#112233', parent: 'housing-crisis' },
       '/codebooks/care-crisis-drivers',

@@ -33,12 +33,14 @@ export const csrfProtection: RequestHandler = (request, response, next) => {
   const token = ensureCsrfToken(request);
   if (!token) return next(new CsrfError());
   response.locals.csrfToken = token;
-  if (request.method === 'GET' || request.method === 'HEAD') return next();
+  // Checked already by an earlier back-office router at the same prefix (which took the token out of the body).
+  if (request.method === 'GET' || request.method === 'HEAD' || response.locals.csrfVerified === true) return next();
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : request.get('x-csrf-token');
   const expected = Buffer.from(token);
   const actual = Buffer.from(typeof sent === 'string' ? sent : '');
   if (actual.length !== expected.length || !crypto.timingSafeEqual(actual, expected)) return next(new CsrfError());
   if (body && '_csrf' in body) delete body._csrf;
+  response.locals.csrfVerified = true;
   next();
 };

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { BadRequestError } from '../http/errors.js';
+import { nextChildKey, takeTopKey } from './keys.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookModels, CodeRecord } from './model.js';
+import { renumber, reparent } from './moves.js';
 import { codeKey, codeOf, getCodebook, record, type Codebook } from './service.js';
 
-/** Analysts' changes to a codebook: add, edit, nest, retire and merge codes, each recorded with who and when. */
+/** Leads' changes to a codebook's codes: add, edit, nest and retire, each recorded with who and when. */
 const optionalText = z.string().trim().max(2000).default('');
 export const codeInputSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name for the code').max(80),
@@ -17,7 +19,7 @@ export const codeInputSchema = z.object({
 export type CodeInput = z.input<typeof codeInputSchema>;
 export type CodeFields = z.output<typeof codeInputSchema>;
 
-function slugFor(name: string): string {
+export function slugFor(name: string): string {
   return (
     name
       .toLowerCase()
@@ -57,6 +59,7 @@ export async function addCode(
   const base = slugFor(fields.name);
   let codeId = base;
   for (let suffix = 2; taken.has(codeId); suffix++) codeId = `${base}-${suffix}`;
+  const parentKey = fields.parent ? codeOf(codebook, fields.parent).key : undefined;
   const code: CodeRecord = {
     _id: codeKey(codebookId, codeId),
     codebookId,
@@ -67,11 +70,13 @@ export async function addCode(
     exclude: fields.exclude,
     colour: fields.colour,
     parentId: fields.parent || undefined,
+    key: parentKey ? nextChildKey(parentKey, codebook.codes) : await takeTopKey(models, codebookId),
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
     terms: [],
     retired: false,
   };
   await models.codes.create(code);
+  await renumber(models, codebookId);
   await record(models, { codebookId, codeId, action: 'added', by, details: fields.name }, now);
   return code;
 }
@@ -97,11 +102,19 @@ export async function editCode(
   const changed = Object.entries(update)
     .filter(([key, value]) => existing[key as keyof typeof update] !== value)
     .map(([key]) => key);
-  if ((existing.parentId ?? '') !== fields.parent) changed.push('parent');
-  await models.codes.updateOne(
-    { _id: existing._id },
-    fields.parent ? { $set: { ...update, parentId: fields.parent } } : { $set: update, $unset: { parentId: '' } },
-  );
+  await models.codes.updateOne({ _id: existing._id }, { $set: update });
+  if ((existing.parentId ?? '') !== fields.parent) {
+    changed.push('parent');
+    // Last among its new siblings, numbered afresh under its new parent.
+    await reparent(
+      models,
+      codebook,
+      existing,
+      fields.parent,
+      Math.max(...codebook.codes.map((code) => code.order)) + 1,
+    );
+    await renumber(models, codebookId);
+  }
   if (changed.length > 0)
     await record(models, { codebookId, codeId, action: 'edited', by, details: changed.join(', ') }, now);
 }
@@ -122,32 +135,6 @@ export async function setRetired(
   await record(
     models,
     { codebookId, codeId, action: retired ? 'retired' : 'restored', by, details: existing.name },
-    now,
-  );
-}
-
-/** Merges `from` into `into`: its codings count for `into` from now on, and its sub-codes move under `into`. */
-export async function mergeCodes(
-  models: CodebookModels,
-  codebookId: string,
-  from: string,
-  into: string,
-  by: string,
-  now = new Date(),
-): Promise<void> {
-  const codebook = await getCodebook(models, codebookId);
-  const source = codebook.codes.find((code) => code.codeId === from && !code.retired);
-  const survivor = codebook.codes.find((code) => code.codeId === into && !code.retired);
-  if (!source || !survivor) throw new BadRequestError('Choose two different active codes to merge');
-  if (from === into) throw new BadRequestError('Choose two different codes to merge');
-  await models.codes.updateOne({ _id: source._id }, { $set: { retired: true, mergedInto: into } });
-  for (const child of codebook.codes.filter((code) => code.parentId === from)) {
-    if (child.codeId !== into) await models.codes.updateOne({ _id: child._id }, { $set: { parentId: into } });
-  }
-  if (survivor.parentId === from) await models.codes.updateOne({ _id: survivor._id }, { $unset: { parentId: '' } });
-  await record(
-    models,
-    { codebookId, codeId: from, action: 'merged', by, details: `${source.name} into ${survivor.name}` },
     now,
   );
 }

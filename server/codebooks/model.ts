@@ -7,6 +7,8 @@ export interface CodebookRecord {
   name: string;
   description: string;
   version: number;
+  /** The highest top-level code number ever given in this codebook: numbers are never reused. */
+  topKey?: number;
 }
 
 export interface CodeRecord {
@@ -20,23 +22,47 @@ export interface CodeRecord {
   exclude: string;
   colour: string;
   parentId?: string;
+  /** Its stable number: "3" at the top level, "3.1" under code 3 (see keys.ts). */
+  key?: string;
+  /** Place among its siblings (codes with the same parent). */
   order: number;
   terms: string[];
   retired: boolean;
   mergedInto?: string;
 }
 
+export type CodebookAction =
+  'seeded' | 'created' | 'renamed' | 'added' | 'edited' | 'moved' | 'retired' | 'restored' | 'merged' | 'unmerged';
+
+/** What a merge changed, so that it can be undone exactly. */
+export interface MergeRecord {
+  from: string;
+  into: string;
+  /** The codes that moved from under `from` to under `into`. */
+  children: string[];
+  /** `into` was a sub-code of `from` and was lifted to `from`'s parent (or the top level). */
+  survivorParent?: string;
+  /** The keys codes had before the merge, for every code whose key it changed. */
+  keys: Record<string, string>;
+  /** The places the moved codes had before the merge, to put them back in the same order. */
+  orders?: Record<string, number>;
+}
+
 export interface CodebookChangeRecord {
+  _id?: mongoose.Types.ObjectId;
   codebookId: string;
   codeId: string;
-  action: 'seeded' | 'added' | 'edited' | 'retired' | 'restored' | 'merged';
+  action: CodebookAction;
   by: string;
   at: Date;
   details: string;
+  merge?: MergeRecord;
+  /** When the change was undone (merges only). */
+  undoneAt?: Date;
 }
 
 const codebookSchema = new mongoose.Schema<CodebookRecord>(
-  { _id: String, name: String, description: String, version: Number },
+  { _id: String, name: String, description: String, version: Number, topKey: Number },
   { versionKey: false },
 );
 const codeSchema = new mongoose.Schema<CodeRecord>(
@@ -50,6 +76,7 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     exclude: { type: String, default: '' },
     colour: { type: String, required: true },
     parentId: String,
+    key: String,
     order: { type: Number, required: true },
     terms: { type: [String], default: [] },
     retired: { type: Boolean, default: false },
@@ -58,7 +85,16 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
   { versionKey: false },
 );
 const changeSchema = new mongoose.Schema<CodebookChangeRecord>(
-  { codebookId: String, codeId: String, action: String, by: String, at: Date, details: String },
+  {
+    codebookId: String,
+    codeId: String,
+    action: String,
+    by: String,
+    at: Date,
+    details: String,
+    merge: { type: mongoose.Schema.Types.Mixed, default: undefined },
+    undoneAt: Date,
+  },
   { versionKey: false },
 );
 

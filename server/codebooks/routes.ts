@@ -1,42 +1,76 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
-import { validate } from '../http/validate.js';
+import { hasRole } from '../auth/roles.js';
+import { objectIdSchema, validate } from '../http/validate.js';
+import { codebookInputSchema, createCodebook, editCodebook } from './books.js';
+import { addCode, codeInputSchema, editCode, setRetired } from './edits.js';
+import { mergeCodes, undoMerge } from './merge.js';
+import { moveCode } from './moves.js';
+import { codebookPage, codebookPageQuery, mergePreview, savedUrl, type CodebookContext } from './page.js';
 import { codeIdSchema } from './schema.js';
-import { addCode, codeInputSchema, editCode, mergeCodes, setRetired } from './edits.js';
-import { codebookHistory, getCodebook, listCodebooks, type CodebookModels } from './service.js';
+import { listCodebooks } from './service.js';
 
 const bookParams = z.object({ codebookId: codeIdSchema });
 const codeParams = bookParams.extend({ codeId: codeIdSchema });
+const changeParams = bookParams.extend({ changeId: objectIdSchema });
+/** The merge form's two drop-downs start on "Choose a code", so either may come back empty. */
+const mergeChoice = z.object({
+  from: z.union([codeIdSchema, z.literal('')]).default(''),
+  into: z.union([codeIdSchema, z.literal('')]).default(''),
+});
+const confirmedMerge = z.object({ from: codeIdSchema, into: codeIdSchema });
 
-/** Analysts refine the codebook as they code: add, edit, nest, merge and retire codes. */
-export function codebookRoutes(models: CodebookModels): Router {
+/** Everyone in the back office may read the codebooks: the list and each codebook with its usage and history. */
+export function codebookReadRoutes(context: CodebookContext): Router {
   const router = backOfficeRouter('analyst');
-  const by = (request: Request) => signedInUser(request).email;
 
-  router.get('/', async (_request, response) => {
-    response.render('office/codebooks', { codebooks: await listCodebooks(models) });
+  router.get('/', async (request, response) => {
+    const canEdit = hasRole(signedInUser(request), 'lead');
+    response.render('office/codebooks', { codebooks: await listCodebooks(context.models), canEdit });
   });
 
   router.get('/:codebookId', async (request, response) => {
-    const { params } = validate(request, { params: bookParams });
-    const [codebook, history] = await Promise.all([
-      getCodebook(models, params.codebookId),
-      codebookHistory(models, params.codebookId),
-    ]);
-    response.render('office/codebook', { codebook, history });
+    const { params, query } = validate(request, { params: bookParams, query: codebookPageQuery });
+    const page = await codebookPage(context, params.codebookId, signedInUser(request), query);
+    response.render('office/codebook', page);
+  });
+
+  return router;
+}
+
+/**
+ * Leads (and admins) change codebooks: make them, add, edit, move, nest, retire and merge codes,
+ * and undo a merge. Mounted after the read router, so anyone else's change falls through to here
+ * and is refused.
+ */
+export function codebookEditRoutes(context: CodebookContext): Router {
+  const router = backOfficeRouter('lead');
+  const { models } = context;
+  const by = (request: Request) => signedInUser(request).email;
+
+  router.post('/', async (request, response) => {
+    const { body } = validate(request, { body: codebookInputSchema });
+    const codebookId = await createCodebook(models, body, by(request));
+    response.redirect(303, savedUrl(codebookId, 'created'));
+  });
+
+  router.post('/:codebookId', async (request, response) => {
+    const { params, body } = validate(request, { params: bookParams, body: codebookInputSchema });
+    await editCodebook(models, params.codebookId, body, by(request));
+    response.redirect(303, savedUrl(params.codebookId, 'renamed'));
   });
 
   router.post('/:codebookId/codes', async (request, response) => {
     const { params, body } = validate(request, { params: bookParams, body: codeInputSchema });
-    await addCode(models, params.codebookId, body, by(request));
-    response.redirect(303, `/codebooks/${params.codebookId}`);
+    const code = await addCode(models, params.codebookId, body, by(request));
+    response.redirect(303, savedUrl(params.codebookId, 'added', code.codeId));
   });
 
   router.post('/:codebookId/codes/:codeId', async (request, response) => {
     const { params, body } = validate(request, { params: codeParams, body: codeInputSchema });
     await editCode(models, params.codebookId, params.codeId, body, by(request));
-    response.redirect(303, `/codebooks/${params.codebookId}#code-${params.codeId}`);
+    response.redirect(303, savedUrl(params.codebookId, 'edited', params.codeId));
   });
 
   router.post('/:codebookId/codes/:codeId/retire', async (request, response) => {
@@ -44,17 +78,36 @@ export function codebookRoutes(models: CodebookModels): Router {
       params: codeParams,
       body: z.object({ restore: z.literal('1').optional() }),
     });
-    await setRetired(models, params.codebookId, params.codeId, body.restore !== '1', by(request));
-    response.redirect(303, `/codebooks/${params.codebookId}#code-${params.codeId}`);
+    const retire = body.restore !== '1';
+    await setRetired(models, params.codebookId, params.codeId, retire, by(request));
+    response.redirect(303, savedUrl(params.codebookId, retire ? 'retired' : 'restored', params.codeId));
+  });
+
+  router.post('/:codebookId/codes/:codeId/move', async (request, response) => {
+    const { params, body } = validate(request, {
+      params: codeParams,
+      body: z.object({ move: z.enum(['up', 'down', 'indent', 'outdent']) }),
+    });
+    await moveCode(models, params.codebookId, params.codeId, body.move, by(request));
+    response.redirect(303, savedUrl(params.codebookId, 'moved', params.codeId));
+  });
+
+  router.post('/:codebookId/merge/preview', async (request, response) => {
+    const { params, body } = validate(request, { params: bookParams, body: mergeChoice });
+    const preview = await mergePreview(context, params.codebookId, signedInUser(request), body);
+    response.render('office/merge-preview', preview);
   });
 
   router.post('/:codebookId/merge', async (request, response) => {
-    const { params, body } = validate(request, {
-      params: bookParams,
-      body: z.object({ from: codeIdSchema, into: codeIdSchema }),
-    });
-    await mergeCodes(models, params.codebookId, body.from, body.into, by(request));
-    response.redirect(303, `/codebooks/${params.codebookId}`);
+    const { params, body } = validate(request, { params: bookParams, body: confirmedMerge });
+    await mergeCodes(models, params.codebookId, body, by(request));
+    response.redirect(303, savedUrl(params.codebookId, 'merged', body.into));
+  });
+
+  router.post('/:codebookId/history/:changeId/undo', async (request, response) => {
+    const { params } = validate(request, { params: changeParams });
+    const codeId = await undoMerge(models, params.codebookId, params.changeId, by(request));
+    response.redirect(303, savedUrl(params.codebookId, 'unmerged', codeId));
   });
 
   return router;

@@ -2,7 +2,9 @@ import { NotFoundError } from '../http/errors.js';
 import { codebookCounterKey } from '../db/change-counter.js';
 import { ignoringDuplicates } from '../db/duplicates.js';
 import { codeFieldsOf } from './files.js';
+import { ensureKeys, missingKeys } from './keys.js';
 import type { CodebookFile } from './schema.js';
+import { treeOrder } from './tree.js';
 import type { CodebookChangeRecord, CodebookModels, CodebookRecord, CodeRecord } from './model.js';
 
 export type { CodebookModels } from './model.js';
@@ -11,7 +13,7 @@ export interface Codebook {
   id: string;
   name: string;
   description: string;
-  /** Every code, retired and merged ones included, in display order. */
+  /** Every code, retired and merged ones included, in tree order (each parent followed by its children). */
   codes: CodeRecord[];
 }
 
@@ -26,21 +28,30 @@ export async function seedCodebooks(
   const seeded: string[] = [];
   for (const book of files.values()) {
     if (await models.codebooks.exists({ _id: book.id })) continue;
+    const codes = book.codes.map((code, order) => ({ ...codeFieldsOf(code), order }));
+    // Numbered in file order: top-level codes 1, 2, ...; sub-codes under their parent's number.
+    const { keys, topKey } = missingKeys(codes);
     // Several processes may start together on a new database: whichever inserts first wins.
     await ignoringDuplicates(() =>
       models.codes.insertMany(
-        book.codes.map((code, order) => ({
-          _id: codeKey(book.id, code.id),
+        codes.map((code) => ({
+          _id: codeKey(book.id, code.codeId),
           codebookId: book.id,
-          ...codeFieldsOf(code),
-          order,
+          ...code,
+          key: keys.get(code.codeId),
           retired: false,
         })),
         { ordered: false },
       ),
     );
     await ignoringDuplicates(() =>
-      models.codebooks.create({ _id: book.id, name: book.name, description: book.description, version: book.version }),
+      models.codebooks.create({
+        _id: book.id,
+        name: book.name,
+        description: book.description,
+        version: book.version,
+        topKey,
+      }),
     );
     await record(
       models,
@@ -66,8 +77,8 @@ export async function getCodebook(models: CodebookModels, codebookId: string): P
   const book = await models.codebooks.findById(codebookId).lean();
   if (!book) throw new NotFoundError(`There is no codebook "${codebookId}".`);
   const codes = await models.codes.find({ codebookId }).lean();
-  codes.sort((a, b) => a.order - b.order);
-  return { id: book._id, name: book.name, description: book.description, codes };
+  await ensureKeys(models, codebookId, book.topKey, codes);
+  return { id: book._id, name: book.name, description: book.description, codes: treeOrder(codes) };
 }
 
 /** A code of the codebook by its id, retired ones included, or "not found". */
@@ -80,6 +91,11 @@ export function codeOf(codebook: Codebook, codeId: string): CodeRecord {
 /** Codes an analyst can apply now: not retired, not merged away. */
 export function activeCodes(codebook: Codebook): CodeRecord[] {
   return codebook.codes.filter((code) => !code.retired);
+}
+
+/** The codes an analyst can apply, in tree order, each with its stable number (what the workbench lists). */
+export function keyedCodes(codebook: Codebook): { code: CodeRecord; key?: string }[] {
+  return activeCodes(codebook).map((code) => ({ code, key: code.key }));
 }
 
 /** Follows merges, so a coding made with a merged code counts for the code that survived. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Suggestion } from './suggestions.js';
 import type { SessionUser } from '../auth/roles.js';
-import { activeCodes, survivingCodeId } from '../codebooks/service.js';
+import { keyedCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { objectIdSchema } from '../http/validate.js';
@@ -138,7 +138,7 @@ export async function workbenchView(
     else nextId ??= unit.responseId;
   }
 
-  const codes = activeCodes(codebook).map((code, order) => ({ code, key: order < 9 ? String(order + 1) : undefined }));
+  const codes = keyedCodes(codebook);
   const view: WorkbenchView = {
     target,
     query,

@@ -68,3 +68,10 @@ export class ServiceUnavailableError extends AppError {
     });
   }
 }
+
+/** The request no longer fits the state of things (it was replayed, or someone else changed it first). */
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, message, 'error.badRequest.title');
+  }
+}

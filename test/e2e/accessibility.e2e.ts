@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appOn } from '../helpers/app.js';
 import { PASSWORD, addUser, seedCodings, seedResponses } from '../helpers/office.js';
-import { accessibilityViolations, newContext, startRig, type BrowserRig } from './browser.js';
+import { accessibilityViolations, newContext, screenshot, startRig, type BrowserRig } from './browser.js';
 
 let rig: BrowserRig;
 let closedOrigin: string;
@@ -138,5 +138,40 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Check the redaction');
     await expectNoViolations(page, 'redaction preview');
     await context.close();
+  });
+
+  it('finds no violations on the codebook pages, as a lead changes a codebook, at both widths', async () => {
+    for (const viewport of ['desktop', 'phone'] as const) {
+      const context = await newContext(rig, { axe: true, viewport });
+      const page = await context.newPage();
+      const check = async (label: string) => {
+        await expectNoViolations(page, `${viewport} ${label}`);
+        await screenshot(page, `codebook-${label.replace(/\W+/g, '-')}-${viewport}`);
+      };
+      await page.goto(`${rig.origin}/login`);
+      await page.getByLabel('Email address').fill('a11y@review.example');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.goto(`${rig.origin}/codebooks`);
+      await check('list');
+      await page.goto(`${rig.origin}/codebooks/care-crisis-drivers`);
+      await page.getByRole('button', { name: /^Move down\W+Austerity, cuts and deprivation$/ }).click();
+      expect(await page.getByRole('status').innerText()).toBe('Code moved.');
+      await check('moved');
+      await page.getByRole('button', { name: /^Move up\W+Austerity, cuts and deprivation$/ }).click();
+      await page.getByLabel('Merge this code').selectOption('workforce');
+      await page.getByLabel('into this code').selectOption('workforce');
+      await page.getByRole('button', { name: 'Preview the merge' }).click();
+      await check('merge error');
+      await page.getByLabel('into this code').selectOption('system-overload');
+      await page.getByRole('button', { name: 'Preview the merge' }).click();
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(
+        'Merge “Workforce and training” into “System overload”?',
+      );
+      await check('merge preview');
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      await check('codebook');
+      await context.close();
+    }
   });
 });

@@ -34,4 +34,5 @@ export const concrete = (path: string) =>
     .replace(':userId', 'b'.repeat(24))
     .replace(':codebookId', 'care-crisis-drivers')
     .replace(':codeId', 'austerity')
-    .replace(':ruleId', 'c'.repeat(12));
+    .replace(':ruleId', 'c'.repeat(12))
+    .replace(':changeId', 'c'.repeat(24));
