@@ -150,3 +150,54 @@ describe('the reconciliation queue', () => {
     expect(wrong.text).toContain('That coder has not coded this answer.');
   });
 });
+
+describe('what outside testers found', () => {
+  it('keeps quotes, filed under colleagues’ codes, from an analyst coding independently', async () => {
+    await postForm(ben, `${base}/${ids[1]}/star`, { starred: '1', view }, `${base}?${view}`);
+    const page = (await ana.get(`/reports/professionals/quotes/drivers_text?${view}`)).text;
+    expect(page).toContain('This question is coded independently.');
+    expect(page).not.toContain('Nobody wants to hire.');
+    expect((await ana.get(`/reports/professionals/quotes/drivers_text?${view}&format=json`)).body).toEqual([]);
+    const report = (await ana.get('/reports/professionals/report')).text;
+    expect(report).toContain('Quotes are left out for you while this question is coded independently');
+    expect(report).not.toContain('‘Nobody wants to hire.’');
+    expect((await lead.get(`/reports/professionals/quotes/drivers_text?${view}`)).text).toContain(
+      'Nobody wants to hire.',
+    );
+  });
+
+  it('says when an answer asked for is not a disagreement, or no disagreement involves a code', async () => {
+    const agreed = (await lead.get(`${queue}&at=${ids[3]}`)).text;
+    expect(agreed).toContain('Answer 4 is not a disagreement now:');
+    expect((await lead.get(`${queue}&code=cultural-competency`)).text).toContain('No disagreement involves this code.');
+  });
+
+  it('refuses to take a coder’s codes when one has been retired since, instead of dropping it', async () => {
+    const [id] = await seedResponses(testApp, 'professionals', [
+      { role: 'social-worker', country: 'england', quote_consent: 'yes', drivers_text: 'A fifth answer.' },
+    ]);
+    const fifth = `${base}?${view}&at=${id}`;
+    await postForm(ana, `${base}/${id}/codes`, { code: 'austerity', present: '1', view }, fifth);
+    await postForm(ben, `${base}/${id}/codes`, { code: 'cultural-competency', present: '1', view }, fifth);
+    await postForm(
+      lead,
+      '/codebooks/care-crisis-drivers/codes/cultural-competency/retire',
+      {},
+      '/codebooks/care-crisis-drivers',
+    );
+    const page = (await lead.get(`${queue}&at=${id}`)).text;
+    expect(page).toContain('Cultural competency (retired)');
+    const take = await press(page, 'b');
+    expect(take.status).toBe(400);
+    expect(take.text).toContain('These codes have been retired since they were given: Cultural competency.');
+    expect(
+      await testApp.connection.collection('codingevents').countDocuments({ responseId: id, coderId: 'final' }),
+    ).toBe(0);
+    await postForm(
+      lead,
+      '/codebooks/care-crisis-drivers/codes/cultural-competency/retire',
+      { restore: '1' },
+      '/codebooks/care-crisis-drivers',
+    );
+  });
+});

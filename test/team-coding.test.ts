@@ -126,6 +126,14 @@ describe('assignments and progress', () => {
     const nobody = await postForm(lead, `${setup}/assignments`, { scope: 'all', split: 'each' }, setup);
     expect(nobody.status).toBe(400);
     expect(nobody.text).toContain('Choose at least one analyst');
+    const nonesuch = await postForm(
+      lead,
+      `${setup}/assignments`,
+      { coders: ana!.id, scope: 'group', group: 'nonesuch', split: 'each' },
+      setup,
+    );
+    expect(nonesuch.status).toBe(400);
+    expect(nonesuch.text).toContain('Choose a kind of respondent or a country from the list.');
     const stranger = await postForm(
       lead,
       `${setup}/assignments`,
@@ -187,9 +195,26 @@ describe('a question without a codebook', () => {
     const page = await analyst.get(base);
     expect(page.status).toBe(409);
     expect(page.text).toContain('No codebook has been chosen for &#34;drivers_text&#34; yet.');
+    // Nor through the address: naming another codebook in the URL is refused for viewing and coding.
+    const borrowed = await analyst.get(`${base}?${view}`);
+    expect(borrowed.status).toBe(409);
+    expect(borrowed.text).toContain('is not coded with the codebook &#34;care-crisis-drivers&#34;');
     const leadAgent = await signIn(bare.app, 'lead@review.example');
     await postForm(leadAgent, setup, { codebook: 'care-crisis-drivers', mode: 'independent' }, setup);
     expect((await analyst.get(base)).status).toBe(200);
+  });
+});
+
+describe('an analyst with nothing assigned', () => {
+  it('is told so, and "assigned to me" shows nothing rather than everything', async () => {
+    await addUser(testApp, 'dan@review.example', 'analyst');
+    const dan = await signIn(testApp.app, 'dan@review.example');
+    const opened = (await dan.get(`${base}?${view}`)).text;
+    expect(opened).toContain('No answers of this question are assigned to you: you are seeing every answer.');
+    expect(opened).toContain('id="answer-text"');
+    const mine = (await dan.get(`${base}?${view}&assigned=1&uncoded=all`)).text;
+    expect(mine).toContain('No answers of this question are assigned to you.');
+    expect(mine).toContain('No answers match');
   });
 });
 

@@ -14,9 +14,10 @@ function inScope(unit: Unit, scope: AssignmentRule['scope']): boolean {
 }
 
 /**
- * Deals each rule's answers out in submission order, so an answer keeps its coder as new answers
- * arrive. Under `share`, the overlap answers are spread evenly (every 1/overlap-th answer) and go
- * to the next coder in turn as well, so each pair of neighbouring coders shares a sample.
+ * Deals each rule's answers out in submission order, so an answer keeps its coders as new answers
+ * arrive. Under `share`, the overlap answers (spread evenly: every 1/overlap-th answer) go to a
+ * pair of coders and the rest to one coder, each dealt in turn; the pairs rotate through every
+ * pair of coders, so each coder gets the same share and every pair has a sample for agreement.
  */
 export function assignedAnswers(units: readonly Unit[], rules: readonly AssignmentRule[]): Assignments {
   const assigned: Assignments = new Map();
@@ -27,18 +28,29 @@ export function assignedAnswers(units: readonly Unit[], rules: readonly Assignme
   };
   for (const rule of rules) {
     const coders = rule.coders;
-    if (coders.length === 0) continue;
-    let dealt = 0;
+    const n = coders.length;
+    if (n === 0) continue;
+    let inScopeCount = 0;
+    let single = 0;
+    let paired = 0;
     for (const unit of units) {
       if (!inScope(unit, rule.scope)) continue;
+      const k = inScopeCount++;
       if (rule.split === 'each') {
         for (const coder of coders) give(coder, unit.responseId);
-      } else {
-        give(coders[dealt % coders.length]!, unit.responseId);
-        const overlapHere = Math.floor(((dealt + 1) * rule.overlap) / 100) > Math.floor((dealt * rule.overlap) / 100);
-        if (overlapHere && coders.length > 1) give(coders[(dealt + 1) % coders.length]!, unit.responseId);
+        continue;
       }
-      dealt++;
+      const overlapHere = n > 1 && Math.floor(((k + 1) * rule.overlap) / 100) > Math.floor((k * rule.overlap) / 100);
+      if (!overlapHere) {
+        give(coders[single++ % n]!, unit.responseId);
+        continue;
+      }
+      // Pair m: first coder m mod n, second one to n-1 places on, moving on each time round.
+      const m = paired++;
+      const first = m % n;
+      const second = (first + 1 + (Math.floor(m / n) % (n - 1))) % n;
+      give(coders[first]!, unit.responseId);
+      give(coders[second]!, unit.responseId);
     }
   }
   return assigned;

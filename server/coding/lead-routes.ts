@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { backOfficeRouter } from '../auth/guard.js';
 import { coderNames } from '../auth/service.js';
 import { codeIdSchema } from '../codebooks/schema.js';
+import { getCodebook } from '../codebooks/service.js';
 import { BadRequestError } from '../http/errors.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { queueQuerySchema, queueUrl, queueView, reconcileAnswer } from './reconcile-queue.js';
@@ -63,7 +64,7 @@ export function leadRoutes(context: LeadContext): Router {
   router.post('/questions/:surveyId/:questionId', async (request, response) => {
     const { params, body } = validate(request, { params: questionParams, body: setupBody });
     openQuestion(context, params.surveyId, params.questionId);
-    if (body.codebook) await codingTarget(context, params.surveyId, params.questionId, body.codebook);
+    if (body.codebook) await getCodebook(context.codebooks, body.codebook);
     await saveQuestionSettings(context.coding, params.surveyId, params.questionId, {
       independent: body.mode === 'independent',
       comparisonOpen: body.comparisonOpen === '1',
@@ -87,6 +88,13 @@ export function leadRoutes(context: LeadContext): Router {
           : body.scope === 'range'
             ? { from: body.from, to: body.to }
             : {};
+    const known = (field: 'group' | 'country', value: string) =>
+      view.survey.profileChoices(field).some((choice) => choice.value === value);
+    if (
+      (body.scope === 'group' && !known('group', body.group)) ||
+      (body.scope === 'country' && !known('country', body.country))
+    )
+      throw new BadRequestError('Choose a kind of respondent or a country from the list.');
     if (Object.values(scope).some((value) => value === '') || (body.scope === 'range' && !body.from && !body.to))
       throw new BadRequestError(
         'Say which answers: choose a kind of respondent, a country, or a range of answer numbers.',

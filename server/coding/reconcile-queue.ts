@@ -45,6 +45,10 @@ export interface QueueView {
   previousId?: string;
   /** The answer just reconciled, to say so and offer to revisit it. */
   done?: { responseId: string; number: number };
+  /** An answer asked for (`at`) that is not a disagreement now: the queue says so and shows the next. */
+  notDisagreement?: number;
+  /** Disagreements, reconciled or not, that involve the code filtered on. */
+  involvingCode: number;
 }
 
 const letters = 'ABCDEFGH';
@@ -62,11 +66,17 @@ export async function queueView(context: CodingContext, target: CodingTarget, qu
     doubleCoded,
     disagreeing: all.length,
     reconciled: all.filter((item) => item.reconciled).length,
+    involvingCode: all.filter(involves).length,
   };
   const doneUnit = query.done ? target.index.byResponse.get(query.done) : undefined;
   if (doneUnit) view.done = { responseId: doneUnit.responseId, number: doneUnit.index + 1 };
 
-  const current = query.at ? all.find((item) => item.unit.responseId === query.at) : open[0];
+  let current = query.at ? all.find((item) => item.unit.responseId === query.at) : open[0];
+  if (query.at && !current) {
+    const asked = target.index.byResponse.get(query.at);
+    if (asked) view.notDisagreement = asked.index + 1;
+    current = open[0];
+  }
   if (!current) return view;
   const place = open.indexOf(current);
   view.position = place >= 0 ? place + 1 : undefined;
@@ -110,9 +120,16 @@ export async function reconcileAnswer(
     const byCoder = unit ? codesByCoder(target, unit) : [];
     const taken = choice.take === 'all' ? byCoder : byCoder.filter(({ coderId }) => coderId === choice.take);
     if (taken.length === 0) throw new BadRequestError('That coder has not coded this answer.');
-    // A code retired since the coder gave it cannot be part of a final coding.
+    codes = [...new Set(taken.flatMap(({ codes: given }) => [...given]))];
+    // A code retired since the coder gave it cannot be part of a final coding: say so, drop nothing silently.
     const active = new Set(activeCodes(target.codebook).map((code) => code.codeId));
-    codes = [...new Set(taken.flatMap(({ codes: given }) => [...given]))].filter((id) => active.has(id));
+    const retired = codes.filter((id) => !active.has(id));
+    if (retired.length > 0) {
+      const names = retired.map((id) => target.codebook.codes.find((code) => code.codeId === id)?.name ?? id);
+      throw new BadRequestError(
+        `These codes have been retired since they were given: ${names.join(', ')}. Choose the final codes yourself.`,
+      );
+    }
   } else codes = choice.codes;
   await recordFinalCoding(context, target, responseId, codes);
 }

@@ -22,6 +22,8 @@ export interface SetupView {
   /** Accounts that may code, for the assignment form and the report-coder choice. */
   coders: AccountRow[];
   names: Map<string, string>;
+  /** Accounts disabled since: their assigned answers wait for someone else. */
+  disabled: Set<string>;
   rules: { rule: AssignmentRule; answers: number }[];
   progress?: QuestionProgress;
   disagreementsLeft?: number;
@@ -52,6 +54,7 @@ export async function setupView(context: LeadContext, surveyId: string, question
     codebooks,
     coders: accounts.filter((account) => !account.disabled && hasRole(account, 'analyst')),
     names: new Map(accounts.map((account) => [account.id, account.email])),
+    disabled: new Set(accounts.filter((account) => account.disabled).map((account) => account.id)),
     rules: rules.map((rule) => ({ rule, answers: 0 })),
   };
   if (!codebookId) return view;

@@ -66,6 +66,8 @@ export async function codingTarget(
     context.counters.readMany([surveyCounterKey(survey.id), codebookCounterKey(chosen)]),
     settingsRead,
   ]);
+  if (codebookId && codebookId !== questionCodebook(question, settings))
+    await checkUsedBefore(context, survey, question, codebookId);
   const codebook = await getCodebookAt(context.codebooks, chosen, versions.get(codebookCounterKey(chosen)) ?? 0);
   const index = await context.readModel.getAt(
     survey,
@@ -74,6 +76,20 @@ export async function codingTarget(
     versions.get(surveyCounterKey(survey.id)) ?? 0,
   );
   return { survey, question, codebook, index, settings };
+}
+
+/**
+ * A codebook other than the question's own is allowed only where the question has already been
+ * coded with it (an earlier choice, kept for its results); never as a way round "no codebook yet".
+ */
+async function checkUsedBefore(context: CodingContext, survey: Survey, question: TextQuestion, codebookId: string) {
+  const used = await context.coding.questionCodebooks.exists({ _id: `${survey.id}:${question.id}:${codebookId}` });
+  if (!used)
+    throw new AppError(
+      409,
+      `"${question.id}" is not coded with the codebook "${codebookId}". A lead chooses its codebook on the question's set-up page.`,
+      'error.noCodebook.title',
+    );
 }
 
 export function unitOf(target: CodingTarget, responseId: string): Unit {

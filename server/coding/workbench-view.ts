@@ -57,6 +57,8 @@ export interface WorkbenchView {
   progress: { coded: number; total: number; assigned: boolean };
   /** Nothing is left in a filter that hides coded answers: the screen says so instead of showing an answer. */
   finished: boolean;
+  /** Answers of this question are assigned, none of them to me. */
+  noneAssigned: boolean;
   wholeCodes: Set<string>;
   noCode: boolean;
   spans: (Coding & { code: CodeRecord })[];
@@ -122,7 +124,10 @@ export async function workbenchView(
   if (Object.entries(query).every(([key, value]) => key === 'codebook' || !value)) {
     query = { ...query, uncoded: '1', assigned: mine ? '1' : undefined };
   }
-  const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, mine, needle);
+  // Others have assignments and I have none: "assigned to me" is then an empty set, and the page says so.
+  const noneAssigned = (settings.assignments?.length ?? 0) > 0 && !mine;
+  const assignedToMe = mine ?? (noneAssigned ? new Set<string>() : undefined);
+  const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, assignedToMe, needle);
 
   const current = query.at ? index.byResponse.get(query.at) : index.units.find(matches);
   let matching = 0;
@@ -150,7 +155,12 @@ export async function workbenchView(
     progress: mine
       ? { coded: [...mine].filter((id) => index.isCodedBy(id, user.id)).length, total: mine.size, assigned: true }
       : { coded: index.codedCount(user.id), total: index.units.length, assigned: false },
-    finished: matching === 0 && (query.uncoded === '1' || query.uncoded === 'anyone') && index.units.length > 0,
+    noneAssigned,
+    finished:
+      matching === 0 &&
+      (query.uncoded === '1' || query.uncoded === 'anyone') &&
+      index.units.length > 0 &&
+      !(noneAssigned && query.assigned === '1'),
     wholeCodes: new Set(),
     noCode: false,
     spans: [],

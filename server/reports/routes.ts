@@ -90,7 +90,7 @@ export function reportRoutes(context: ReportContext): Router {
 
   router.get('/:surveyId/report', async (request, response) => {
     const { params } = validate(request, { params: surveyParams });
-    response.render('reports/report', await surveyReport(context, surveyOf(params.surveyId)));
+    response.render('reports/report', await surveyReport(context, surveyOf(params.surveyId), signedInUser(request)));
   });
 
   // The report's earlier address, kept for bookmarks.

@@ -1,5 +1,6 @@
 import { hasRole, type SessionUser } from '../../auth/roles.js';
 import { coderNames } from '../../auth/service.js';
+import { mayCompareCoders } from '../../coding/settings.js';
 import type { CodingTarget } from '../../coding/target.js';
 import type { Output, ReportContext } from '../output.js';
 import { quotesByCode } from '../quotes.js';
@@ -15,7 +16,9 @@ export async function quotesOutput(
   downloading: boolean,
   user: SessionUser,
 ): Promise<Output> {
-  const byCode = await quotesByCode(context, target, { exportOnly: downloading });
+  // Each quote is filed under its answer's codes: under independent coding, colleagues' codes.
+  const hidden = !mayCompareCoders(user, target.settings);
+  const byCode = hidden ? [] : await quotesByCode(context, target, { exportOnly: downloading });
   const names = !downloading && hasRole(user, 'lead') ? await coderNames(context.users) : undefined;
   const flat = () =>
     byCode.flatMap(({ code, quotes }) =>
@@ -30,7 +33,7 @@ export async function quotesOutput(
   return {
     filename: `${target.survey.id}-${target.question.id}-quotes`,
     view: 'reports/quotes',
-    locals: () => ({ target, byCode, names }),
+    locals: () => ({ target, byCode, names, hidden }),
     table: () => ({
       header: ['code_id', 'code_name', 'quote', 'attribution', 'response_id'],
       rows: flat().map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]),

@@ -1,4 +1,6 @@
+import type { SessionUser } from '../../auth/roles.js';
 import { codedQuestions } from '../../coding/coded-questions.js';
+import { mayCompareCoders } from '../../coding/settings.js';
 import { codingTarget } from '../../coding/target.js';
 import type { Survey } from '../../surveys/registry.js';
 import { closedQuestionDistributions, respondentProfile } from '../distributions.js';
@@ -17,7 +19,11 @@ const QUOTES_PER_THEME = 5;
  * closed question's chart with its table, and each coded question's themes with their counts,
  * coverage and up to five starred quotes. Questions not coded yet say so.
  */
-export async function surveyReport(context: ReportContext, survey: Survey): Promise<Record<string, unknown>> {
+export async function surveyReport(
+  context: ReportContext,
+  survey: Survey,
+  user: SessionUser,
+): Promise<Record<string, unknown>> {
   const [monitoring, profile, closed, coded] = await Promise.all([
     monitorSurvey(context.responses, survey, await context.schedules.datesOf(survey), context.now()),
     respondentProfile(context.responses, survey),
@@ -31,12 +37,15 @@ export async function surveyReport(context: ReportContext, survey: Survey): Prom
     for (const codebookId of codebookIds) {
       const target = await codingTarget(context, survey.id, question.id, codebookId);
       const summary = themeSummary(target);
-      const byCode = await quotesByCode(context, target, { exportOnly: true });
+      // Quotes are filed under answers' codes: not shown to an analyst still coding independently.
+      const quotesHidden = !mayCompareCoders(user, target.settings);
+      const byCode = quotesHidden ? [] : await quotesByCode(context, target, { exportOnly: true });
       const quotes = new Map(byCode.map(({ code, quotes: list }) => [code.codeId, list.slice(0, QUOTES_PER_THEME)]));
       themes.push({
         target,
         summary,
         quotes,
+        quotesHidden,
         chart: themesChart(target, summary, `themes-${question.id}-${codebookId}`),
         manyCodebooks: codebookIds.length > 1,
       });
