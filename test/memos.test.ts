@@ -2,7 +2,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
-import { answerForms, base, view } from './helpers/workbench.js';
+import { answerForms, base, openComparison, view } from './helpers/workbench.js';
 
 /** Memos listed per question, filtered, kept to their authors under independent coding, and exported. */
 
@@ -297,6 +297,7 @@ describe('stars', () => {
   const quotes = `/reports/professionals/quotes/drivers_text?${view}`;
 
   it('names who starred each quote for a lead; an analyst sees their own star and a count', async () => {
+    await openComparison(testApp);
     const leads = await lea.get(quotes);
     expect(leads.text).toContain('★ starred by ana@review.example, ben@review.example');
     const anas = await ana.get(quotes);
@@ -309,6 +310,7 @@ describe('stars', () => {
       expect(download.text).toContain('[redacted] waited a year.');
       expect(download.text).not.toContain('@review.example');
     }
+    await openComparison(testApp, false);
   });
 
   it('warns on the page before a star on an answer without quote consent, and refuses the star', async () => {

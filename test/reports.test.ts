@@ -6,6 +6,7 @@ import { validateXML } from 'xmllint-wasm';
 import { projectRoot } from '../server/config.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedCodings, seedResponses, signIn } from './helpers/office.js';
+import { openComparison } from './helpers/workbench.js';
 
 /**
  * Six submitted professionals responses (and one draft, which must never count), coded by two
@@ -78,6 +79,8 @@ beforeAll(async () => {
   coderB = (await addUser(testApp, 'b@review.example', 'analyst')).id;
   await addUser(testApp, 'admin@review.example', 'admin');
   ids = await seedResponses(testApp, 'professionals', rows);
+  // These tests read quotes as an analyst: the lead has opened the comparison.
+  await openComparison(testApp);
   await testApp.responses.updateOne({ _id: ids[3] }, { $set: { 'otherText.drivers': '-2+3 housing' } });
   await testApp.responses.create({
     surveyId: 'professionals',

@@ -3,6 +3,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedCodings, seedResponses, signIn } from './helpers/office.js';
+import { openComparison } from './helpers/workbench.js';
 
 /**
  * The review team's path, on a dataset whose every figure is worked out by hand below:
@@ -40,6 +41,8 @@ beforeAll(async () => {
   coder = (await addUser(testApp, 'analyst@review.example', 'analyst')).id;
   await addUser(testApp, 'admin@review.example', 'admin');
   ids = await seedResponses(testApp, 'professionals', rows);
+  // These tests read quotes as analysts: the lead has opened the comparison.
+  await openComparison(testApp);
   await testApp.responses.insertMany([
     {
       _id: new mongoose.Types.ObjectId(),

@@ -2,7 +2,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { postForm, seedResponses } from './helpers/office.js';
-import { answerForms, base, noCodePressed, signInTeam, view } from './helpers/workbench.js';
+import { answerForms, base, noCodePressed, openComparison, signInTeam, view } from './helpers/workbench.js';
 
 /**
  * The coding findings of the trust review, each reproduced through the app as analysts use it:
@@ -162,6 +162,7 @@ describe('repeated and simultaneous requests', () => {
 
 describe('redaction', () => {
   it('shows every occurrence before saving, then hides each one in the quotes export, in any letter case', async () => {
+    await openComparison(testApp);
     const [id] = await seedResponses(testApp, 'professionals', [
       {
         role: 'barrister',
@@ -187,6 +188,7 @@ describe('redaction', () => {
     const reportCsv = (await ana.get(`/reports/professionals/quotes/drivers_text?${view}&format=csv`)).text;
     expect(reportCsv).toContain('[redacted] waited a year.');
     expect(reportCsv.toLowerCase()).not.toContain('jane');
+    await openComparison(testApp, false);
   });
 
   it('says so, and saves nothing, when the words are not in the answer', async () => {

@@ -66,6 +66,15 @@ async function codeAll(page: Page, key: string): Promise<number> {
   return coded;
 }
 
+/** Moves focus with the Tab key alone until it reaches the element, as a keyboard user would. */
+async function tabTo(page: Page, selector: string) {
+  for (let presses = 0; presses < 300; presses++) {
+    if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 describe('team coding in a real browser', () => {
   it('a lead assigns, two analysts code by keyboard, and the lead reconciles by keyboard without page loads', async () => {
     const lead = await signedIn('lead@review.example');
@@ -113,5 +122,34 @@ describe('team coding in a real browser', () => {
     expect(await lead.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectAccessible(lead, 'empty queue');
     await screenshot(lead, 'team-reconcile-done');
+  });
+
+  it('a lead merges two codes and undoes it with the keyboard alone', async () => {
+    const lead = await signedIn('lead@review.example');
+    await lead.goto(`${rig.origin}/codebooks/care-crisis-drivers`);
+    await tabTo(lead, '#merge-from');
+    const options = await lead.locator('#merge-from option').allInnerTexts();
+    for (let i = 0; i < options.findIndex((text) => text.includes('Austerity')); i++)
+      await lead.keyboard.press('ArrowDown');
+    await tabTo(lead, '#merge-into');
+    for (let i = 0; i < options.findIndex((text) => text.includes('System overload')); i++)
+      await lead.keyboard.press('ArrowDown');
+    expect(await lead.locator('#merge-from').inputValue()).toBe('austerity');
+    expect(await lead.locator('#merge-into').inputValue()).toBe('system-overload');
+    await tabTo(lead, 'form[action$="/merge/preview"] button[type=submit]');
+    await Promise.all([lead.waitForNavigation(), lead.keyboard.press('Enter')]);
+    expect(await lead.locator('h1').innerText()).toMatch(/^Merge “Austerity/);
+    await expectAccessible(lead, 'merge preview');
+    await screenshot(lead, 'team-merge-preview');
+    await tabTo(lead, 'form[action$="/merge"] button[type=submit]');
+    await Promise.all([lead.waitForNavigation(), lead.keyboard.press('Enter')]);
+    expect(await lead.locator('main').innerText()).toMatch(/merged/i);
+    expect(await lead.locator('#merge-from option', { hasText: 'Austerity' }).count()).toBe(0);
+    await tabTo(lead, 'form[action*="/undo"] button');
+    await Promise.all([lead.waitForNavigation(), lead.keyboard.press('Enter')]);
+    expect(await lead.locator('main').innerText()).toContain('(undone)');
+    expect(await lead.locator('#merge-from option', { hasText: 'Austerity' }).count()).toBe(1);
+    await expectAccessible(lead, 'codebook after undo');
+    await screenshot(lead, 'team-merge-undone');
   });
 });

@@ -41,3 +41,17 @@ export function answerForms(idsOf: () => string[]) {
 /** Whether the "No code applies" button is shown pressed. */
 export const noCodePressed = (html: string) =>
   /aria-pressed="true"/.test(/id="no-code-form">[\s\S]*?<\/form>/.exec(html)?.[0] ?? '');
+
+/**
+ * Lets analysts see colleagues' codes on a question coded independently (the lead's "open the
+ * comparison"), for tests about quotes rather than about independence; `false` closes it again.
+ */
+export async function openComparison(testApp: TestApp, open = true, question = 'professionals:drivers_text') {
+  await testApp.connection
+    .collection('questionsettings')
+    .updateOne(
+      { _id: question as never },
+      { $set: { comparisonOpen: open }, $setOnInsert: { independent: true } },
+      { upsert: true },
+    );
+}
