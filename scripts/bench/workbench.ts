@@ -34,10 +34,11 @@ export async function benchWorkbench(): Promise<void> {
     await connection.dropDatabase();
     await prepareDatabase(connection);
     const users = userModel(connection);
+    // A lead: they code too, and also open the set-up and reconciliation pages measured below.
     const analyst = await createUser(users, {
       email: 'bench@review.example',
       password: 'bench password long',
-      role: 'analyst',
+      role: 'lead',
     });
     const other = await createUser(users, {
       email: 'other@review.example',
@@ -130,6 +131,35 @@ export async function benchWorkbench(): Promise<void> {
     console.log(summarise('next answer (page, HTML included)', nextTimes));
     console.log(summarise('save a coding', saveTimes));
     console.log(summarise('filtered view (uncoded by me + text search)', uncodedTimes));
+    const timed = async (label: string, times: number, run: () => Promise<unknown>) => {
+      const took: number[] = [];
+      for (let i = 0; i < times; i++) {
+        const t = performance.now();
+        await run();
+        took.push(performance.now() - t);
+      }
+      console.log(summarise(label, took));
+    };
+    await timed('choose what to code (/work, every question with progress)', 10, () => call('/work'));
+    await timed("a question's set-up page (assignments, progress)", 10, () =>
+      call('/lead/questions/professionals/drivers_text'),
+    );
+    // What the queue's script does per key press: post the take, then read the next disagreement.
+    let queuePage = (await call('/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers')).body;
+    await timed("reconciliation queue: take A's codes and show the next disagreement", 20, async () => {
+      const form =
+        /<form method="post" action="([^"]+)" data-queue data-take-key="a">[\s\S]*?name="take" value="([^"]+)"/.exec(
+          queuePage,
+        );
+      if (!form) throw new Error('no disagreement to reconcile');
+      const taken = await call(form[1]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: token(queuePage), codebook: 'care-crisis-drivers', take: form[2]! }),
+      });
+      if (taken.response.status !== 303) throw new Error(`taking codes answered ${taken.response.status}`);
+      queuePage = (await call(taken.response.headers.get('location')!)).body;
+    });
     await benchKeyPress(
       origin,
       `${base}?codebook=care-crisis-drivers&at=${ids[Math.floor(ids.length / 2)]}`,
