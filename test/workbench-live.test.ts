@@ -2,7 +2,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { csrfFrom, postForm, seedResponses } from './helpers/office.js';
-import { base, signInTeam, view, type Team } from './helpers/workbench.js';
+import { base, openComparison, signInTeam, view, type Team } from './helpers/workbench.js';
 
 /** The workbench script's requests: the same forms, asking for the answer's new state as JSON. */
 const testApp = useTestApp();
@@ -46,7 +46,7 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
       starred: false,
       starredByOthers: 0,
       memo: '',
-      progress: { coded: 1, total: 3 },
+      progress: { coded: 1, total: 3, assigned: false },
       page: at(0),
     });
     // The same state sent twice stays as it is.
@@ -56,14 +56,14 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
     expect([...second.body.codes].sort()).toEqual(['austerity', 'workforce']);
     const off = await postJson(team.ana, 0, 'codes', { code: 'austerity', present: '0' });
     expect(off.body.codes).toEqual(['workforce']);
-    expect(off.body.progress).toEqual({ coded: 1, total: 3 });
+    expect(off.body.progress).toEqual({ coded: 1, total: 3, assigned: false });
     const none = await postJson(team.ana, 0, 'codes', { code: 'workforce', present: '0' });
     expect(none.body.codes).toEqual([]);
-    expect(none.body.progress).toEqual({ coded: 0, total: 3 });
+    expect(none.body.progress).toEqual({ coded: 0, total: 3, assigned: false });
     // Ben's view is his own.
     const bens = await postJson(team.ben, 0, 'codes', { code: 'risk-aversion', present: '1' });
     expect(bens.body.codes).toEqual(['risk-aversion']);
-    expect(bens.body.progress).toEqual({ coded: 1, total: 3 });
+    expect(bens.body.progress).toEqual({ coded: 1, total: 3, assigned: false });
     // The plain form still goes back to the page.
     const plain = await postForm(team.ana, `${base}/${ids[0]}/codes`, { code: 'austerity', present: '0', view }, at(0));
     expect(plain.status).toBe(303);
@@ -87,7 +87,7 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
     const coded = await postJson(team.ana, 1, 'codes', { code: 'workforce', present: '1' });
     expect(coded.body).toMatchObject({ codes: ['workforce'], noCode: false, progress: { coded: 1, total: 3 } });
     const withdrawn = await postJson(team.ana, 2, 'no-code', { present: '1' });
-    expect(withdrawn.body.progress).toEqual({ coded: 2, total: 3 });
+    expect(withdrawn.body.progress).toEqual({ coded: 2, total: 3, assigned: false });
     expect((await postJson(team.ana, 2, 'no-code', { present: '0' })).body).toMatchObject({
       noCode: false,
       progress: { coded: 1, total: 3 },
@@ -120,9 +120,13 @@ describe('coding in place: the answer actions answer JSON when asked', () => {
     const starred = await postJson(team.ana, 2, 'star', { starred: '1' });
     expect(starred.body).toMatchObject({ starred: true, starredByOthers: 0 });
     const bens = await postJson(team.ben, 2, 'star', { starred: '1' });
-    expect(bens.body).toMatchObject({ starred: true, starredByOthers: 1 });
+    // Coding independently, Ben is not told that Ana starred it; once the comparison is open, he is.
+    expect(bens.body).toMatchObject({ starred: true, starredByOthers: 0 });
+    await openComparison(testApp);
+    expect((await postJson(team.ben, 2, 'star', { starred: '1' })).body).toMatchObject({ starredByOthers: 1 });
     const unstarred = await postJson(team.ana, 2, 'star', { starred: '0' });
     expect(unstarred.body).toMatchObject({ starred: false, starredByOthers: 1 });
+    await openComparison(testApp, false);
     const memo = await postJson(team.ana, 2, 'memo', { memo: '  Blame culture, not resources.  ' });
     expect(memo.body.memo).toBe('Blame culture, not resources.');
     expect((await postJson(team.ben, 2, 'memo', { memo: 'Ben’s note' })).body.memo).toBe('Ben’s note');

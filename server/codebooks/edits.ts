@@ -91,6 +91,8 @@ export async function editCode(
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
   const existing = codeOf(codebook, codeId);
+  if (existing.mergedInto)
+    throw new BadRequestError(`"${existing.name}" was merged into another code: undo the merge to change it`);
   checkParent(codebook, codeId, fields.parent);
   const update = {
     name: fields.name,
@@ -129,8 +131,8 @@ export async function setRetired(
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
   const existing = codeOf(codebook, codeId);
-  if (!retired && existing.mergedInto)
-    throw new BadRequestError(`"${existing.name}" was merged into another code and cannot be restored`);
+  if (existing.mergedInto)
+    throw new BadRequestError(`"${existing.name}" was merged into another code: undo the merge to change it`);
   await models.codes.updateOne({ _id: existing._id }, { $set: { retired } });
   await record(
     models,

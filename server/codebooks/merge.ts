@@ -66,6 +66,13 @@ export async function mergeCodes(
   );
   if (taken.modifiedCount !== 1)
     throw new ConflictError(`"${from!.name}" has just been merged or retired by someone else`);
+  // Two opposite merges at once (A into B, B into A) would each see the other's code active and
+  // tie them in a loop: after taking `from`, the survivor must still be active, or `from` goes back.
+  const survivorNow = await models.codes.findById(into._id).lean();
+  if (!survivorNow || survivorNow.retired) {
+    await models.codes.updateOne({ _id: from!._id }, { $set: { retired: false }, $unset: { mergedInto: '' } });
+    throw new ConflictError(`"${into.name}" has just been merged or retired by someone else`);
+  }
   const merge: MergeRecord = { from: from!.codeId, into: into.codeId, children: [], keys: {} };
   const orders: Record<string, number> = {};
   let last = Math.max(into.order, ...descendantsOf(codebook.codes, into.codeId).map((code) => code.order));

@@ -7,6 +7,7 @@ import { codebookInputSchema, createCodebook, editCodebook } from './books.js';
 import { addCode, codeInputSchema, editCode, setRetired } from './edits.js';
 import { mergeCodes, undoMerge } from './merge.js';
 import { moveCode } from './moves.js';
+import { oneChangeAtATime } from './one-at-a-time.js';
 import { codebookPage, codebookPageQuery, mergePreview, savedUrl, type CodebookContext } from './page.js';
 import { codeIdSchema } from './schema.js';
 import { listCodebooks } from './service.js';
@@ -46,10 +47,11 @@ export function codebookReadRoutes(context: CodebookContext): Router {
  */
 export function codebookEditRoutes(context: CodebookContext): Router {
   const router = backOfficeRouter('lead');
+  router.use('/:codebookId', oneChangeAtATime());
   const { models } = context;
   const by = (request: Request) => signedInUser(request).email;
 
-  router.post('/', async (request, response) => {
+  router.post('/', oneChangeAtATime(), async (request, response) => {
     const { body } = validate(request, { body: codebookInputSchema });
     const codebookId = await createCodebook(models, body, by(request));
     response.redirect(303, savedUrl(codebookId, 'created'));

@@ -12,10 +12,12 @@ import { unitOf, type CodingContext, type CodingTarget } from './target.js';
  * press, a browser retry or a resent form leaves the answer as the analyst meant it.
  */
 
+const emptyAsMissing = (value: unknown) => (value === '' ? undefined : value);
 export const spanSchema = z
   .object({
-    start: z.coerce.number().int().min(0).optional(),
-    end: z.coerce.number().int().min(1).optional(),
+    // A browser sends the hidden offset fields empty when the words were typed instead.
+    start: z.preprocess(emptyAsMissing, z.coerce.number().int().min(0).optional()),
+    end: z.preprocess(emptyAsMissing, z.coerce.number().int().min(1).optional()),
     words: z.string().max(10_000).optional(),
   })
   .transform((value) => ({ ...value, words: value.words?.trim() || undefined }));

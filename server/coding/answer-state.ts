@@ -1,11 +1,13 @@
 import type { SessionUser } from '../auth/roles.js';
+import { myProgress } from './assignments.js';
+import { mayCompareCoders } from './settings.js';
 import { survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
 import { noteKey, quoteKey } from './model.js';
 import type { Coding } from './read-model.js';
 import { redactionMatches } from './redaction.js';
 import { unitOf, type CodingContext, type CodingTarget } from './target.js';
-import { segmentText } from './workbench-view.js';
+import { segmentText } from './segments.js';
 
 /**
  * One answer as one analyst now sees it: what the workbench script updates the page from after
@@ -72,9 +74,10 @@ export async function answerState(
       redacted,
     })),
     starred: starredBy.includes(user.id),
-    starredByOthers: starredBy.filter((id) => id !== user.id).length,
+    // Under independent coding an analyst is not told that colleagues starred an answer.
+    starredByOthers: mayCompareCoders(user, target.settings) ? starredBy.filter((id) => id !== user.id).length : 0,
     memo: note?.memo ?? '',
-    progress: { coded: index.codedCount(user.id), total: index.units.length },
+    progress: myProgress(index, target.settings.assignments, user.id),
     page,
   };
 }

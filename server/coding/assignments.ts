@@ -114,3 +114,16 @@ export function questionProgress(index: QuestionIndex, assignments: Assignments)
     coders,
   };
 }
+
+/** My progress on a question: of the answers assigned to me, or of every answer when none are. */
+export function myProgress(
+  index: QuestionIndex,
+  rules: readonly AssignmentRule[] | undefined,
+  coderId: string,
+): { coded: number; total: number; assigned: boolean } {
+  const mine = assignmentsFor(index, rules).get(coderId);
+  if (!mine) return { coded: index.codedCount(coderId), total: index.units.length, assigned: false };
+  let coded = 0;
+  for (const id of mine) if (index.isCodedBy(id, coderId)) coded++;
+  return { coded, total: mine.size, assigned: true };
+}

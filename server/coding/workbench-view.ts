@@ -7,8 +7,10 @@ import { codeIdSchema } from '../codebooks/schema.js';
 import { objectIdSchema } from '../http/validate.js';
 import { noteKey, quoteKey, type QuoteRecord } from './model.js';
 import type { Coding, QuestionIndex, Unit } from './read-model.js';
-import { assignmentsFor } from './assignments.js';
+import { assignmentsFor, myProgress } from './assignments.js';
+import { mayCompareCoders } from './settings.js';
 import { redactionMatches } from './redaction.js';
+import { segmentText, type TextSegment } from './segments.js';
 import { codingTarget, type CodingContext, type CodingTarget } from './target.js';
 
 /** The workbench's filters and position, as they appear in its URL. */
@@ -36,12 +38,6 @@ export function workbenchUrl(surveyId: string, questionId: string, query: Workbe
 export interface KeyedCode {
   code: CodeRecord;
   key?: string;
-}
-
-export interface TextSegment {
-  text: string;
-  codes: CodeRecord[];
-  redacted: boolean;
 }
 
 export interface WorkbenchView {
@@ -89,11 +85,16 @@ function unitMatches(
   return true;
 }
 
-function quoteState(record: QuoteRecord | null | undefined, user: SessionUser): WorkbenchView['quote'] {
+function quoteState(
+  record: QuoteRecord | null | undefined,
+  user: SessionUser,
+  showOthers = false,
+): WorkbenchView['quote'] {
   const starredBy = record?.starredBy ?? [];
   return {
     starredByMe: starredBy.includes(user.id),
-    starredByOthers: starredBy.filter((id) => id !== user.id).length,
+    // Under independent coding an analyst is not told that colleagues starred an answer.
+    starredByOthers: showOthers ? starredBy.filter((id) => id !== user.id).length : 0,
     redacted: record?.redacted ?? [],
   };
 }
@@ -134,11 +135,17 @@ export async function workbenchView(
   let position: number | undefined;
   let previousId: string | undefined;
   let nextId: string | undefined;
+  // Going back reaches the answers just coded too: the uncoded filter only decides what comes next.
+  const hidesCoded = query.uncoded === '1' || query.uncoded === 'anyone';
+  const backQuery: WorkbenchQuery = { ...query, uncoded: 'all' };
   for (const unit of index.units) {
-    if (!matches(unit)) continue;
-    matching++;
+    const matched = matches(unit);
+    if (matched) matching++;
     if (!current) continue;
-    if (unit.index < current.index) previousId = unit.responseId;
+    if (unit.index < current.index) {
+      if (matched || (hidesCoded && unitMatches(unit, backQuery, index, user.id, resolve, assignedToMe, needle)))
+        previousId = unit.responseId;
+    } else if (!matched) continue;
     else if (unit.index === current.index) position = matching;
     else nextId ??= unit.responseId;
   }
@@ -152,9 +159,7 @@ export async function workbenchView(
     position,
     previousId,
     nextId,
-    progress: mine
-      ? { coded: [...mine].filter((id) => index.isCodedBy(id, user.id)).length, total: mine.size, assigned: true }
-      : { coded: index.codedCount(user.id), total: index.units.length, assigned: false },
+    progress: myProgress(index, settings.assignments, user.id),
     noneAssigned,
     finished:
       matching === 0 &&
@@ -203,7 +208,7 @@ export async function workbenchView(
     }),
   ]);
   view.memo = note?.memo ?? '';
-  view.quote = quoteState(quote, user);
+  view.quote = quoteState(quote, user, mayCompareCoders(user, settings));
   const keyOf = new Map(codes.map(({ code, key }) => [code.codeId, key]));
   view.suggestions = suggestions.flatMap((suggestion) => {
     const code = codeById.get(suggestion.codeId);
@@ -211,30 +216,4 @@ export async function workbenchView(
   });
   view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
   return view;
-}
-
-/** Splits the answer at every span boundary so each piece can be marked with its codes. */
-export function segmentText(
-  text: string,
-  spans: (Coding & { code: CodeRecord })[],
-  redactions: { start: number; end: number }[],
-): TextSegment[] {
-  const cuts = new Set([0, text.length]);
-  for (const span of [...spans, ...redactions]) {
-    cuts.add(Math.max(0, Math.min(text.length, span.start ?? 0)));
-    cuts.add(Math.max(0, Math.min(text.length, span.end ?? 0)));
-  }
-  const points = [...cuts].sort((a, b) => a - b);
-  const segments: TextSegment[] = [];
-  for (let i = 0; i < points.length - 1; i++) {
-    const start = points[i]!;
-    const end = points[i + 1]!;
-    if (start === end) continue;
-    segments.push({
-      text: text.slice(start, end),
-      codes: spans.filter((span) => (span.start ?? 0) <= start && (span.end ?? 0) >= end).map((span) => span.code),
-      redacted: redactions.some((redaction) => redaction.start <= start && redaction.end >= end),
-    });
-  }
-  return segments;
 }
