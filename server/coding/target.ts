@@ -54,6 +54,31 @@ export async function codingTarget(
   questionId: string,
   codebookId?: string,
 ): Promise<CodingTarget> {
+  const target = await resolveTarget(context, surveyId, questionId, codebookId, Infinity);
+  return target!;
+}
+
+/**
+ * As `codingTarget`, for overviews that must not wait minutes while a large question is first
+ * read into memory: undefined if its answers are not in memory within `waitMs` (they go on
+ * loading in the background, so a later visit finds them).
+ */
+export async function codingTargetIfReady(
+  context: CodingContext,
+  surveyId: string,
+  questionId: string,
+  waitMs: number,
+): Promise<CodingTarget | undefined> {
+  return resolveTarget(context, surveyId, questionId, undefined, waitMs);
+}
+
+async function resolveTarget(
+  context: CodingContext,
+  surveyId: string,
+  questionId: string,
+  codebookId: string | undefined,
+  waitMs: number,
+): Promise<CodingTarget | undefined> {
   const survey = context.surveys.get(surveyId);
   const question = survey?.openQuestions().find((candidate) => candidate.id === questionId);
   if (!survey || !question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
@@ -69,13 +94,16 @@ export async function codingTarget(
   if (codebookId && codebookId !== questionCodebook(question, settings))
     await checkUsedBefore(context, survey, question, codebookId);
   const codebook = await getCodebookAt(context.codebooks, chosen, versions.get(codebookCounterKey(chosen)) ?? 0);
-  const index = await context.readModel.getAt(
+  const loading = context.readModel.getAt(
     survey,
     questionId,
     codebook.id,
     versions.get(surveyCounterKey(survey.id)) ?? 0,
   );
-  return { survey, question, codebook, index, settings };
+  if (waitMs === Infinity) return { survey, question, codebook, index: await loading, settings };
+  loading.catch(() => undefined);
+  const index = await Promise.race([loading, new Promise<undefined>((resolve) => setTimeout(resolve, waitMs))]);
+  return index && { survey, question, codebook, index, settings };
 }
 
 /**

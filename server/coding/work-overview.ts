@@ -6,7 +6,7 @@ import { assignmentsFor, questionProgress, type QuestionProgress } from './assig
 import type { QuestionSettings } from './model.js';
 import { disagreements } from './reconcile-service.js';
 import { questionSettings } from './settings.js';
-import { codingTarget, questionCodebook, type CodingContext } from './target.js';
+import { codingTargetIfReady, questionCodebook, type CodingContext } from './target.js';
 
 export interface QuestionWork {
   question: TextQuestion;
@@ -17,7 +17,12 @@ export interface QuestionWork {
   mine?: { assigned: number; coded: number; left: number };
   /** For leads: disagreements still to reconcile. */
   disagreementsLeft?: number;
+  /** The answers are still being read into memory (a large question, after a restart). */
+  loading?: boolean;
 }
+
+/** How long the overview waits for one question's answers to be in memory before saying they are loading. */
+const READY_WAIT_MS = 500;
 
 export interface WorkOverview {
   surveys: { survey: Survey; questions: QuestionWork[] }[];
@@ -33,7 +38,8 @@ async function questionWork(
   const settings = await questionSettings(context.coding, survey.id, question.id);
   const codebookId = questionCodebook(question, settings);
   if (!codebookId) return { question, settings };
-  const target = await codingTarget(context, survey.id, question.id, codebookId);
+  const target = await codingTargetIfReady(context, survey.id, question.id, READY_WAIT_MS);
+  if (!target) return { question, settings, codebook: { id: codebookId, name: codebookId }, loading: true };
   const assignments = assignmentsFor(target.index, settings.assignments);
   const progress = questionProgress(target.index, assignments);
   const assigned = assignments.get(user.id);
