@@ -71,7 +71,7 @@ export function keysAfterMove(
 /** Takes the next top-level number of a codebook, atomically. */
 export async function takeTopKey(models: CodebookModels, codebookId: string): Promise<string> {
   const book = await models.codebooks
-    .findOneAndUpdate({ _id: codebookId }, { $inc: { topKey: 1 } }, { new: true })
+    .findOneAndUpdate({ _id: codebookId }, { $inc: { topKey: 1 } }, { returnDocument: 'after' })
     .lean();
   return String(book?.topKey ?? 1);
 }
