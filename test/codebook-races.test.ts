@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type request from 'supertest';
+import { addCode } from '../server/codebooks/edits.js';
+import { codebookModels } from '../server/codebooks/model.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, csrfFrom, postForm, seedResponses, signIn } from './helpers/office.js';
 import { base, view } from './helpers/workbench.js';
@@ -58,6 +60,23 @@ describe('simultaneous codebook changes', () => {
     const keys = (await codes()).filter((code) => code.parentId === 'system-overload').map((code) => code.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toHaveLength(3);
+  });
+
+  it('numbers sub-codes apart even when several processes add them at the same moment', async () => {
+    // The service called directly and all at once: no process's one-at-a-time queue in between.
+    const models = codebookModels(testApp.connection);
+    const fields = (name: string) => ({
+      name,
+      definition: 'A test sub-code.',
+      include: '',
+      exclude: '',
+      colour: '#505a5f',
+      parent: 'workforce',
+    });
+    const added = await Promise.all(
+      ['P1', 'P2', 'P3', 'P4'].map((name) => addCode(models, 'care-crisis-drivers', fields(name), 'test')),
+    );
+    expect(new Set(added.map((code) => code.key)).size).toBe(4);
   });
 
   it('refuses to move or retire a code that was merged away', async () => {

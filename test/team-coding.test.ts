@@ -215,6 +215,10 @@ describe('an analyst with nothing assigned', () => {
     const mine = (await dan.get(`${base}?${view}&assigned=1&uncoded=all`)).text;
     expect(mine).toContain('No answers of this question are assigned to you.');
     expect(mine).toContain('No answers match');
+    // Nor on a question where nothing is assigned to anyone.
+    const unassigned = (await dan.get('/work/professionals/promoters_text?codebook=partnership-promoters&assigned=1'))
+      .text;
+    expect(unassigned).toContain('No answers of this question are assigned to you.');
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BadRequestError } from '../http/errors.js';
-import { nextChildKey, takeTopKey } from './keys.js';
+import { BadRequestError, ConflictError } from '../http/errors.js';
+import { takeChildKey, takeTopKey } from './keys.js';
 import { codeIdSchema, colourSchema } from './schema.js';
 import type { CodebookModels, CodeRecord } from './model.js';
 import { renumber, reparent } from './moves.js';
@@ -59,7 +59,7 @@ export async function addCode(
   const base = slugFor(fields.name);
   let codeId = base;
   for (let suffix = 2; taken.has(codeId); suffix++) codeId = `${base}-${suffix}`;
-  const parentKey = fields.parent ? codeOf(codebook, fields.parent).key : undefined;
+  const parentCode = fields.parent ? codeOf(codebook, fields.parent) : undefined;
   const code: CodeRecord = {
     _id: codeKey(codebookId, codeId),
     codebookId,
@@ -70,12 +70,19 @@ export async function addCode(
     exclude: fields.exclude,
     colour: fields.colour,
     parentId: fields.parent || undefined,
-    key: parentKey ? nextChildKey(parentKey, codebook.codes) : await takeTopKey(models, codebookId),
+    key: parentCode?.key
+      ? await takeChildKey(models, parentCode, codebook.codes)
+      : await takeTopKey(models, codebookId),
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
     terms: [],
     retired: false,
   };
   await models.codes.create(code);
+  // Another process may have merged or retired the parent meanwhile: then the new code goes again.
+  if (parentCode && (await models.codes.exists({ _id: parentCode._id, retired: true }))) {
+    await models.codes.deleteOne({ _id: code._id });
+    throw new ConflictError(`"${parentCode.name}" has just been merged or retired: add the code elsewhere`);
+  }
   await renumber(models, codebookId);
   await record(models, { codebookId, codeId, action: 'added', by, details: fields.name }, now);
   return code;
@@ -104,7 +111,9 @@ export async function editCode(
   const changed = Object.entries(update)
     .filter(([key, value]) => existing[key as keyof typeof update] !== value)
     .map(([key]) => key);
-  await models.codes.updateOne({ _id: existing._id }, { $set: update });
+  // Only while it is not merged: another process may have merged it since it was read.
+  const edited = await models.codes.updateOne({ _id: existing._id, mergedInto: { $exists: false } }, { $set: update });
+  if (edited.matchedCount === 0) throw new ConflictError(`"${existing.name}" has just been merged into another code`);
   if ((existing.parentId ?? '') !== fields.parent) {
     changed.push('parent');
     // Last among its new siblings, numbered afresh under its new parent.
@@ -133,7 +142,12 @@ export async function setRetired(
   const existing = codeOf(codebook, codeId);
   if (existing.mergedInto)
     throw new BadRequestError(`"${existing.name}" was merged into another code: undo the merge to change it`);
-  await models.codes.updateOne({ _id: existing._id }, { $set: { retired } });
+  const changedNow = await models.codes.updateOne(
+    { _id: existing._id, mergedInto: { $exists: false } },
+    { $set: { retired } },
+  );
+  if (changedNow.matchedCount === 0)
+    throw new ConflictError(`"${existing.name}" has just been merged into another code`);
   await record(
     models,
     { codebookId, codeId, action: retired ? 'retired' : 'restored', by, details: existing.name },

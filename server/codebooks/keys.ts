@@ -28,6 +28,25 @@ export function nextChildKey(parentKey: string, codes: Pick<CodeRecord, 'key'>[]
 }
 
 /**
+ * The next sub-code number under `parent`, taken atomically on the parent's counter, so two
+ * processes adding sub-codes at once never give the same number. The counter starts from the
+ * highest number in use, for codebooks stored before it existed.
+ */
+export async function takeChildKey(
+  models: CodebookModels,
+  parent: Pick<CodeRecord, '_id' | 'key'>,
+  codes: Pick<CodeRecord, 'key'>[],
+): Promise<string> {
+  const parentKey = parent.key ?? '';
+  const highest = Number(nextChildKey(parentKey, codes).slice(parentKey.length + 1)) - 1;
+  await models.codes.updateOne({ _id: parent._id }, { $max: { childKeys: highest } });
+  const after = await models.codes
+    .findOneAndUpdate({ _id: parent._id }, { $inc: { childKeys: 1 } }, { returnDocument: 'after' })
+    .lean();
+  return `${parentKey}.${after?.childKeys ?? highest + 1}`;
+}
+
+/**
  * Numbers for the codes that have none, in tree order (parents first), after `topKey` (the highest
  * top-level number used so far). Deterministic, so every process computes the same ones.
  */

@@ -76,15 +76,17 @@ export async function mergeCodes(
   const merge: MergeRecord = { from: from!.codeId, into: into.codeId, children: [], keys: {} };
   const orders: Record<string, number> = {};
   let last = Math.max(into.order, ...descendantsOf(codebook.codes, into.codeId).map((code) => code.order));
-  for (const child of movingChildren(codebook, choice)) {
+  // Sub-codes as they are now, not as first read: one added meanwhile (by another process) moves too.
+  const fresh = await getCodebook(models, codebookId);
+  for (const child of movingChildren(fresh, choice)) {
     orders[child.codeId] = child.order;
-    Object.assign(merge.keys, await reparent(models, codebook, child, into.codeId, (last += 0.001)));
+    Object.assign(merge.keys, await reparent(models, fresh, child, into.codeId, (last += 0.001)));
     merge.children.push(child.codeId);
   }
   if (into.parentId === from!.codeId) {
     orders[into.codeId] = into.order;
     merge.survivorParent = from!.codeId;
-    Object.assign(merge.keys, await reparent(models, codebook, into, from!.parentId ?? '', from!.order + 0.5));
+    Object.assign(merge.keys, await reparent(models, fresh, into, from!.parentId ?? '', from!.order + 0.5));
   }
   await renumber(models, codebookId);
   await record(

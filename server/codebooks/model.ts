@@ -29,6 +29,8 @@ export interface CodeRecord {
   terms: string[];
   retired: boolean;
   mergedInto?: string;
+  /** The highest sub-code number ever given under this code: taken atomically, so never given twice. */
+  childKeys?: number;
 }
 
 export type CodebookAction =
@@ -80,6 +82,7 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     order: { type: Number, required: true },
     terms: { type: [String], default: [] },
     retired: { type: Boolean, default: false },
+    childKeys: Number,
     mergedInto: String,
   },
   { versionKey: false },

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../http/errors.js';
-import { keysAfterMove, nextChildKey, saveKeys, takeTopKey } from './keys.js';
+import { keysAfterMove, saveKeys, takeChildKey, takeTopKey } from './keys.js';
 import type { CodebookModels, CodeRecord } from './model.js';
 import { codeKey, codeOf, getCodebook, record, type Codebook } from './service.js';
 import { descendantsOf, siblingsOf, treeOrder } from './tree.js';
@@ -29,7 +29,7 @@ export async function reparent(
   const parentCode = parent ? codeOf(codebook, parent) : undefined;
   const newKey =
     parentCode?.key !== undefined
-      ? nextChildKey(parentCode.key, codebook.codes)
+      ? await takeChildKey(models, parentCode, codebook.codes)
       : await takeTopKey(models, codebook.id);
   const keys = keysAfterMove(codebook.codes, code.codeId, newKey, descendantsOf(codebook.codes, code.codeId));
   await models.codes.updateOne(

@@ -126,7 +126,7 @@ export async function workbenchView(
     query = { ...query, uncoded: '1', assigned: mine ? '1' : undefined };
   }
   // Others have assignments and I have none: "assigned to me" is then an empty set, and the page says so.
-  const noneAssigned = (settings.assignments?.length ?? 0) > 0 && !mine;
+  const noneAssigned = !mine && ((settings.assignments?.length ?? 0) > 0 || query.assigned === '1');
   const assignedToMe = mine ?? (noneAssigned ? new Set<string>() : undefined);
   const matches = (unit: Unit) => unitMatches(unit, query, index, user.id, resolve, assignedToMe, needle);
 
