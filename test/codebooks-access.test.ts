@@ -71,6 +71,7 @@ describe('changing codebooks', () => {
   it('has a change route for each action, every one behind the lead guard', () => {
     expect(changeRoutes().map((route) => route.path)).toEqual([
       '/codebooks',
+      '/codebooks/import/qdc',
       '/codebooks/:codebookId',
       '/codebooks/:codebookId/codes',
       '/codebooks/:codebookId/codes/:codeId',

@@ -2,6 +2,7 @@ import { readEnvironment } from '../config.js';
 import { agreementCommand } from './agreement.js';
 import { UsageError } from './args.js';
 import { codebookCommand } from './codebook.js';
+import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
 import { suggestCommand } from './suggest.js';
 import { listSurveys } from './surveys.js';
@@ -11,6 +12,7 @@ const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> =
   'create-user': createUserCommand,
   agreement: () => agreementCommand(),
   codebook: (args) => {
+    if (args[0] === 'import') return codebookImportCommand(args.slice(1));
     process.stdout.write(codebookCommand(args));
     return undefined;
   },

@@ -18,7 +18,7 @@ export async function createCodebook(
   by: string,
   now = new Date(),
 ): Promise<string> {
-  const base = slugFor(fields.name).slice(0, 40);
+  const base = slugFor(fields.name).slice(0, 40).replace(/-+$/, '');
   for (let suffix = 1; ; suffix++) {
     const id = suffix === 1 ? base : `${base}-${suffix}`;
     try {

@@ -19,11 +19,15 @@ export const codeInputSchema = z.object({
 export type CodeInput = z.input<typeof codeInputSchema>;
 export type CodeFields = z.output<typeof codeInputSchema>;
 
+/** An id from a name: lower case ASCII words joined by -, accents dropped (ŵ → w), apostrophes joining (don’t → dont). */
 export function slugFor(name: string): string {
   return (
     name
+      .replace(/['’‘ʼ`´]/g, '')
       .toLowerCase()
       .normalize('NFKD')
+      // The accents NFKD splits off (ŵ → w + ̂) are dropped, not turned into a word break.
+      .replace(/\p{M}/gu, '')
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 50) || 'code'

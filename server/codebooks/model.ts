@@ -34,7 +34,17 @@ export interface CodeRecord {
 }
 
 export type CodebookAction =
-  'seeded' | 'created' | 'renamed' | 'added' | 'edited' | 'moved' | 'retired' | 'restored' | 'merged' | 'unmerged';
+  | 'seeded'
+  | 'created'
+  | 'imported'
+  | 'renamed'
+  | 'added'
+  | 'edited'
+  | 'moved'
+  | 'retired'
+  | 'restored'
+  | 'merged'
+  | 'unmerged';
 
 /** What a merge changed, so that it can be undone exactly. */
 export interface MergeRecord {
@@ -61,6 +71,8 @@ export interface CodebookChangeRecord {
   merge?: MergeRecord;
   /** When the change was undone (merges only). */
   undoneAt?: Date;
+  /** What an import found amiss in the file (imports only), shown on the codebook page. */
+  warnings?: string[];
 }
 
 const codebookSchema = new mongoose.Schema<CodebookRecord>(
@@ -97,6 +109,7 @@ const changeSchema = new mongoose.Schema<CodebookChangeRecord>(
     details: String,
     merge: { type: mongoose.Schema.Types.Mixed, default: undefined },
     undoneAt: Date,
+    warnings: { type: [String], default: undefined },
   },
   { versionKey: false },
 );

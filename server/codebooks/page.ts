@@ -19,6 +19,7 @@ export interface CodebookContext {
 
 const notices = {
   created: 'Codebook created. Add its first code below.',
+  imported: 'Codebook imported.',
   renamed: 'Name and description saved.',
   added: 'Code added.',
   edited: 'Code saved.',
@@ -50,6 +51,8 @@ export interface CodebookPage {
   history: CodebookChangeRecord[];
   canEdit: boolean;
   notice?: { message: string; codeId?: string };
+  /** What the import found amiss in the file, shown just after an import. */
+  importWarnings: string[];
   errors: FieldIssue[];
   merge: Partial<MergeChoice>;
 }
@@ -85,6 +88,8 @@ export async function codebookPage(
     history,
     canEdit: hasRole(user, 'lead'),
     notice: options.saved ? { message: notices[options.saved], codeId: options.code } : undefined,
+    importWarnings:
+      options.saved === 'imported' ? (history.find((change) => change.action === 'imported')?.warnings ?? []) : [],
     errors: options.errors ?? [],
     merge: options.merge ?? {},
   };

@@ -8,6 +8,7 @@ import { addCode, codeInputSchema, editCode, setRetired } from './edits.js';
 import { mergeCodes, undoMerge } from './merge.js';
 import { moveCode } from './moves.js';
 import { oneChangeAtATime } from './one-at-a-time.js';
+import { importQdc, qdcImportSchema } from './qdc-import.js';
 import { codebookPage, codebookPageQuery, mergePreview, savedUrl, type CodebookContext } from './page.js';
 import { codeIdSchema } from './schema.js';
 import { listCodebooks } from './service.js';
@@ -55,6 +56,13 @@ export function codebookEditRoutes(context: CodebookContext): Router {
     const { body } = validate(request, { body: codebookInputSchema });
     const codebookId = await createCodebook(models, body, by(request));
     response.redirect(303, savedUrl(codebookId, 'created'));
+  });
+
+  // Two segments, so that it never shadows a codebook whose id happens to be "import".
+  router.post('/import/qdc', async (request, response) => {
+    const { body } = validate(request, { body: qdcImportSchema });
+    const imported = await importQdc(models, body, by(request));
+    response.redirect(303, savedUrl(imported.codebook, 'imported'));
   });
 
   router.post('/:codebookId', async (request, response) => {
