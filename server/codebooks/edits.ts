@@ -92,6 +92,20 @@ export async function addCode(
   return code;
 }
 
+/** A code that may still be changed: a merged one waits until its merge is undone. */
+function unmergedCode(codebook: Codebook, codeId: string): CodeRecord {
+  const existing = codeOf(codebook, codeId);
+  if (existing.mergedInto)
+    throw new BadRequestError(`"${existing.name}" was merged into another code: undo the merge to change it`);
+  return existing;
+}
+
+/** Changes a code only while it is not merged: another process may have merged it since it was read. */
+async function updateUnlessMerged(models: CodebookModels, code: CodeRecord, fields: Partial<CodeRecord>) {
+  const updated = await models.codes.updateOne({ _id: code._id, mergedInto: { $exists: false } }, { $set: fields });
+  if (updated.matchedCount === 0) throw new ConflictError(`"${code.name}" has just been merged into another code`);
+}
+
 export async function editCode(
   models: CodebookModels,
   codebookId: string,
@@ -101,9 +115,7 @@ export async function editCode(
   now = new Date(),
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
-  const existing = codeOf(codebook, codeId);
-  if (existing.mergedInto)
-    throw new BadRequestError(`"${existing.name}" was merged into another code: undo the merge to change it`);
+  const existing = unmergedCode(codebook, codeId);
   checkParent(codebook, codeId, fields.parent);
   const update = {
     name: fields.name,
@@ -115,9 +127,7 @@ export async function editCode(
   const changed = Object.entries(update)
     .filter(([key, value]) => existing[key as keyof typeof update] !== value)
     .map(([key]) => key);
-  // Only while it is not merged: another process may have merged it since it was read.
-  const edited = await models.codes.updateOne({ _id: existing._id, mergedInto: { $exists: false } }, { $set: update });
-  if (edited.matchedCount === 0) throw new ConflictError(`"${existing.name}" has just been merged into another code`);
+  await updateUnlessMerged(models, existing, update);
   if ((existing.parentId ?? '') !== fields.parent) {
     changed.push('parent');
     // Last among its new siblings, numbered afresh under its new parent.
