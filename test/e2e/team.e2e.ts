@@ -66,6 +66,9 @@ async function codeAll(page: Page, key: string): Promise<number> {
   return coded;
 }
 
+const firstAnswerId = async () =>
+  String((await rig.testApp.responses.findOne({ surveyId: 'professionals' }, { _id: 1 }).sort({ _id: 1 }).lean())?._id);
+
 /** Moves focus with the Tab key alone until it reaches the element, as a keyboard user would. */
 async function tabTo(page: Page, selector: string) {
   for (let presses = 0; presses < 300; presses++) {
@@ -122,6 +125,13 @@ describe('team coding in a real browser', () => {
     expect(await lead.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expectAccessible(lead, 'empty queue');
     await screenshot(lead, 'team-reconcile-done');
+    await lead.setViewportSize({ width: 375, height: 740 });
+    await lead.goto(
+      `${rig.origin}/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers&at=${await firstAnswerId()}`,
+    );
+    await screenshot(lead, 'team-reconcile-phone');
+    await lead.goto(`${rig.origin}/lead/questions/professionals/drivers_text`);
+    await screenshot(lead, 'team-setup-phone');
   });
 
   it('a lead merges two codes and undoes it with the keyboard alone', async () => {
