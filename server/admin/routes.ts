@@ -7,12 +7,13 @@ import { codeIdSchema } from '../codebooks/schema.js';
 import { memosByAnswer } from '../coding/memos-service.js';
 import { exportableQuotes } from '../coding/quotes-service.js';
 import { codingTarget } from '../coding/target.js';
-import { streamDownload } from '../http/download.js';
+import { asDownload, streamDownload } from '../http/download.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { londonDay } from '../surveys/london-time.js';
 import { datesInputSchema } from '../surveys/schedule.js';
 import { findSurvey } from '../surveys/registry.js';
 import { surveyStatus } from '../reports/monitoring.js';
+import { surveyQdpx } from '../reports/project.js';
 import { allResponsesCsv, allResponsesJson, codedAnswersCsv, quotesCsv } from './exports.js';
 import { adminOverview, type AdminContext } from './service.js';
 
@@ -83,6 +84,13 @@ export function adminRoutes(context: AdminContext): Router {
   router.get('/exports/:surveyId/responses.json', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
     await streamDownload(response, `${survey.id}-responses.json`, 'json', allResponsesJson(context, survey));
+  });
+
+  // The survey's coded answers as a REFI-QDA project, for QualCoder, NVivo, ATLAS.ti or MAXQDA.
+  router.get('/exports/:surveyId/project.qdpx', async (request, response) => {
+    const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
+    const { filename, zip } = await surveyQdpx(context, survey);
+    asDownload(response, filename, 'zip').send(Buffer.from(zip));
   });
 
   router.get('/exports/:surveyId/:questionId/codings.csv', async (request, response) => {

@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { codebookCommand } from './codebook.js';
 import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
+import { projectCommand } from './project.js';
 import { suggestCommand } from './suggest.js';
 import { listSurveys } from './surveys.js';
 
@@ -14,6 +15,11 @@ const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> =
   codebook: (args) => {
     if (args[0] === 'import') return codebookImportCommand(args.slice(1));
     process.stdout.write(codebookCommand(args));
+    return undefined;
+  },
+  // A zip, written as bytes.
+  project: async (args) => {
+    process.stdout.write(await projectCommand(args));
     return undefined;
   },
   // Writes its own JSON lines; exits 1 if any input line was refused.

@@ -57,7 +57,7 @@ export interface MemoList {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The memos on a question's answers (empty ones left out), optionally only one coder's. */
-async function notesOf(context: CodingContext, target: CodingTarget, coderId?: string) {
+async function notesOf(context: Pick<CodingContext, 'coding'>, target: CodingTarget, coderId?: string) {
   const prefix = `^${escapeRegExp(`${target.survey.id}:${target.question.id}:`)}[a-f0-9]{24}:`;
   const pattern = coderId ? `${prefix}${escapeRegExp(coderId)}$` : prefix;
   const notes = await context.coding.notes.find({ _id: { $regex: pattern } }).lean<AnswerNote[]>();
@@ -70,7 +70,10 @@ async function notesOf(context: CodingContext, target: CodingTarget, coderId?: s
 }
 
 /** Every coder's memo on a question's answers, keyed `${responseId}:${coderId}`: for the codings export. */
-export async function memosByAnswer(context: CodingContext, target: CodingTarget): Promise<Map<string, string>> {
+export async function memosByAnswer(
+  context: Pick<CodingContext, 'coding'>,
+  target: CodingTarget,
+): Promise<Map<string, string>> {
   const notes = await notesOf(context, target);
   return new Map(notes.map((note) => [`${note.responseId}:${note.authorId}`, note.memo]));
 }

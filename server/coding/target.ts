@@ -22,6 +22,9 @@ export interface CodingContext {
   users: UserModel;
 }
 
+/** What reading a question's codings needs: everything but the suggestions (the command line has none). */
+export type CodingDataContext = Omit<CodingContext, 'suggestions'>;
+
 /** One open question being coded with one codebook, as it stands now. */
 export interface CodingTarget {
   survey: Survey;
@@ -49,7 +52,7 @@ export class NoCodebookError extends AppError {
 
 /** Resolves a survey, one of its open questions and a codebook, or says which of them is wrong. */
 export async function codingTarget(
-  context: CodingContext,
+  context: CodingDataContext,
   surveyId: string,
   questionId: string,
   codebookId?: string,
@@ -73,7 +76,7 @@ export async function codingTargetIfReady(
 }
 
 async function resolveTarget(
-  context: CodingContext,
+  context: CodingDataContext,
   surveyId: string,
   questionId: string,
   codebookId: string | undefined,
@@ -110,7 +113,7 @@ async function resolveTarget(
  * A codebook other than the question's own is allowed only where the question has already been
  * coded with it (an earlier choice, kept for its results); never as a way round "no codebook yet".
  */
-async function checkUsedBefore(context: CodingContext, survey: Survey, question: TextQuestion, codebookId: string) {
+async function checkUsedBefore(context: CodingDataContext, survey: Survey, question: TextQuestion, codebookId: string) {
   const used = await context.coding.questionCodebooks.exists({ _id: `${survey.id}:${question.id}:${codebookId}` });
   if (!used)
     throw new AppError(

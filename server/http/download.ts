@@ -11,6 +11,7 @@ const contentTypes = {
   xml: 'application/xml; charset=utf-8',
   svg: 'image/svg+xml; charset=utf-8',
   png: 'image/png',
+  zip: 'application/zip',
 };
 
 export function asDownload(response: Response, filename: string, type: keyof typeof contentTypes): Response {

@@ -1,0 +1,51 @@
+import { userModel } from '../auth/user-model.js';
+import { codebookModels } from '../codebooks/model.js';
+import { codingModels } from '../coding/model.js';
+import { CodingReadModel } from '../coding/read-model.js';
+import { readEnvironment } from '../config.js';
+import { ChangeCounters } from '../db/change-counter.js';
+import { connectDatabase } from '../db/connection.js';
+import { startEmbeddedDatabase } from '../db/embedded.js';
+import { surveyQdpx } from '../reports/project.js';
+import { loadSurveys } from '../surveys/registry.js';
+import { responseModel } from '../surveys/responses/model.js';
+import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { commandArgs, requireOption, UsageError } from './args.js';
+
+const usage = 'project --survey <survey-id> --format qdpx > project.qdpx';
+
+/**
+ * `project --survey ID --format qdpx`: the survey's coded answers as a REFI-QDA project, the same
+ * file as the admin download, as bytes for standard output.
+ */
+export async function projectCommand(args: string[]): Promise<Uint8Array> {
+  const options = commandArgs(args, { survey: { type: 'string' }, format: { type: 'string', default: 'qdpx' } }, usage);
+  const surveyId = requireOption(options.survey, 'survey', usage);
+  if (options.format !== 'qdpx') throw new UsageError(`Unknown format "${options.format}": the only format is qdpx`);
+  const env = readEnvironment();
+  const surveys = loadSurveys(env.SURVEYS_DIR);
+  const survey = surveys.get(surveyId);
+  if (!survey) throw new UsageError(`Unknown survey "${surveyId}". Known: ${[...surveys.keys()].join(', ')}`);
+  const embedded = env.MONGODB_URI
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
+  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
+  try {
+    await prepareDatabase(connection);
+    const coding = codingModels(connection);
+    const counters = new ChangeCounters(connection);
+    const readModel = new CodingReadModel({ responses: responseModel(connection), coding, counters });
+    const context = {
+      surveys,
+      codebooks: codebookModels(connection),
+      coding,
+      readModel,
+      counters,
+      users: userModel(connection),
+    };
+    return (await surveyQdpx(context, survey)).zip;
+  } finally {
+    await connection.close();
+    await embedded?.stop();
+  }
+}
