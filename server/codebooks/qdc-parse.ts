@@ -13,6 +13,17 @@ export const DEFAULT_COLOUR = '#505a5f';
 /** The app's limit on a code's name (edits.ts, schema.ts). Longer names are shortened on import. */
 export const NAME_LIMIT = 80;
 const OWN_ORIGIN = 'Survey coding platform';
+/**
+ * Limits that keep one file from holding up the server or the codebook page: real codebooks have
+ * tens or hundreds of codes a few levels deep, with names well under 200 characters.
+ */
+export const MAX_CODES = 500;
+export const MAX_DEPTH = 20;
+const MAX_NAME = 1000;
+const DEFINITION_LIMIT = 2000;
+const MAX_WARNINGS = 100;
+/** A code's name as quoted in a warning: never the whole of a very long one. */
+const quoted = (name: string) => (name.length > 100 ? `${name.slice(0, 99)}…` : name);
 
 /** A file that cannot be imported: the message says why. */
 export class QdcRefusedError extends BadRequestError {}
@@ -149,9 +160,19 @@ export function parseQdc(xml: string): ParsedQdc {
   const taken = new Set<string>();
   const guids = new Set<string>();
   const noDescription: string[] = [];
-  const read = (element: Element, parentId: string | undefined, order: number): void => {
+  const read = (element: Element, parentId: string | undefined, order: number, depth: number): void => {
+    if (codes.length >= MAX_CODES)
+      throw new QdcRefusedError(`The codebook has more than ${MAX_CODES} codes, more than this app imports at once.`);
+    if (depth > MAX_DEPTH)
+      throw new QdcRefusedError(
+        `The codebook nests codes more than ${MAX_DEPTH} levels deep, more than this app imports.`,
+      );
     const fullName = (element.getAttribute('name') ?? '').trim();
-    const label = fullName || `Unnamed code ${codes.length + 1}`;
+    if (fullName.length > MAX_NAME)
+      throw new QdcRefusedError(
+        `A code's name is ${fullName.length} characters long ("${quoted(fullName)}"); names of up to ${MAX_NAME} can be imported.`,
+      );
+    const label = quoted(fullName || `Unnamed code ${codes.length + 1}`);
     if (!fullName) warnings.push(`A code has no name: imported as "${label}".`);
     const name = shortName(label);
     const guid = element.getAttribute('guid');
@@ -179,7 +200,11 @@ export function parseQdc(xml: string): ParsedQdc {
       warnings.push(
         `"${label}" is longer than ${NAME_LIMIT} characters: shortened to "${name}", the full name kept at the end of its definition.`,
       );
-      fields.definition = [fields.definition, `Full name: ${label}`].filter(Boolean).join('\n\n');
+      fields.definition = [fields.definition, `Full name: ${fullName}`].filter(Boolean).join('\n\n');
+    }
+    if (fields.definition.length > DEFINITION_LIMIT) {
+      warnings.push(`"${label}" has a definition longer than ${DEFINITION_LIMIT} characters: cut to that length.`);
+      fields.definition = `${fields.definition.slice(0, DEFINITION_LIMIT - 1)}…`;
     }
     if (!description) noDescription.push(name);
     const code: ImportedCode = {
@@ -193,15 +218,17 @@ export function parseQdc(xml: string): ParsedQdc {
     codes.push(code);
     for (const other of children(element).filter((child) => !['Code', 'Description'].includes(child.localName ?? '')))
       warnings.push(`Ignored <${other.localName}> inside "${label}".`);
-    named(element, 'Code').forEach((child, index) => read(child, code.codeId, index));
+    named(element, 'Code').forEach((child, index) => read(child, code.codeId, index, depth + 1));
   };
   let order = 0;
   for (const codesElement of codesElements)
-    for (const element of named(codesElement, 'Code')) read(element, undefined, order++);
+    for (const element of named(codesElement, 'Code')) read(element, undefined, order++, 1);
   if (codes.length === 0) throw new QdcRefusedError('The codebook has no codes, so there is nothing to import.');
   if (noDescription.length > 0)
     warnings.push(
       `${noDescription.length} ${noDescription.length === 1 ? 'code has' : 'codes have'} no description and ${noDescription.length === 1 ? 'was' : 'were'} imported with an empty definition, for the team to fill in: ${noDescription.join(', ')}.`,
     );
+  if (warnings.length > MAX_WARNINGS)
+    warnings.splice(MAX_WARNINGS, Infinity, `… and ${warnings.length - MAX_WARNINGS} more warnings of the same kinds.`);
   return { origin, codes, warnings };
 }

@@ -175,3 +175,38 @@ describe('the pieces of an import', () => {
     ).toBe('Def\nInclude: x');
   });
 });
+
+describe('files that would hold up the server', () => {
+  const book = (codes: string) =>
+    `<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>${codes}</Codes></CodeBook>`;
+  const code = (name: string, inner = '') => `<Code guid="g-${name}" name="${name}" isCodable="true">${inner}</Code>`;
+
+  it('refuses more codes than a codebook has, before reading them all', () => {
+    const many = Array.from({ length: 501 }, (_, index) => code(`c${index}`)).join('');
+    expect(() => parseQdc(book(many))).toThrow('The codebook has more than 500 codes');
+    const enough = Array.from({ length: 500 }, (_, index) => code(`c${index}`)).join('');
+    expect(parseQdc(book(enough)).codes).toHaveLength(500);
+  });
+
+  it('refuses nesting deeper than 20 levels with a reason, not a stack overflow', () => {
+    let nested = '';
+    for (let level = 3000; level > 0; level--) nested = code(`l${level}`, nested);
+    expect(() => parseQdc(book(nested))).toThrow('nests codes more than 20 levels deep');
+  });
+
+  it('refuses a name of thousands of characters, and cuts an overlong definition with a short warning', () => {
+    expect(() => parseQdc(book(code('x'.repeat(5000))))).toThrow("A code's name is 5000 characters long");
+    const long = parseQdc(
+      book(`<Code guid="g" name="Long" isCodable="true"><Description>${'y'.repeat(9000)}</Description></Code>`),
+    );
+    expect(long.codes[0]!.definition).toHaveLength(2000);
+    expect(long.warnings).toContain('"Long" has a definition longer than 2000 characters: cut to that length.');
+  });
+
+  it('keeps the list of warnings short', () => {
+    const bare = Array.from({ length: 300 }, (_, index) => `<Code name="n${index}"/>`).join('');
+    const { warnings } = parseQdc(book(bare));
+    expect(warnings.length).toBeLessThanOrEqual(101);
+    expect(warnings.at(-1)).toMatch(/^… and \d+ more warnings of the same kinds\.$/);
+  });
+});
