@@ -64,6 +64,7 @@ describe('simultaneous codebook changes', () => {
 
   it('numbers sub-codes apart even when several processes add them at the same moment', async () => {
     // The service called directly and all at once: no process's one-at-a-time queue in between.
+    // (Under a code the merge test above leaves alone, whichever of its two merges won.)
     const models = codebookModels(testApp.connection);
     const fields = (name: string) => ({
       name,
@@ -71,12 +72,25 @@ describe('simultaneous codebook changes', () => {
       include: '',
       exclude: '',
       colour: '#505a5f',
-      parent: 'workforce',
+      parent: 'cultural-competency',
     });
     const added = await Promise.all(
       ['P1', 'P2', 'P3', 'P4'].map((name) => addCode(models, 'care-crisis-drivers', fields(name), 'test')),
     );
     expect(new Set(added.map((code) => code.key)).size).toBe(4);
+  });
+
+  it('leaves a code where it is when an edit sends no parent (large codebooks have no parent list)', async () => {
+    const sub = (await codes()).find((code) => code.parentId === 'system-overload')!;
+    const edited = await postForm(
+      lead,
+      `${book}/codes/${sub.codeId}`,
+      { name: 'Renamed sub-code', definition: 'Still nested.' },
+      book,
+    );
+    expect(edited.status).toBe(303);
+    const after = (await codes()).find((code) => code.codeId === sub.codeId)!;
+    expect(after).toMatchObject({ name: 'Renamed sub-code', parentId: 'system-overload', key: sub.key });
   });
 
   it('refuses to move or retire a code that was merged away', async () => {

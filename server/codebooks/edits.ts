@@ -14,7 +14,8 @@ export const codeInputSchema = z.object({
   include: optionalText,
   exclude: optionalText,
   colour: colourSchema.default('#505a5f'),
-  parent: z.union([codeIdSchema, z.literal('')]).default(''),
+  /** '' for the top level; left out, an edited code stays where it is (large codebooks' edit forms have no parent list). */
+  parent: z.union([codeIdSchema, z.literal('')]).optional(),
 });
 export type CodeInput = z.input<typeof codeInputSchema>;
 export type CodeFields = z.output<typeof codeInputSchema>;
@@ -58,12 +59,13 @@ export async function addCode(
   now = new Date(),
 ): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
-  checkParent(codebook, undefined, fields.parent);
+  const parent = fields.parent ?? '';
+  checkParent(codebook, undefined, parent);
   const taken = new Set(codebook.codes.map((code) => code.codeId));
   const base = slugFor(fields.name);
   let codeId = base;
   for (let suffix = 2; taken.has(codeId); suffix++) codeId = `${base}-${suffix}`;
-  const parentCode = fields.parent ? codeOf(codebook, fields.parent) : undefined;
+  const parentCode = parent ? codeOf(codebook, parent) : undefined;
   const code: CodeRecord = {
     _id: codeKey(codebookId, codeId),
     codebookId,
@@ -73,7 +75,7 @@ export async function addCode(
     include: fields.include,
     exclude: fields.exclude,
     colour: fields.colour,
-    parentId: fields.parent || undefined,
+    parentId: parent || undefined,
     key: parentCode?.key
       ? await takeChildKey(models, parentCode, codebook.codes)
       : await takeTopKey(models, codebookId),
@@ -116,7 +118,8 @@ export async function editCode(
 ): Promise<void> {
   const codebook = await getCodebook(models, codebookId);
   const existing = unmergedCode(codebook, codeId);
-  checkParent(codebook, codeId, fields.parent);
+  const parent = fields.parent ?? existing.parentId ?? '';
+  checkParent(codebook, codeId, parent);
   const update = {
     name: fields.name,
     definition: fields.definition,
@@ -128,16 +131,10 @@ export async function editCode(
     .filter(([key, value]) => existing[key as keyof typeof update] !== value)
     .map(([key]) => key);
   await updateUnlessMerged(models, existing, update);
-  if ((existing.parentId ?? '') !== fields.parent) {
+  if ((existing.parentId ?? '') !== parent) {
     changed.push('parent');
     // Last among its new siblings, numbered afresh under its new parent.
-    await reparent(
-      models,
-      codebook,
-      existing,
-      fields.parent,
-      Math.max(...codebook.codes.map((code) => code.order)) + 1,
-    );
+    await reparent(models, codebook, existing, parent, Math.max(...codebook.codes.map((code) => code.order)) + 1);
     await renumber(models, codebookId);
   }
   if (changed.length > 0)
