@@ -1,6 +1,7 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { BadRequestError } from '../http/errors.js';
 import { slugFor } from './edits.js';
+import type { CodeRecord } from './model.js';
 
 /**
  * Reading a REFI-QDA codebook (.qdc) as made by NVivo, MAXQDA, ATLAS.ti, QualCoder, Taguette or
@@ -28,16 +29,11 @@ const quoted = (name: string) => (name.length > 100 ? `${name.slice(0, 99)}…` 
 /** A file that cannot be imported: the message says why. */
 export class QdcRefusedError extends BadRequestError {}
 
-export interface ImportedCode {
-  codeId: string;
-  name: string;
-  definition: string;
-  include: string;
-  exclude: string;
-  colour: string;
-  parentId?: string;
-  order: number;
-}
+/** A code as read from the file: the stored fields it fills, before it is numbered and saved. */
+export type ImportedCode = Pick<
+  CodeRecord,
+  'codeId' | 'name' | 'definition' | 'include' | 'exclude' | 'colour' | 'parentId' | 'order'
+>;
 
 export interface ParsedQdc {
   origin: string;

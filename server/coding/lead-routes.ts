@@ -8,8 +8,8 @@ import { BadRequestError } from '../http/errors.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { queueQuerySchema, queueUrl, queueView, reconcileAnswer } from './reconcile-queue.js';
 import { addAssignment, removeAssignment, saveQuestionSettings } from './settings.js';
-import { openQuestion, setupView, type LeadContext } from './setup-view.js';
-import { codingTarget } from './target.js';
+import { setupView, type LeadContext } from './setup-view.js';
+import { codingTarget, openQuestion } from './target.js';
 
 const questionParams = z.object({ surveyId: pathIdSchema, questionId: pathIdSchema });
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());

@@ -2,14 +2,13 @@ import { listAccounts, type AccountRow } from '../auth/service.js';
 import { hasRole } from '../auth/roles.js';
 import { listCodebooks } from '../codebooks/service.js';
 import type { CodebookRecord } from '../codebooks/model.js';
-import { findSurvey, type Survey } from '../surveys/registry.js';
+import type { Survey } from '../surveys/registry.js';
 import type { TextQuestion } from '../surveys/question-types/index.js';
-import { NotFoundError } from '../http/errors.js';
 import { assignedAnswers, assignmentsFor, questionProgress, type QuestionProgress } from './assignments.js';
 import type { AssignmentRule, QuestionSettings } from './model.js';
 import { disagreements } from './reconcile-service.js';
 import { questionSettings } from './settings.js';
-import { codingTarget, questionCodebook, type CodingContext } from './target.js';
+import { codingTarget, openQuestion, questionCodebook, type CodingContext } from './target.js';
 
 export type LeadContext = CodingContext;
 
@@ -27,13 +26,6 @@ export interface SetupView {
   rules: { rule: AssignmentRule; answers: number }[];
   progress?: QuestionProgress;
   disagreementsLeft?: number;
-}
-
-export function openQuestion(context: CodingContext, surveyId: string, questionId: string) {
-  const survey = findSurvey(context.surveys, surveyId);
-  const question = survey.openQuestions().find((candidate) => candidate.id === questionId);
-  if (!question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
-  return { survey, question };
 }
 
 /** Everything a lead sees when setting up a question: its codebook, mode, assignments and progress. */

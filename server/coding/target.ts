@@ -50,6 +50,14 @@ export class NoCodebookError extends AppError {
   }
 }
 
+/** A survey and one of its open questions, or "not found". */
+export function openQuestion(context: Pick<CodingContext, 'surveys'>, surveyId: string, questionId: string) {
+  const survey = context.surveys.get(surveyId);
+  const question = survey?.openQuestions().find((candidate) => candidate.id === questionId);
+  if (!survey || !question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
+  return { survey, question };
+}
+
 /** Resolves a survey, one of its open questions and a codebook, or says which of them is wrong. */
 export async function codingTarget(
   context: CodingDataContext,
@@ -82,9 +90,7 @@ async function resolveTarget(
   codebookId: string | undefined,
   waitMs: number,
 ): Promise<CodingTarget | undefined> {
-  const survey = context.surveys.get(surveyId);
-  const question = survey?.openQuestions().find((candidate) => candidate.id === questionId);
-  if (!survey || !question) throw new NotFoundError(`There is no open question "${questionId}" in "${surveyId}".`);
+  const { survey, question } = openQuestion(context, surveyId, questionId);
   const settingsRead = questionSettings(context.coding, surveyId, questionId);
   // Workbench links name the codebook, so the usual path reads the settings and versions together.
   const chosen = codebookId ?? questionCodebook(question, await settingsRead);
