@@ -30,9 +30,11 @@ import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
 import { localeMiddleware } from './i18n/middleware.js';
+import { ImportedSurveyCatalogue } from './imports/catalogue.js';
+import { importRoutes } from './imports/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { responseModel } from './surveys/responses/model.js';
-import type { SurveyRegistry } from './surveys/registry.js';
+import type { MutableSurveyRegistry, SurveyRegistry } from './surveys/registry.js';
 import { surveyRoutes } from './surveys/routes.js';
 import { SurveySchedules } from './surveys/schedule.js';
 
@@ -143,7 +145,10 @@ function suggestionEngine(readModel: CodingReadModel, surveys: SurveyRegistry): 
   return engine;
 }
 
-export function createAppParts(dependencies: AppDependencies): AppParts {
+export function createAppParts(given: AppDependencies): AppParts {
+  // Imported surveys join the definition files' surveys in this app's own registry as they are found.
+  const registry: MutableSurveyRegistry = new Map(given.surveys);
+  const dependencies = { ...given, surveys: registry };
   const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = 0 } = dependencies;
   const app = express();
   setUpExpress(app, trustProxy);
@@ -152,6 +157,12 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   const passport = setUpSessions(app, connection, dependencies.sessionSecret);
 
   const coding = codingContextFor(dependencies);
+  const importedSurveys = new ImportedSurveyCatalogue(connection, coding.counters, registry);
+  // Only the back office shows imported surveys, so only signed-in requests look for new ones.
+  app.use(async (request, _response, next) => {
+    if (request.user) await importedSurveys.refresh();
+    next();
+  });
   const responses = responseModel(connection);
   const users = userModel(connection);
   const schedules = new SurveySchedules(connection);
@@ -180,6 +191,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
     '/reports',
     reportRoutes({ ...coding, responses, users, schedules, now, minimumBase: dependencies.minimumBase ?? 5 }),
   );
+  app.use('/admin/imports', importRoutes({ connection, registry }));
   app.use('/admin', adminRoutes({ ...coding, users, schedules, responses, now }));
 
   app.use(notFoundHandler);

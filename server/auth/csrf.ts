@@ -25,6 +25,15 @@ export function ensureCsrfToken(request: Request): string | undefined {
   return request.session.csrfToken;
 }
 
+/** Whether `sent` is this session's CSRF token (compared in constant time). */
+export function csrfTokenMatches(request: Request, sent: unknown): boolean {
+  const token = request.session?.csrfToken;
+  if (!token) return false;
+  const expected = Buffer.from(token);
+  const actual = Buffer.from(typeof sent === 'string' ? sent : '');
+  return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
+}
+
 /**
  * Synchroniser-token CSRF protection for the back office: each session has a secret token that
  * every state-changing form (or fetch, as a header) must send back.
@@ -37,9 +46,7 @@ export const csrfProtection: RequestHandler = (request, response, next) => {
   if (request.method === 'GET' || request.method === 'HEAD' || response.locals.csrfVerified === true) return next();
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : request.get('x-csrf-token');
-  const expected = Buffer.from(token);
-  const actual = Buffer.from(typeof sent === 'string' ? sent : '');
-  if (actual.length !== expected.length || !crypto.timingSafeEqual(actual, expected)) return next(new CsrfError());
+  if (!csrfTokenMatches(request, sent)) return next(new CsrfError());
   if (body && '_csrf' in body) delete body._csrf;
   response.locals.csrfVerified = true;
   next();

@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { codebookCommand } from './codebook.js';
 import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
+import { importCommand } from './import.js';
 import { projectCommand } from './project.js';
 import { suggestCommand } from './suggest.js';
 import { listSurveys } from './surveys.js';
@@ -12,6 +13,7 @@ const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> =
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
   'create-user': createUserCommand,
   agreement: () => agreementCommand(),
+  import: importCommand,
   codebook: (args) => {
     if (args[0] === 'import') return codebookImportCommand(args.slice(1));
     process.stdout.write(codebookCommand(args));

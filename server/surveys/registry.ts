@@ -11,7 +11,11 @@ export class Survey {
   readonly questions: Question[];
   private readonly byId: Map<string, Question>;
 
-  constructor(readonly definition: SurveyDefinition) {
+  /** `imported`: answers from another tool's export, coded here; it has no public pages. */
+  constructor(
+    readonly definition: SurveyDefinition,
+    readonly origin: 'hosted' | 'imported' = 'hosted',
+  ) {
     this.questions = definition.pages.flatMap((page) => page.questions);
     this.byId = new Map(this.questions.map((question) => [question.id, question]));
   }
@@ -51,12 +55,16 @@ export class Survey {
   }
 
   isOpen(now: Date): boolean {
+    if (this.origin === 'imported') return false;
     const { opens, closes } = this.definedDates();
     return now >= opens && now < closes;
   }
 }
 
 export type SurveyRegistry = ReadonlyMap<string, Survey>;
+
+/** The surveys of a running app: the definition files', then imported ones added as they are found. */
+export type MutableSurveyRegistry = Map<string, Survey>;
 
 /** The survey with this id, or "not found". */
 export function findSurvey(surveys: SurveyRegistry, surveyId: string): Survey {

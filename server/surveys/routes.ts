@@ -50,7 +50,7 @@ function keepAnswersIfOffline(
       await handler(request, response);
     } catch (error) {
       const survey = context.surveys.get(String(request.params.surveyId));
-      if (!isDatabaseUnavailable(error) || !survey) throw error;
+      if (!isDatabaseUnavailable(error) || !survey || survey.origin === 'imported') throw error;
       const token = typeof request.params.token === 'string' ? request.params.token : undefined;
       throw new UnsavedPageError(
         unsavedPageView(survey, pageIdOf(request), token, request.body, response.locals.t('error.saveFailed')),
@@ -148,7 +148,7 @@ export function surveyRoutes(context: RespondentContext): Router {
   router.get('/s/:surveyId/r/:token/done', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
     const survey = context.surveys.get(surveyId);
-    if (!survey) throw new NotFoundError();
+    if (!survey || survey.origin === 'imported') throw new NotFoundError();
     // A respondent who submitted just before the close date still sees their thank-you page.
     const { redirect } = await donePage(context, survey, token);
     if (redirect) return response.redirect(303, redirect);

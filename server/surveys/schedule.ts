@@ -57,6 +57,7 @@ export class SurveySchedules {
   }
 
   async isOpen(survey: Survey, now: Date): Promise<boolean> {
+    if (survey.origin === 'imported') return false;
     const { opens, closes } = await this.datesOf(survey);
     return now >= opens && now < closes;
   }

@@ -36,13 +36,13 @@ export type PageOutcome = { kind: 'redirect'; to: string } | { kind: 'invalid'; 
 
 export async function openSurvey({ surveys, schedules, now }: RespondentContext, surveyId: string): Promise<Survey> {
   const survey = surveys.get(surveyId);
-  if (!survey) throw new NotFoundError();
+  if (!survey || survey.origin === 'imported') throw new NotFoundError();
   if (!(await schedules.isOpen(survey, now()))) throw new SurveyClosedError(survey, await schedules.datesOf(survey));
   return survey;
 }
 
 export async function openSurveys(context: RespondentContext): Promise<Survey[]> {
-  const all = [...context.surveys.values()];
+  const all = [...context.surveys.values()].filter((survey) => survey.origin === 'hosted');
   const open = await Promise.all(all.map((survey) => context.schedules.isOpen(survey, context.now())));
   return all.filter((_survey, index) => open[index]);
 }

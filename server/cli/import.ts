@@ -1,0 +1,51 @@
+import { readEnvironment } from '../config.js';
+import { connectDatabase } from '../db/connection.js';
+import { startEmbeddedDatabase } from '../db/embedded.js';
+import { ImportRefusedError, importAnswers, type ImportSummary } from '../imports/service.js';
+import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { loadSurveys } from '../surveys/registry.js';
+import { commandArgs, requireOption, UsageError } from './args.js';
+
+const usage = 'import --survey ID --title TITLE --file PATH [--text COLUMN]... [--attribute COLUMN]...';
+
+/**
+ * `import`: the chosen columns of a CSV or XLSX export as an imported survey. One JSON line
+ * {survey, layout, rows, imported, skipped, dropped, errors}; an unreadable file, an unknown column
+ * or a refused personal column exits 2 having stored nothing.
+ */
+export async function importCommand(args: string[]): Promise<ImportSummary> {
+  const options = commandArgs(
+    args,
+    {
+      survey: { type: 'string' },
+      title: { type: 'string' },
+      file: { type: 'string' },
+      text: { type: 'string', multiple: true },
+      attribute: { type: 'string', multiple: true },
+    },
+    usage,
+  );
+  const request = {
+    surveyId: requireOption(options.survey, 'survey', usage),
+    title: requireOption(options.title, 'title', usage),
+    file: requireOption(options.file, 'file', usage),
+    text: options.text ?? [],
+    attributes: options.attribute ?? [],
+    by: 'command line',
+  };
+  const env = readEnvironment();
+  const embedded = env.MONGODB_URI
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
+  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
+  try {
+    await prepareDatabase(connection);
+    return await importAnswers({ connection, registry: new Map(loadSurveys(env.SURVEYS_DIR)) }, request);
+  } catch (error) {
+    if (error instanceof ImportRefusedError) throw new UsageError(`${request.file}: ${error.message}`);
+    throw error;
+  } finally {
+    await connection.close();
+    await embedded?.stop();
+  }
+}

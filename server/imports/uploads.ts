@@ -1,0 +1,115 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { CsrfError, csrfTokenMatches } from '../auth/csrf.js';
+import { AppError, BadRequestError, NotFoundError } from '../http/errors.js';
+
+/** An export up to this size can be uploaded: 100,000 long answers fit several times over. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** An upload nobody confirmed is deleted after a day. */
+const UPLOAD_LIFETIME_MS = 24 * 3600 * 1000;
+
+export const uploadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
+
+export interface Upload {
+  id: string;
+  file: string;
+  originalName: string;
+  by: string;
+}
+
+export function uploadsDirectory(): string {
+  return path.join(os.tmpdir(), 'survey-platform-imports');
+}
+
+class UploadTooLargeError extends AppError {
+  constructor() {
+    super(413, `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`, 'error.badRequest.title');
+  }
+}
+
+/**
+ * Receives one file from a multipart form into the uploads folder. The form sends its CSRF token
+ * before the file, so a forged form is refused before a byte of the file is written.
+ */
+export async function receiveUpload(request: Request, by: string): Promise<Upload> {
+  if (!request.is('multipart/form-data')) throw new BadRequestError('Choose a CSV or XLSX file to upload.');
+  const directory = uploadsDirectory();
+  await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
+  await sweepOldUploads(directory);
+  const id = crypto.randomBytes(24).toString('base64url');
+  const file = path.join(directory, `${id}.upload`);
+  const fields: Record<string, string> = {};
+  let originalName = '';
+  let received = false;
+  const parser = busboy({ headers: request.headers, limits: { files: 1, fields: 10, fileSize: MAX_UPLOAD_BYTES } });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('field', (name, value) => (fields[name] = value));
+    parser.on('file', (_name, stream, info) => {
+      if (!csrfTokenMatches(request, fields._csrf)) {
+        stream.resume();
+        reject(new CsrfError());
+        return;
+      }
+      originalName = (info.filename ?? '').slice(0, 200);
+      received = true;
+      let tooLarge = false;
+      stream.on('limit', () => (tooLarge = true));
+      pipeline(stream, fs.createWriteStream(file, { mode: 0o600 }))
+        .then(() => (tooLarge ? reject(new UploadTooLargeError()) : undefined))
+        .catch(reject);
+    });
+    parser.on('close', resolve);
+    parser.on('error', () => reject(new BadRequestError('The upload did not arrive whole. Try again.')));
+  });
+  // Settled only after the whole request is read; until then a refusal must not count as unhandled.
+  done.catch(() => undefined);
+  try {
+    await pipeline(request, parser);
+    await done;
+    if (!received || (await fs.promises.stat(file)).size === 0)
+      throw new BadRequestError('Choose a CSV or XLSX file to upload.');
+  } catch (error) {
+    await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+  await fs.promises.writeFile(path.join(directory, `${id}.json`), JSON.stringify({ originalName, by }), {
+    mode: 0o600,
+  });
+  return { id, file, originalName, by };
+}
+
+/** An upload this person made and has not yet imported or abandoned. */
+export async function findUpload(id: string, by: string): Promise<Upload> {
+  const directory = uploadsDirectory();
+  try {
+    const meta = JSON.parse(await fs.promises.readFile(path.join(directory, `${id}.json`), 'utf8')) as {
+      originalName: string;
+      by: string;
+    };
+    if (meta.by !== by) throw new NotFoundError('We could not find that upload. Upload the file again.');
+    return { id, file: path.join(directory, `${id}.upload`), originalName: meta.originalName, by };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new NotFoundError('We could not find that upload (uploads are kept for a day). Upload the file again.');
+  }
+}
+
+export async function discardUpload(upload: Upload): Promise<void> {
+  await fs.promises.rm(upload.file, { force: true });
+  await fs.promises.rm(path.join(uploadsDirectory(), `${upload.id}.json`), { force: true });
+}
+
+async function sweepOldUploads(directory: string): Promise<void> {
+  const cutoff = Date.now() - UPLOAD_LIFETIME_MS;
+  for (const name of await fs.promises.readdir(directory)) {
+    const entry = path.join(directory, name);
+    const stat = await fs.promises.stat(entry).catch(() => undefined);
+    if (stat && stat.mtimeMs < cutoff) await fs.promises.rm(entry, { force: true });
+  }
+}

@@ -1,0 +1,227 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { SaxesParser } from 'saxes';
+import { UnreadableFileError } from './encoding.js';
+import type { FileRow, RowSource } from './rows.js';
+import { entryChunks, zipEntries, type ZipEntry } from './zip-entries.js';
+
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const RELS_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+/** Excel's built-in number formats that show a date or a time. */
+const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
+
+interface Workbook {
+  sheet: ZipEntry;
+  sharedStrings: string[];
+  dateStyles: Set<number>;
+  date1904: boolean;
+}
+
+/**
+ * The first sheet of an .xlsx workbook, row by row, with cells as the text a person sees: dates as
+ * ISO dates (with the time when there is one), whole numbers without ".0". The sheet is streamed; only
+ * the shared strings are held, as Excel keeps them apart from the sheet.
+ */
+export function xlsxRows(file: string): RowSource {
+  return {
+    async *rows() {
+      const workbook = await openWorkbook(file);
+      yield* sheetRows(file, workbook);
+    },
+  };
+}
+
+async function openWorkbook(file: string): Promise<Workbook> {
+  const entries = await zipEntries(file);
+  const workbookXml = await readSmallEntry(file, entries, 'xl/workbook.xml');
+  if (!workbookXml) throw new UnreadableFileError('The file is not an .xlsx workbook (it has no xl/workbook.xml).');
+  const workbook = parseXml(workbookXml);
+  const firstSheet = workbook.getElementsByTagNameNS(MAIN_NS, 'sheet')[0];
+  const relationId = firstSheet?.getAttributeNS(RELS_NS, 'id');
+  if (!relationId) throw new UnreadableFileError('The workbook has no sheets.');
+  const rels = parseXml((await readSmallEntry(file, entries, 'xl/_rels/workbook.xml.rels')) ?? '<Relationships/>');
+  const relation = [...asArray(rels.getElementsByTagName('Relationship'))].find(
+    (element) => element.getAttribute('Id') === relationId,
+  );
+  const target = relation?.getAttribute('Target') ?? '';
+  const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+  const sheet = entries.get(sheetPath);
+  if (!sheet) throw new UnreadableFileError("The workbook's first sheet is missing from the file.");
+  const properties = workbook.getElementsByTagNameNS(MAIN_NS, 'workbookPr')[0];
+  const date1904 = ['1', 'true'].includes(properties?.getAttribute('date1904') ?? '');
+  const stylesXml = await readSmallEntry(file, entries, 'xl/styles.xml');
+  const dateStyles = stylesXml ? dateStyleIndexes(parseXml(stylesXml)) : new Set<number>();
+  const stringsEntry = entries.get('xl/sharedStrings.xml');
+  const sharedStrings = stringsEntry ? await readSharedStrings(file, stringsEntry) : [];
+  return { sheet, sharedStrings, dateStyles, date1904 };
+}
+
+function asArray<T>(list: { length: number; item(index: number): T | null }): T[] {
+  const items: T[] = [];
+  for (let index = 0; index < list.length; index += 1) items.push(list.item(index)!);
+  return items;
+}
+
+function parseXml(text: string) {
+  return new DOMParser().parseFromString(text, 'text/xml');
+}
+
+async function readSmallEntry(file: string, entries: Map<string, ZipEntry>, name: string): Promise<string | undefined> {
+  const entry = entries.get(name);
+  if (!entry) return undefined;
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of entryChunks(file, entry)) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+/** Which cell styles (`s` attribute) show a number as a date or time. */
+function dateStyleIndexes(styles: ReturnType<typeof parseXml>): Set<number> {
+  const customDates = new Set<number>();
+  for (const format of asArray(styles.getElementsByTagNameNS(MAIN_NS, 'numFmt'))) {
+    const code = (format.getAttribute('formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+    if (/[dmyhs]/i.test(code)) customDates.add(Number(format.getAttribute('numFmtId')));
+  }
+  const cellFormats = styles.getElementsByTagNameNS(MAIN_NS, 'cellXfs')[0];
+  const indexes = new Set<number>();
+  if (!cellFormats) return indexes;
+  asArray(cellFormats.getElementsByTagNameNS(MAIN_NS, 'xf')).forEach((xf, index) => {
+    const id = Number(xf.getAttribute('numFmtId') ?? 0);
+    if (BUILT_IN_DATE_FORMATS.has(id) || customDates.has(id)) indexes.add(index);
+  });
+  return indexes;
+}
+
+async function readSharedStrings(file: string, entry: ZipEntry): Promise<string[]> {
+  const strings: string[] = [];
+  const parser = new SaxesParser();
+  let current: string | undefined;
+  let inText = false;
+  let depthInPhonetic = 0;
+  parser.on('opentag', (tag) => {
+    if (local(tag.name) === 'si') current = '';
+    else if (local(tag.name) === 'rPh') depthInPhonetic += 1;
+    else if (local(tag.name) === 't' && depthInPhonetic === 0) inText = true;
+  });
+  parser.on('text', (text) => {
+    if (inText && current !== undefined) current += text;
+  });
+  parser.on('closetag', (tag) => {
+    if (local(tag.name) === 't') inText = false;
+    else if (local(tag.name) === 'rPh') depthInPhonetic -= 1;
+    else if (local(tag.name) === 'si') {
+      strings.push(current ?? '');
+      current = undefined;
+    }
+  });
+  await feed(parser, entryChunks(file, entry));
+  return strings;
+}
+
+async function feed(parser: SaxesParser, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of chunks) {
+      parser.write(decoder.decode(chunk, { stream: true }));
+    }
+    parser.write(decoder.decode());
+    parser.close();
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    throw new UnreadableFileError(`The .xlsx workbook could not be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** A tag's name without its namespace prefix. */
+function local(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}
+
+/** "BC12" -> 54 (0-based column index). */
+function columnIndex(reference: string): number {
+  let index = 0;
+  for (const letter of reference.match(/^[A-Z]+/)?.[0] ?? '') index = index * 26 + (letter.charCodeAt(0) - 64);
+  return index - 1;
+}
+
+async function* sheetRows(file: string, workbook: Workbook): AsyncGenerator<FileRow> {
+  const parser = new SaxesParser();
+  const ready: FileRow[] = [];
+  let row: string[] = [];
+  let rowNumber = 0;
+  let nextColumn = 0;
+  let cell: { column: number; type: string; style: number; value: string } | undefined;
+  let collecting = false;
+  let depthInPhonetic = 0;
+  parser.on('opentag', (tag) => {
+    const attributes = tag.attributes as Record<string, string>;
+    if (local(tag.name) === 'row') {
+      rowNumber = attributes.r ? Number(attributes.r) : rowNumber + 1;
+      row = [];
+      nextColumn = 0;
+    } else if (local(tag.name) === 'c') {
+      const column = attributes.r ? columnIndex(attributes.r) : nextColumn;
+      cell = { column, type: attributes.t ?? 'n', style: Number(attributes.s ?? 0), value: '' };
+    } else if (local(tag.name) === 'rPh') depthInPhonetic += 1;
+    else if ((local(tag.name) === 'v' || local(tag.name) === 't') && cell && depthInPhonetic === 0) collecting = true;
+  });
+  parser.on('text', (text) => {
+    if (collecting && cell) cell.value += text;
+  });
+  parser.on('closetag', (tag) => {
+    if (local(tag.name) === 'v' || local(tag.name) === 't') collecting = false;
+    else if (local(tag.name) === 'rPh') depthInPhonetic -= 1;
+    else if (local(tag.name) === 'c' && cell) {
+      while (row.length < cell.column) row.push('');
+      row[cell.column] = cellText(cell, workbook);
+      nextColumn = cell.column + 1;
+      cell = undefined;
+    } else if (local(tag.name) === 'row') ready.push({ number: rowNumber, cells: row });
+  });
+  const chunks = entryChunks(file, workbook.sheet);
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of chunks) {
+      parser.write(decoder.decode(chunk, { stream: true }));
+      while (ready.length > 0) yield ready.shift()!;
+    }
+    parser.write(decoder.decode());
+    parser.close();
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    throw new UnreadableFileError(`The .xlsx workbook could not be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+  while (ready.length > 0) yield ready.shift()!;
+}
+
+function cellText(cell: { type: string; style: number; value: string }, workbook: Workbook): string {
+  switch (cell.type) {
+    case 's':
+      return workbook.sharedStrings[Number(cell.value)] ?? '';
+    case 'inlineStr':
+    case 'str':
+    case 'e':
+      return cell.value;
+    case 'b':
+      return cell.value === '1' ? 'TRUE' : 'FALSE';
+    case 'd':
+      return cell.value
+        .replace('T', ' ')
+        .replace(/(\.\d+)?Z?$/, '')
+        .replace(/ 00:00:00$/, '');
+    default: {
+      if (cell.value === '') return '';
+      const number = Number(cell.value);
+      if (!Number.isFinite(number)) return cell.value;
+      return workbook.dateStyles.has(cell.style) ? serialDate(number, workbook.date1904) : String(number);
+    }
+  }
+}
+
+/** An Excel date serial as "2019-11-05" or "2019-11-05 14:03:27". */
+function serialDate(serial: number, date1904: boolean): string {
+  const days = date1904 ? serial + 1462 : serial;
+  const milliseconds = Math.round((days - 25569) * 86_400) * 1000;
+  const iso = new Date(milliseconds).toISOString();
+  const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
+  return Number.isInteger(serial) || time === '00:00:00' ? date : `${date} ${time}`;
+}
