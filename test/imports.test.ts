@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { projectRoot } from '../server/config.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { importedSurveyModel } from '../server/imports/model.js';
 import { previewExport } from '../server/imports/preview.js';
-import { ImportRefusedError, importAnswers, type ImportRequest } from '../server/imports/service.js';
+import { importAnswers, type ImportRequest } from '../server/imports/service.js';
 import { loadSurveys, type MutableSurveyRegistry } from '../server/surveys/registry.js';
 import { definitionsDir, useTestApp } from './helpers/app.js';
-import { sampleExport, writeFixture, xlsxFixture } from './helpers/imports.js';
+import { sampleExport } from './helpers/imports.js';
 
 const testApp = useTestApp();
 let registry: MutableSurveyRegistry;
@@ -21,15 +18,6 @@ const run = (request: Omit<ImportRequest, 'by' | 'title'> & { title?: string }) 
     by: 'test',
     ...request,
   } as ImportRequest);
-
-/** Every document of every collection, as text: where an unchosen value must not be. */
-async function wholeDatabase(): Promise<string> {
-  const parts: string[] = [];
-  for (const { name } of await testApp.connection.db!.listCollections().toArray()) {
-    parts.push(JSON.stringify(await testApp.connection.db!.collection(name).find().toArray()));
-  }
-  return parts.join('\n');
-}
 
 const columnStarting = async (file: string, start: string) =>
   (await previewExport(file)).columns.find((column) => column.name.startsWith(start))!.name;
@@ -130,11 +118,3 @@ describe('genuine exports from survey tools, read where they are', () => {
     for (const value of years) expect(value).toMatch(/^\d{4}$/);
   });
 });
-
-void spawnSync;
-void fs;
-void inject;
-void projectRoot;
-void ImportRefusedError;
-void xlsxFixture;
-void writeFixture;

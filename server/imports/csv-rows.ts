@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { decodedText, type FileEncoding } from './encoding.js';
+import { decodedText, UnreadableFileError, type FileEncoding } from './encoding.js';
 import type { RowSource } from './rows.js';
 
 /**
@@ -20,9 +20,20 @@ export function csvRows(file: string, encoding: FileEncoding): RowSource {
           info: true,
         }),
       );
-      parser.on('skip', (error: CsvError) => onBadRow(Number(error.records ?? 0) + 1, error.message));
+      let unfinished: number | undefined;
+      parser.on('skip', (error: CsvError) => {
+        const row = Number(error.records ?? 0) + 1;
+        // A quote still open at the end means the file was cut short: nothing after it can be trusted.
+        if (error.code === 'CSV_QUOTE_NOT_CLOSED') unfinished = row;
+        else onBadRow(row, error.message);
+      });
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
         yield { number: info.records, cells: record };
+      }
+      if (unfinished !== undefined) {
+        throw new UnreadableFileError(
+          `The file ends inside a quoted answer that starts at row ${unfinished}: it may have been cut short. Export it again.`,
+        );
       }
     },
   };

@@ -46,7 +46,7 @@ export async function receiveUpload(request: Request, by: string): Promise<Uploa
   const file = path.join(directory, `${id}.upload`);
   const fields: Record<string, string> = {};
   let originalName = '';
-  let received = false;
+  let writing: Promise<void> | undefined;
   const parser = busboy({ headers: request.headers, limits: { files: 1, fields: 10, fileSize: MAX_UPLOAD_BYTES } });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('field', (name, value) => (fields[name] = value));
@@ -57,12 +57,12 @@ export async function receiveUpload(request: Request, by: string): Promise<Uploa
         return;
       }
       originalName = (info.filename ?? '').slice(0, 200);
-      received = true;
       let tooLarge = false;
       stream.on('limit', () => (tooLarge = true));
-      pipeline(stream, fs.createWriteStream(file, { mode: 0o600 }))
-        .then(() => (tooLarge ? reject(new UploadTooLargeError()) : undefined))
-        .catch(reject);
+      writing = pipeline(stream, fs.createWriteStream(file, { mode: 0o600 })).then(() => {
+        if (tooLarge) throw new UploadTooLargeError();
+      });
+      writing.catch(reject);
     });
     parser.on('close', resolve);
     parser.on('error', () => reject(new BadRequestError('The upload did not arrive whole. Try again.')));
@@ -72,7 +72,8 @@ export async function receiveUpload(request: Request, by: string): Promise<Uploa
   try {
     await pipeline(request, parser);
     await done;
-    if (!received || (await fs.promises.stat(file)).size === 0)
+    await writing;
+    if (!writing || (await fs.promises.stat(file)).size === 0)
       throw new BadRequestError('Choose a CSV or XLSX file to upload.');
   } catch (error) {
     await fs.promises.rm(file, { force: true });
