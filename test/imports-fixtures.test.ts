@@ -290,3 +290,40 @@ describe('npm run cli -- import', () => {
     expect(cli('--survey', 'cli-5', '--title', 'T', '--file', '/no/such/file.csv', '--text', 'Answer').status).toBe(2);
   });
 });
+
+describe('importing again, and twice at once', () => {
+  const header = 'Respondent ID,What would help?\n';
+  it('adds only the respondents a later export has that an earlier one did not', async () => {
+    const earlier = writeFixture('earlier.csv', `${header}1,Time\n2,Staff\n`);
+    const later = writeFixture('later.csv', `${header}1,Time\n2,Staff\n3,Training\n`);
+    expect(
+      (await run({ surveyId: 'growing', file: earlier, text: ['What would help?'], attributes: [] })).imported,
+    ).toBe(2);
+    expect(await run({ surveyId: 'growing', file: later, text: ['What would help?'], attributes: [] })).toMatchObject({
+      rows: 3,
+      imported: 1,
+    });
+    expect(await testApp.responses.countDocuments({ surveyId: 'growing' })).toBe(3);
+  });
+
+  it('stores each respondent once when the same file is imported by two people at the same moment', async () => {
+    const rows = Array.from({ length: 1200 }, (_, index) => `${index + 1},answer ${index % 7}`).join('\n');
+    const file = writeFixture('race.csv', `${header}${rows}`);
+    const request = { surveyId: 'race', file, text: ['What would help?'], attributes: [] };
+    const [first, second] = await Promise.all([run(request), run(request)]);
+    expect(first.imported + second.imported).toBe(1200);
+    expect(await testApp.responses.countDocuments({ surveyId: 'race' })).toBe(1200);
+  });
+
+  it('reports a respondent id that appears twice in one file by its row, and keeps the first', async () => {
+    const file = writeFixture('twice.csv', `${header}7,First\n8,Other\n7,Second\n`);
+    const summary = await run({ surveyId: 'twice', file, text: ['What would help?'], attributes: [] });
+    expect(summary).toMatchObject({
+      rows: 2,
+      imported: 2,
+      skipped: 1,
+      errors: [{ row: 4, message: 'respondent id "7" appears again' }],
+    });
+    expect((await answersOf('twice')).map((answers) => answers.what_would_help)).toEqual(['First', 'Other']);
+  });
+});

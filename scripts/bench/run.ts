@@ -1,4 +1,5 @@
 import { benchAutocode } from './autocode.js';
+import { benchImports } from './imports.js';
 import { benchReports } from './reports.js';
 import { benchWorkbench } from './workbench.js';
 
@@ -7,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   workbench: benchWorkbench,
   autocode: benchAutocode,
   reports: benchReports,
+  imports: benchImports,
 };
 
 const chosen = process.argv.slice(2).filter((name) => name in benches);

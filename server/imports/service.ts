@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
+import { isDuplicateKey } from '../db/duplicates.js';
 import { AppError } from '../http/errors.js';
 import type { MutableSurveyRegistry } from '../surveys/registry.js';
 import { responseModel } from '../surveys/responses/model.js';
@@ -121,13 +122,16 @@ class RowKeys {
   keyOf(row: FileRow): { key: string } | { error: string } {
     const id = this.idColumn ? (row.cells[this.idColumn.index] ?? '').trim() : '';
     if (id) {
-      if (this.seenIds.has(id)) return { error: `respondent id "${id.slice(0, 40)}" appears again` };
-      this.seenIds.add(id);
+      // A short digest, not the id itself: 100,000 ids then take a few megabytes.
+      const seen = crypto.createHash('sha256').update(id).digest('base64').slice(0, 12);
+      if (this.seenIds.has(seen)) return { error: `respondent id "${id.slice(0, 40)}" appears again` };
+      this.seenIds.add(seen);
       return { key: `id:${id}` };
     }
     const hash = crypto.createHash('sha256').update(row.cells.join('\u0000')).digest('hex');
-    const occurrence = (this.seenHashes.get(hash) ?? 0) + 1;
-    this.seenHashes.set(hash, occurrence);
+    const seen = hash.slice(0, 16);
+    const occurrence = (this.seenHashes.get(seen) ?? 0) + 1;
+    this.seenHashes.set(seen, occurrence);
     return { key: `row:${hash}:${occurrence}` };
   }
 }
@@ -237,19 +241,22 @@ export async function importAnswers(context: ImportContext, request: ImportReque
     columns,
     attributes: attributes.map((attribute) => attribute.values),
   });
-  await importedSurveyModel(connection).updateOne(
-    { _id: request.surveyId },
-    {
-      $set: {
-        definition: JSON.stringify(definition),
-        layout: opened.header.layout,
-        columns,
-        by: request.by,
-        updatedAt: now,
+  // Two first imports of one survey at once: the loser of the upsert's insert retries as an update.
+  await retryOnDuplicate(() =>
+    importedSurveyModel(connection).updateOne(
+      { _id: request.surveyId },
+      {
+        $set: {
+          definition: JSON.stringify(definition),
+          layout: opened.header.layout,
+          columns,
+          by: request.by,
+          updatedAt: now,
+        },
+        $setOnInsert: { createdAt: now },
       },
-      $setOnInsert: { createdAt: now },
-    },
-    { upsert: true },
+      { upsert: true },
+    ),
   );
   const counters = new ChangeCounters(connection);
   await counters.bump(IMPORTED_SURVEYS_COUNTER);
@@ -278,6 +285,15 @@ function previousValues(registry: MutableSurveyRegistry, surveyId: string, quest
       if (!choice.value.startsWith('none-')) values.set(choice.label.en, choice.value);
   }
   return { questionId, values };
+}
+
+async function retryOnDuplicate(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await write();
+  }
 }
 
 /** Turns a file that cannot be read (bad zip, broken quoting at the end) into a refusal naming why. */
@@ -357,33 +373,26 @@ export function importedKeyHash(surveyId: string, key: string): string {
   return `import-${crypto.createHash('sha256').update(`${surveyId}\u0000${key}`).digest('hex')}`;
 }
 
-/** Inserts the documents not already there; returns how many were new. */
+/**
+ * Inserts the documents not already stored and returns how many were new: the unique index on the
+ * key refuses the others, which costs an index look-up each (a scan of the survey's stored keys
+ * first would read every response document on FerretDB).
+ */
 async function insertNew(
   collection: ReturnType<typeof responseModel>['collection'],
   documents: Record<string, unknown>[],
 ): Promise<number> {
-  const existing = await collection
-    .find(
-      { tokenHash: { $in: documents.map((document) => document.tokenHash as string) } },
-      { projection: { tokenHash: 1 } },
-    )
-    .toArray();
-  const known = new Set(existing.map((document) => document.tokenHash as string));
-  const fresh = documents.filter((document) => !known.has(document.tokenHash as string));
-  if (fresh.length === 0) return 0;
   try {
-    const result = await collection.insertMany(fresh, { ordered: false });
+    const result = await collection.insertMany(documents, { ordered: false });
     return result.insertedCount;
   } catch (error) {
-    // Another import of the same file got there first: those rows are stored once, by it.
-    const { code, insertedCount, result, writeErrors } = error as {
-      code?: number;
+    const { insertedCount, result, writeErrors } = error as {
       insertedCount?: number;
       result?: { insertedCount?: number };
-      writeErrors?: { code?: number }[];
+      writeErrors?: { code?: number }[] | { code?: number };
     };
-    const duplicatesOnly = code === 11000 || (writeErrors ?? []).every((entry) => entry.code === 11000);
-    if (!duplicatesOnly) throw error;
-    return insertedCount ?? result?.insertedCount ?? 0;
+    const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (errors.length === 0 || !errors.every((entry) => entry.code === 11000)) throw error;
+    return insertedCount ?? result?.insertedCount ?? documents.length - errors.length;
   }
 }
