@@ -14,7 +14,7 @@ import { userModel } from './auth/user-model.js';
 import { EngineSuggestions } from './autocode/service.js';
 import type { SuggestionSource } from './coding/suggestions.js';
 import { codebookModels } from './codebooks/model.js';
-import { codebookEditRoutes, codebookReadRoutes } from './codebooks/routes.js';
+import { codebookEditRoutes, codebookReadRoutes, codebookUploadRoutes } from './codebooks/routes.js';
 import { EventCodeUsage } from './coding/code-usage.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
@@ -185,6 +185,7 @@ export function createAppParts(given: AppDependencies): AppParts {
   app.use('/work', memoRoutes(coding));
   // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.
   const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users };
+  app.use('/codebooks', codebookUploadRoutes(codebooks));
   app.use('/codebooks', codebookReadRoutes(codebooks));
   app.use('/codebooks', codebookEditRoutes(codebooks));
   app.use(

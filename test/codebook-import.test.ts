@@ -9,7 +9,7 @@ import { importQdc } from '../server/codebooks/qdc-import.js';
 import { getCodebook, type Codebook } from '../server/codebooks/service.js';
 import { projectRoot } from '../server/config.js';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, signIn } from './helpers/office.js';
+import { addUser, csrfFrom, postForm, signIn } from './helpers/office.js';
 
 /** Importing a REFI-QDA codebook (.qdc) as a new codebook: the service, the leads' form and the command line. */
 const testApp = useTestApp();
@@ -143,6 +143,37 @@ describe('the import form on the codebooks page', () => {
       '/codebooks',
     );
     expect(taken.status).toBe(409);
+    expect(await testApp.connection.collection('codebooks').countDocuments()).toBe(before);
+  });
+});
+
+describe('uploading a .qdc file on the codebooks page', () => {
+  const upload = async (agent: request.Agent, file: string, fields: Record<string, string> = {}) => {
+    const token = csrfFrom((await agent.get('/codebooks')).text);
+    let post = agent.post('/codebooks/import/qdc-file').field('_csrf', fields._csrf ?? token);
+    for (const [name, value] of Object.entries(fields)) if (name !== '_csrf') post = post.field(name, value);
+    return post.attach('qdc', file);
+  };
+
+  it('makes a codebook named after the file, and shows what the import found', async () => {
+    expect((await lead.get('/codebooks')).text).toContain(
+      'action="/codebooks/import/qdc-file" enctype="multipart/form-data"',
+    );
+    const response = await upload(lead, fixturePath('taguette.qdc'), { id: 'uploaded-taguette' });
+    expect(response.status, response.text.slice(0, 400)).toBe(303);
+    expect(response.headers.location).toBe('/codebooks/uploaded-taguette?saved=imported#codebook');
+    const page = await lead.get(response.headers.location!);
+    expect(page.text).toContain('<h1 id="codebook">taguette</h1>');
+    expect(page.text).toContain('The file has an empty &lt;Sets/&gt;');
+  });
+
+  it('refuses analysts, a forged token and a file with a DTD, and saves nothing', async () => {
+    const before = await testApp.connection.collection('codebooks').countDocuments();
+    expect((await upload(analyst, fixturePath('nested.qdc'), { id: 'by-analyst' })).status).toBe(403);
+    expect((await upload(lead, fixturePath('nested.qdc'), { id: 'forged', _csrf: 'x'.repeat(32) })).status).toBe(403);
+    const dtd = await upload(lead, fixturePath('entities.qdc'), { id: 'dtd' });
+    expect(dtd.status).toBe(400);
+    expect(dtd.text).toContain('The file declares a DTD');
     expect(await testApp.connection.collection('codebooks').countDocuments()).toBe(before);
   });
 });

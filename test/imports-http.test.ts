@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { uploadsDirectory } from '../server/imports/uploads.js';
+import { uploadsDirectory } from '../server/http/uploads.js';
 import { appOn, useTestApp } from './helpers/app.js';
 import { writeFixture } from './helpers/imports.js';
 import { addUser, csrfFrom, postForm, signIn } from './helpers/office.js';

@@ -1,14 +1,18 @@
-import type { Request, Router } from 'express';
+import fs from 'node:fs/promises';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { backOfficeRouter, signedInUser } from '../auth/guard.js';
+import { CsrfError, csrfTokenMatches } from '../auth/csrf.js';
+import { backOfficeRouter, requireRole, signedInUser } from '../auth/guard.js';
+import { discardUpload, receiveUpload, refuseAfterBody } from '../http/uploads.js';
 import { hasRole } from '../auth/roles.js';
-import { objectIdSchema, validate } from '../http/validate.js';
+import { objectIdSchema, parseBody, validate } from '../http/validate.js';
 import { codebookInputSchema, createCodebook, editCodebook } from './books.js';
 import { addCode, codeInputSchema, editCode, setRetired } from './edits.js';
 import { mergeCodes, undoMerge } from './merge.js';
 import { moveCode } from './moves.js';
 import { oneChangeAtATime } from './one-at-a-time.js';
-import { importQdc, qdcImportSchema } from './qdc-import.js';
+import { decodeQdc, importQdc, qdcImportSchema } from './qdc-import.js';
+import { QDC_MAX_BYTES } from './qdc-parse.js';
 import { codebookPage, codebookPageQuery, mergePreview, savedUrl, type CodebookContext } from './page.js';
 import { codeIdSchema } from './schema.js';
 import { listCodebooks } from './service.js';
@@ -22,6 +26,37 @@ const mergeChoice = z.object({
   into: z.union([codeIdSchema, z.literal('')]).default(''),
 });
 const confirmedMerge = z.object({ from: codeIdSchema, into: codeIdSchema });
+
+/**
+ * Leads upload a .qdc file as a new codebook. Mounted before the other codebook routers, whose CSRF
+ * check reads a form body that a file upload does not have: here the token, sent before the file,
+ * is checked as the upload arrives.
+ */
+export function codebookUploadRoutes(context: CodebookContext): Router {
+  const router = Router({ caseSensitive: true });
+  router.post('/import/qdc-file', requireRole('lead'), async (request, response) => {
+    const upload = await receiveUpload(request, {
+      by: signedInUser(request).id,
+      maxBytes: QDC_MAX_BYTES,
+      missingMessage: 'Choose a .qdc file to upload.',
+      checkFields: (fields) => {
+        if (!csrfTokenMatches(request, fields._csrf)) throw new CsrfError();
+      },
+    });
+    try {
+      const qdc = decodeQdc(await fs.readFile(upload.file));
+      const name =
+        upload.fields.name?.trim() || upload.originalName.replace(/\.qdc$/i, '').trim() || 'Imported codebook';
+      const body = parseBody(qdcImportSchema, { name: name.slice(0, 120), id: upload.fields.id ?? '', qdc });
+      const imported = await importQdc(context.models, body, signedInUser(request).email);
+      response.redirect(303, savedUrl(imported.codebook, 'imported'));
+    } finally {
+      await discardUpload(upload);
+    }
+  });
+  router.use(refuseAfterBody);
+  return router;
+}
 
 /** Everyone in the back office may read the codebooks: the list and each codebook with its usage and history. */
 export function codebookReadRoutes(context: CodebookContext): Router {

@@ -1,19 +1,22 @@
 import { Router, type Response } from 'express';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { csrfProtection } from '../auth/csrf.js';
+import { CsrfError, csrfProtection, csrfTokenMatches } from '../auth/csrf.js';
 import { requireRole, signedInUser } from '../auth/guard.js';
 import { validate } from '../http/validate.js';
 import type { MutableSurveyRegistry } from '../surveys/registry.js';
 import { importedSurveys } from './listing.js';
 import { previewExport, type ImportPreview } from './preview.js';
 import { ImportRefusedError, importAnswers, readable } from './service.js';
-import { discardUpload, findUpload, MAX_UPLOAD_BYTES, receiveUpload, uploadIdSchema } from './uploads.js';
+import { discardUpload, findUpload, receiveUpload, refuseAfterBody, uploadIdSchema } from '../http/uploads.js';
 
 export interface ImportRoutesContext {
   connection: Connection;
   registry: MutableSurveyRegistry;
 }
+
+/** An export up to this size can be uploaded: 100,000 long answers fit several times over. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 const roles = ['skip', 'text', 'attribute'] as const;
 const confirmSchema = z
@@ -46,7 +49,14 @@ export function importRoutes(context: ImportRoutesContext): Router {
   router.use(requireRole('admin'));
 
   router.post('/upload', async (request, response) => {
-    const upload = await receiveUpload(request, signedInUser(request).id);
+    const upload = await receiveUpload(request, {
+      by: signedInUser(request).id,
+      maxBytes: MAX_UPLOAD_BYTES,
+      missingMessage: 'Choose a CSV or XLSX file to upload.',
+      checkFields: (fields) => {
+        if (!csrfTokenMatches(request, fields._csrf)) throw new CsrfError();
+      },
+    });
     response.redirect(303, `/admin/imports/${upload.id}`);
   });
 
@@ -116,6 +126,7 @@ export function importRoutes(context: ImportRoutesContext): Router {
     }
   });
 
+  router.use(refuseAfterBody);
   return router;
 }
 

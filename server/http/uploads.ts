@@ -4,13 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { z } from 'zod';
-import { CsrfError, csrfTokenMatches } from '../auth/csrf.js';
-import { AppError, BadRequestError, NotFoundError } from '../http/errors.js';
+import { AppError, BadRequestError, NotFoundError } from './errors.js';
 
-/** An export up to this size can be uploaded: 100,000 long answers fit several times over. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 /** An upload nobody confirmed is deleted after a day. */
 const UPLOAD_LIFETIME_MS = 24 * 3600 * 1000;
 
@@ -23,22 +20,39 @@ export interface Upload {
   by: string;
 }
 
+/** Where uploads wait between the upload and the step that uses them (shared by the app's processes). */
 export function uploadsDirectory(): string {
-  return path.join(os.tmpdir(), 'survey-platform-imports');
+  return path.join(os.tmpdir(), 'survey-platform-uploads');
 }
 
 class UploadTooLargeError extends AppError {
-  constructor() {
-    super(413, `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`, 'error.badRequest.title');
+  constructor(maxBytes: number) {
+    super(413, `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, 'error.badRequest.title');
   }
 }
 
-/**
- * Receives one file from a multipart form into the uploads folder. The form sends its CSRF token
- * before the file, so a forged form is refused before a byte of the file is written.
- */
-export async function receiveUpload(request: Request, by: string): Promise<Upload> {
-  if (!request.is('multipart/form-data')) throw new BadRequestError('Choose a CSV or XLSX file to upload.');
+export interface UploadOptions {
+  /** Who uploads: only they can use the upload afterwards. */
+  by: string;
+  maxBytes: number;
+  /** What to ask for when no file came: "Choose a CSV or XLSX file to upload." */
+  missingMessage: string;
+  /**
+   * Checks the fields sent before the file (the form's CSRF token comes first), throwing to refuse
+   * the upload before a byte of the file is written.
+   */
+  checkFields(fields: Record<string, string>): void;
+}
+
+export interface ReceivedUpload extends Upload {
+  /** The form's other fields. */
+  fields: Record<string, string>;
+}
+
+/** Receives one file from a multipart form into the uploads folder. */
+export async function receiveUpload(request: Request, options: UploadOptions): Promise<ReceivedUpload> {
+  const { by, maxBytes } = options;
+  if (!request.is('multipart/form-data')) throw new BadRequestError(options.missingMessage);
   const directory = uploadsDirectory();
   await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
   await sweepOldUploads(directory);
@@ -47,20 +61,25 @@ export async function receiveUpload(request: Request, by: string): Promise<Uploa
   const fields: Record<string, string> = {};
   let originalName = '';
   let writing: Promise<void> | undefined;
-  const parser = busboy({ headers: request.headers, limits: { files: 1, fields: 10, fileSize: MAX_UPLOAD_BYTES } });
+  const parser = busboy({
+    headers: request.headers,
+    limits: { files: 1, fields: 10, fieldSize: 64 * 1024, fileSize: maxBytes },
+  });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
-      if (!csrfTokenMatches(request, fields._csrf)) {
+      try {
+        options.checkFields(fields);
+      } catch (error) {
         stream.resume();
-        reject(new CsrfError());
+        reject(error instanceof Error ? error : new BadRequestError(String(error)));
         return;
       }
       originalName = (info.filename ?? '').slice(0, 200);
       let tooLarge = false;
       stream.on('limit', () => (tooLarge = true));
       writing = pipeline(stream, fs.createWriteStream(file, { mode: 0o600 })).then(() => {
-        if (tooLarge) throw new UploadTooLargeError();
+        if (tooLarge) throw new UploadTooLargeError(maxBytes);
       });
       writing.catch(reject);
     });
@@ -82,7 +101,7 @@ export async function receiveUpload(request: Request, by: string): Promise<Uploa
   await fs.promises.writeFile(path.join(directory, `${id}.json`), JSON.stringify({ originalName, by }), {
     mode: 0o600,
   });
-  return { id, file, originalName, by };
+  return { id, file, originalName, by, fields };
 }
 
 /** An upload this person made and has not yet imported or abandoned. */
@@ -114,3 +133,15 @@ async function sweepOldUploads(directory: string): Promise<void> {
     if (stat && stat.mtimeMs < cutoff) await fs.promises.rm(entry, { force: true });
   }
 }
+
+/**
+ * An upload route's refusal (not signed in, wrong role, bad token) waits until the request's body
+ * has arrived, then goes on to the error handler: answering while the browser is still sending
+ * makes it see a broken connection instead of the page that says why.
+ */
+export const refuseAfterBody: ErrorRequestHandler = (error, request, _response, next) => {
+  if (request.readableEnded || request.destroyed) return next(error);
+  request.once('end', () => next(error));
+  request.once('error', () => next(error));
+  request.resume();
+};
