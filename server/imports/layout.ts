@@ -52,7 +52,12 @@ export function detectLayout(top: string[][]): Layout {
   ) {
     return 'qualtrics-legacy';
   }
-  if (second.some((cell) => SUB_LABEL_ONLY.test(cell))) return 'surveymonkey';
+  // SurveyMonkey's second row is sub-labels: mostly "Response", or some under the blank question
+  // cells of expanded questions. A first respondent who happened to answer "Response" is neither.
+  const subLabels = second.filter((cell) => SUB_LABEL_ONLY.test(cell)).length;
+  const filled2 = second.filter((cell) => cell !== '').length;
+  const underBlank = second.filter((cell, index) => index > 0 && cell !== '' && (first[index] ?? '') === '').length;
+  if (subLabels > 0 && (underBlank > 0 || subLabels * 2 >= filled2)) return 'surveymonkey';
   return 'one-row';
 }
 
@@ -77,12 +82,16 @@ export function readHeader(top: string[][], layout: Layout): FileHeader {
       drafts.push({ index, name: second || first, ...(first ? { id: first } : {}), ...(importId ? { importId } : {}) });
     }
   }
-  const seen = new Map<string, number>();
+  const taken = new Set(drafts.map((draft) => draft.name.toLowerCase()).filter((name) => name !== ''));
+  const used = new Set<string>();
   const columns = drafts.map((draft) => {
     const base = draft.name === '' ? `Column ${draft.index + 1}` : draft.name;
-    const count = (seen.get(base.toLowerCase()) ?? 0) + 1;
-    seen.set(base.toLowerCase(), count);
-    const name = count === 1 ? base : `${base} (${count})`;
+    let name = base;
+    // The first of a name keeps it; later ones take the next "(n)" that no other column has.
+    for (let count = 2; used.has(name.toLowerCase()) || (name !== base && taken.has(name.toLowerCase())); count += 1) {
+      name = `${base} (${count})`;
+    }
+    used.add(name.toLowerCase());
     const label = draft.name || undefined;
     const described = { ...draft, name, ...(label ? { label } : {}) };
     const personal = personalReason(described);
