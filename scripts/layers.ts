@@ -16,6 +16,8 @@ const layers: string[][] = [
   ['autocode'],
   ['reports'],
   ['admin'],
+  // Answers from other tools' exports: builds imported surveys from the surveys feature's parts.
+  ['imports'],
   // The composition root: builds the app and the commands from every feature.
   ['cli', 'app.ts', 'startup.ts', 'main.ts', 'housekeeping.ts'],
 ];

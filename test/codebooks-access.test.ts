@@ -70,6 +70,7 @@ describe('reading codebooks', () => {
 describe('changing codebooks', () => {
   it('has a change route for each action, every one behind the lead guard', () => {
     expect(changeRoutes().map((route) => route.path)).toEqual([
+      '/codebooks/import/qdc-file',
       '/codebooks',
       '/codebooks/import/qdc',
       '/codebooks/:codebookId',

@@ -240,7 +240,8 @@ describe('npm run cli -- import', () => {
     });
   const file = writeFixture('cli.csv', 'Respondent ID,What would help?,Region\n1,Time,North\n2,Staff,South\n');
 
-  it('prints one JSON line and exits 0; the same file again imports 0', () => {
+  // Each call starts a process that compiles the CLI and connects: slow on a busy machine.
+  it('prints one JSON line and exits 0; the same file again imports 0', { timeout: 120_000 }, () => {
     const args = [
       '--survey',
       'cli',
@@ -268,7 +269,7 @@ describe('npm run cli -- import', () => {
     expect(JSON.parse(cli(...args).stdout)).toMatchObject({ rows: 2, imported: 0 });
   });
 
-  it('exits 2 for an unknown column, a personal column and an unreadable file', () => {
+  it('exits 2 for an unknown column, a personal column and an unreadable file', { timeout: 180_000 }, () => {
     expect(cli('--survey', 'cli-2', '--title', 'T', '--file', file, '--text', 'Nope').status).toBe(2);
     const personal = writeFixture('personal.csv', 'Email Address,Answer\na@b.org,x\n');
     const refused = cli(

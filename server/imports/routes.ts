@@ -1,19 +1,11 @@
 import { Router, type Response } from 'express';
-import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { CsrfError, csrfProtection, csrfTokenMatches } from '../auth/csrf.js';
 import { requireRole, signedInUser } from '../auth/guard.js';
 import { validate } from '../http/validate.js';
-import type { MutableSurveyRegistry } from '../surveys/registry.js';
-import { importedSurveys } from './listing.js';
 import { previewExport, type ImportPreview } from './preview.js';
-import { ImportRefusedError, importAnswers, readable } from './service.js';
+import { ImportRefusedError, importAnswers, listImportedSurveys, readable, type ImportContext } from './service.js';
 import { discardUpload, findUpload, receiveUpload, refuseAfterBody, uploadIdSchema } from '../http/uploads.js';
-
-export interface ImportRoutesContext {
-  connection: Connection;
-  registry: MutableSurveyRegistry;
-}
 
 /** An export up to this size can be uploaded: 100,000 long answers fit several times over. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -44,7 +36,7 @@ function renderPreview(
  * and columns, choose which columns to keep, confirm. The upload's own form checks its CSRF token
  * as the file arrives; every other form goes through the usual check.
  */
-export function importRoutes(context: ImportRoutesContext): Router {
+export function importRoutes(context: ImportContext): Router {
   const router = Router({ caseSensitive: true });
   router.use(requireRole('admin'));
 
@@ -64,7 +56,7 @@ export function importRoutes(context: ImportRoutesContext): Router {
 
   router.get('/', async (_request, response) => {
     response.render('office/imports', {
-      surveys: await importedSurveys(context.connection),
+      surveys: await listImportedSurveys(context),
       maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
     });
   });
@@ -100,17 +92,14 @@ export function importRoutes(context: ImportRoutesContext): Router {
     const named = (role: 'text' | 'attribute') =>
       preview.columns.filter((column) => choices.roles[column.index] === role).map((column) => column.name);
     try {
-      const summary = await importAnswers(
-        { connection: context.connection, registry: context.registry },
-        {
-          surveyId: body.survey,
-          title: body.title,
-          file: upload.file,
-          text: named('text'),
-          attributes: named('attribute'),
-          by: user.id,
-        },
-      );
+      const summary = await importAnswers(context, {
+        surveyId: body.survey,
+        title: body.title,
+        file: upload.file,
+        text: named('text'),
+        attributes: named('attribute'),
+        by: user.id,
+      });
       await discardUpload(upload);
       const survey = context.registry.get(summary.survey);
       response.render('office/import-result', { summary, survey, originalName: upload.originalName });

@@ -1,32 +1,19 @@
-import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
 import { isDuplicateKey } from '../db/duplicates.js';
-import { AppError } from '../http/errors.js';
 import type { MutableSurveyRegistry } from '../surveys/registry.js';
-import { responseModel } from '../surveys/responses/model.js';
 import { IMPORTED_SURVEYS_COUNTER, ImportedSurveyCatalogue } from './catalogue.js';
-import {
-  CONSENT_QUESTION,
-  importedDefinition,
-  MAX_ATTRIBUTE_VALUES,
-  questionIdFor,
-  SOURCE_QUESTION,
-  valueFor,
-  type AttributeValues,
-} from './definition.js';
-import { UnreadableFileError } from './encoding.js';
-import { cleanName, type FileColumn, type Layout } from './layout.js';
+import { chooseColumns } from './columns.js';
+import { importedDefinition, MAX_ATTRIBUTE_VALUES, valueFor, type AttributeValues } from './definition.js';
+import { ImportRefusedError, readable } from './errors.js';
+import { cleanName, type Layout } from './layout.js';
+import { importedSurveys, type ImportedSurveyListing } from './listing.js';
 import { importedSurveyModel, type ImportedColumn } from './model.js';
-import { isBlank, openExport, type OpenedFile } from './source.js';
-import type { FileRow } from './rows.js';
+import { respondentRows } from './respondents.js';
+import { openExport } from './source.js';
+import { storeRows } from './store.js';
 
-/** A file, column or choice the import cannot take: nothing is stored. The command line exits 2. */
-export class ImportRefusedError extends AppError {
-  constructor(message: string) {
-    super(422, message, 'error.badRequest.title');
-  }
-}
+export { ImportRefusedError, readable } from './errors.js';
 
 export interface ImportRequest {
   surveyId: string;
@@ -50,117 +37,11 @@ export interface ImportSummary {
 }
 
 const MAX_REPORTED_ERRORS = 100;
-const BATCH = 500;
 const SURVEY_ID = /^[a-z][a-z0-9-]{0,59}$/;
 
-interface Chosen {
-  column: FileColumn;
-  role: 'text' | 'attribute';
-  questionId: string;
-}
-
-/** A column of the file by its name (spaces and case aside) or the tool's id for it. */
-export function findColumn(columns: FileColumn[], wanted: string): FileColumn | undefined {
-  const name = cleanName(wanted).toLowerCase();
-  return (
-    columns.find((column) => column.name.toLowerCase() === name) ??
-    columns.find((column) => column.id?.toLowerCase() === name || column.importId?.toLowerCase() === name)
-  );
-}
-
-function chooseColumns(opened: OpenedFile, request: ImportRequest, previous: ImportedColumn[] | undefined): Chosen[] {
-  const chosen: Chosen[] = [];
-  const taken = new Set([SOURCE_QUESTION, CONSENT_QUESTION, ...(previous ?? []).map((entry) => entry.questionId)]);
-  for (const [role, names] of [
-    ['text', request.text],
-    ['attribute', request.attributes],
-  ] as const) {
-    for (const wanted of names) {
-      const column = findColumn(opened.header.columns, wanted);
-      if (!column) throw new ImportRefusedError(`There is no column "${wanted}" in the file.`);
-      if (column.personal) {
-        throw new ImportRefusedError(`Column "${column.name}" is not imported: ${column.personal}.`);
-      }
-      if (column.respondentId) {
-        throw new ImportRefusedError(
-          `Column "${column.name}" is the respondent id: it keys each respondent and is not stored.`,
-        );
-      }
-      if (chosen.some((entry) => entry.column.index === column.index)) {
-        throw new ImportRefusedError(`Column "${column.name}" is chosen twice.`);
-      }
-      const earlier = previous?.find((entry) => entry.name === column.name);
-      if (previous && (!earlier || earlier.role !== role)) {
-        throw new ImportRefusedError(
-          `This survey was imported with other columns (${previous.map((entry) => `"${entry.name}"`).join(', ')}); import this file into a new survey.`,
-        );
-      }
-      chosen.push({ column, role, questionId: earlier?.questionId ?? questionIdFor(column.id ?? column.name, taken) });
-    }
-  }
-  if (!chosen.some((entry) => entry.role === 'text')) {
-    throw new ImportRefusedError('Choose at least one column of answers to code.');
-  }
-  if (previous && previous.length !== chosen.length) {
-    throw new ImportRefusedError(
-      `This survey was imported with the columns ${previous.map((entry) => `"${entry.name}"`).join(', ')}: choose the same ones, or import into a new survey.`,
-    );
-  }
-  return chosen;
-}
-
-/**
- * The stable key of each respondent row: the file's respondent id where it has one, otherwise a hash
- * of the whole row and how many identical rows came before it, so identical respondents stay apart.
- */
-class RowKeys {
-  private readonly seenHashes = new Map<string, number>();
-  private readonly seenIds = new Set<string>();
-
-  constructor(private readonly idColumn: FileColumn | undefined) {}
-
-  keyOf(row: FileRow): { key: string } | { error: string } {
-    const id = this.idColumn ? (row.cells[this.idColumn.index] ?? '').trim() : '';
-    if (id) {
-      // A short digest, not the id itself: 100,000 ids then take a few megabytes.
-      const seen = crypto.createHash('sha256').update(id).digest('base64').slice(0, 12);
-      if (this.seenIds.has(seen)) return { error: `respondent id "${id.slice(0, 40)}" appears again` };
-      this.seenIds.add(seen);
-      return { key: `id:${id}` };
-    }
-    const hash = crypto.createHash('sha256').update(row.cells.join('\u0000')).digest('hex');
-    const seen = hash.slice(0, 16);
-    const occurrence = (this.seenHashes.get(seen) ?? 0) + 1;
-    this.seenHashes.set(seen, occurrence);
-    return { key: `row:${hash}:${occurrence}` };
-  }
-}
-
-/** Every respondent row after the header rows, with its key, or why it is skipped. */
-async function* respondentRows(
-  opened: OpenedFile,
-  onBadRow: (row: number, message: string) => void,
-): AsyncGenerator<{ row: FileRow; key: string }> {
-  const width = opened.header.columns.length;
-  const keys = new RowKeys(opened.header.columns.find((column) => column.respondentId));
-  let headersLeft = opened.header.headerRows;
-  for await (const row of opened.source.rows(onBadRow)) {
-    if (isBlank(row)) continue;
-    if (headersLeft > 0) {
-      headersLeft -= 1;
-      continue;
-    }
-    if (row.cells.length > width && row.cells.slice(width).some((cell) => cell.trim() !== '')) {
-      onBadRow(row.number, `has ${row.cells.length} cells; the header has ${width}`);
-      continue;
-    }
-    const keyed = keys.keyOf(row);
-    if ('error' in keyed) {
-      onBadRow(row.number, keyed.error);
-      continue;
-    }
-    yield { row, key: keyed.key };
-  }
+/** The imported surveys, newest first, with how many respondents each holds. */
+export function listImportedSurveys(context: ImportContext): Promise<ImportedSurveyListing[]> {
+  return importedSurveys(context.connection);
 }
 
 export interface ImportContext {
@@ -262,7 +143,14 @@ export async function importAnswers(context: ImportContext, request: ImportReque
   await counters.bump(IMPORTED_SURVEYS_COUNTER);
   await catalogue.refresh(true);
 
-  const imported = await storeRows(context, { request, opened, chosen, attributes, version, now });
+  const imported = await storeRows(connection, {
+    surveyId: request.surveyId,
+    opened,
+    chosen,
+    attributes,
+    version,
+    now,
+  });
   if (imported > 0) await counters.bump(surveyCounterKey(request.surveyId));
   return {
     survey: request.surveyId,
@@ -293,106 +181,5 @@ async function retryOnDuplicate(write: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     await write();
-  }
-}
-
-/** Turns a file that cannot be read (bad zip, broken quoting at the end) into a refusal naming why. */
-export async function readable<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof UnreadableFileError) throw new ImportRefusedError(error.message);
-    if (error instanceof ImportRefusedError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new ImportRefusedError('The file is not there.');
-    if (typeof code === 'string' && code.startsWith('CSV_')) {
-      throw new ImportRefusedError(`The file cannot be read as CSV: ${(error as Error).message}`);
-    }
-    if (error instanceof TypeError && /encoded data was not valid/i.test(error.message)) {
-      throw new ImportRefusedError('The file changed while it was being imported.');
-    }
-    throw error;
-  }
-}
-
-async function storeRows(
-  context: ImportContext,
-  input: {
-    request: ImportRequest;
-    opened: OpenedFile;
-    chosen: Chosen[];
-    attributes: { entry: Chosen; values: AttributeValues }[];
-    version: number;
-    now: Date;
-  },
-): Promise<number> {
-  const responses = responseModel(context.connection).collection;
-  let imported = 0;
-  let batch: Record<string, unknown>[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    imported += await insertNew(responses, batch);
-    batch = [];
-  };
-  await readable(async () => {
-    for await (const { row, key } of respondentRows(input.opened, () => undefined)) {
-      const answers: Record<string, string> = {};
-      for (const entry of input.chosen) {
-        const cell = row.cells[entry.column.index] ?? '';
-        if (entry.role === 'text') {
-          if (cell.trim() !== '') answers[entry.questionId] = cell.trim();
-        } else {
-          const label = cleanName(cell);
-          const attribute = input.attributes.find((candidate) => candidate.entry === entry)!;
-          if (label) answers[entry.questionId] = attribute.values.values.get(label)!;
-        }
-      }
-      answers[SOURCE_QUESTION] = 'file';
-      batch.push({
-        surveyId: input.request.surveyId,
-        surveyVersion: input.version,
-        tokenHash: importedKeyHash(input.request.surveyId, key),
-        status: 'submitted',
-        language: 'en',
-        answers,
-        otherText: {},
-        finishedPages: ['answers'],
-        submittedAt: input.now,
-        createdAt: input.now,
-        updatedAt: input.now,
-      });
-      if (batch.length >= BATCH) await flush();
-    }
-    await flush();
-  });
-  return imported;
-}
-
-/** Stored where a hosted response keeps its resume-token hash: unique, so the same row is never stored twice. */
-export function importedKeyHash(surveyId: string, key: string): string {
-  return `import-${crypto.createHash('sha256').update(`${surveyId}\u0000${key}`).digest('hex')}`;
-}
-
-/**
- * Inserts the documents not already stored and returns how many were new: the unique index on the
- * key refuses the others, which costs an index look-up each (a scan of the survey's stored keys
- * first would read every response document on FerretDB).
- */
-async function insertNew(
-  collection: ReturnType<typeof responseModel>['collection'],
-  documents: Record<string, unknown>[],
-): Promise<number> {
-  try {
-    const result = await collection.insertMany(documents, { ordered: false });
-    return result.insertedCount;
-  } catch (error) {
-    const { insertedCount, result, writeErrors } = error as {
-      insertedCount?: number;
-      result?: { insertedCount?: number };
-      writeErrors?: { code?: number }[] | { code?: number };
-    };
-    const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (errors.length === 0 || !errors.every((entry) => entry.code === 11000)) throw error;
-    return insertedCount ?? result?.insertedCount ?? documents.length - errors.length;
   }
 }
