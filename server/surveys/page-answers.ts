@@ -24,7 +24,8 @@ export type FieldError = FieldIssue;
 export type Echo = Record<string, string | string[]>;
 
 export type PageParseResult =
-  | { ok: true; value: PageAnswers; action: PageAction } | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
+  | { ok: true; value: PageAnswers; action: PageAction }
+  | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
 
 interface ParseOptions {
   questions: Question[];

@@ -6,7 +6,14 @@ import type { ResponseModel } from './responses/model.js';
 import { findResponse, savePage, startResponse, type Draft } from './responses/service.js';
 import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
-import { echoOf, otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';
+import {
+  echoOf,
+  otherFieldName,
+  parsePageAnswers,
+  type Echo,
+  type FieldError,
+  type PageAnswers,
+} from './page-answers.js';
 import { surveyPaths } from './paths.js';
 import type { SurveySchedules } from './schedule.js';
 import type { ChangeCounters } from '../db/change-counter.js';
@@ -49,7 +56,8 @@ export async function openSurveys(context: RespondentContext): Promise<Survey[]>
 
 export async function loadDraft(context: RespondentContext, survey: Survey, token: string): Promise<Draft> {
   const draft = await findResponse(context.responses, survey.id, token);
-  if (!draft) throw new NotFoundError(
+  if (!draft)
+    throw new NotFoundError(
       'We could not find answers for this link. Check you copied the whole link.',
       'error.notFoundResponse',
     );

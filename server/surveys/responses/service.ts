@@ -88,7 +88,8 @@ export async function savePage(
 ): Promise<boolean> {
   const { set, unset } = toUpdate(pageAnswers);
   // The language the respondent is answering in now: they may have switched since they started.
-  const changes: Record<string, string | string[]> = language && language !== draft.language ? { ...set, language } : set;
+  const changes: Record<string, string | string[]> =
+    language && language !== draft.language ? { ...set, language } : set;
   const update: Record<string, unknown> = {};
   if (Object.keys(changes).length > 0) update.$set = changes;
   if (Object.keys(unset).length > 0) update.$unset = unset;
