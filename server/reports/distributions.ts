@@ -4,7 +4,7 @@ import { isVisible, type Answers } from '../surveys/flow.js';
 import { choiceLabels, isChoiceQuestion, typeOf, type ChoiceQuestion } from '../surveys/question-types/index.js';
 import type { Survey } from '../surveys/registry.js';
 import type { ResponseModel } from '../surveys/responses/model.js';
-import { breakdownsOf } from './breakdowns.js';
+import { breakdownsOf, type Breakdown } from './breakdowns.js';
 import { percentOf } from './charts.js';
 
 /** Filters by the respondent's group (role, relationship or age band) and country. */
@@ -175,7 +175,10 @@ export async function respondentProfile(
     .filter((question): question is ChoiceQuestion => question !== undefined && isChoiceQuestion(question));
   const { respondents, byQuestion } = await tallies(responses, survey, questions, {});
   const grouped = breakdownsOf(survey)
-    .filter((breakdown) => survey.definition.groupings.some((grouping) => grouping.id === breakdown.id))
+    .filter(
+      (breakdown): breakdown is Breakdown & { field: 'group' | 'country' } =>
+        breakdown.field !== 'language' && survey.definition.groupings.some((grouping) => grouping.id === breakdown.id),
+    )
     .map((breakdown) => {
       const source = byQuestion.get(survey.definition.profile[breakdown.field])!;
       const tally = new Tally();
