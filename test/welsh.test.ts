@@ -23,6 +23,10 @@ describe('answering in Welsh', () => {
       /<button type="submit" form="questions" formaction="\/s\/family\?lang=en" name="action" value="language" class="language-switch" lang="en">English<\/button>/,
     );
     expect(cookieOf(page)).toBe('lang=cy');
+    // Other spellings of the plain link: upper case still means Welsh; anything else is English.
+    expect((await request(testApp.app).get('/s/family?lang=CY')).text).toContain('<html lang="cy">');
+    for (const other of ['?lang=cymraeg', '?lang=cy&lang=en', '?lang[]=cy', '?LANG=cy'])
+      expect((await request(testApp.app).get(`/s/family${other}`)).text, other).toContain('<html lang="en">');
   });
 
   it('keeps the consent tick when switching language on the first page, and starts nothing', async () => {
