@@ -82,4 +82,24 @@ describe('Welsh answers in the workbench and the outputs', () => {
     expect(json.crossTab.counts.workforce).toEqual([1, 1]);
     expect(json.crossTab.counts.austerity).toEqual([0, 1]);
   });
+
+  it('counts who answered in each language in the respondent profile, drafts excluded', async () => {
+    await testApp.responses.create({
+      surveyId: 'professionals',
+      surveyVersion: 1,
+      tokenHash: 'welsh-draft',
+      status: 'draft',
+      language: 'cy',
+      answers: { consent: 'yes' },
+    });
+    const json = (await analyst.get('/reports/professionals/profile?format=json')).body;
+    const language = json.distributions.find((d: { id: string }) => d.id === 'language');
+    expect(language).toMatchObject({ title: 'Language answered in', base: 3, notAsked: 0, notAnswered: 0 });
+    expect(language.rows.map((row: { label: string; count: number }) => [row.label, row.count])).toEqual([
+      ['English', 1],
+      ['Welsh (Cymraeg)', 2],
+    ]);
+    const page = await analyst.get('/reports/professionals/profile');
+    expect(page.text).toContain('Language answered in');
+  });
 });
