@@ -192,6 +192,7 @@ describe('Welsh in a real browser', () => {
     // An error page in Welsh keeps its switch too.
     await parhau(page);
     expect(await page.locator('.error-summary').innerText()).toContain('Dewiswch ateb i "Ble rydych chi\'n byw?".');
+    await screenshot(page, 'welsh-error-page-phone');
     await page.getByRole('group', { name: "Ble rydych chi'n byw?" }).getByLabel('Cymru').check();
     await page.getByRole('button', { name: 'English' }).click();
     expect(await heading(page)).toBe('About you');
@@ -205,6 +206,7 @@ describe('Welsh in a real browser', () => {
     expect(await heading(page)).toBe("Mae eich atebion wedi'u cadw");
     const link = await page.locator('#resume-link').inputValue();
     expect(link).toMatch(/\/s\/family\/r\/[a-f0-9]{24}-[\w-]{32}\?lang=cy$/);
+    await screenshot(page, 'welsh-saved-phone');
     await context.close();
 
     // Another device, knowing only the link.
