@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appOn } from '../helpers/app.js';
+import { PASSWORD, addUser, seedResponses } from '../helpers/office.js';
 import type { FormFields } from '../helpers/respondent.js';
 import { careExperiencedAnswers, familyAnswers, professionalsAnswers } from '../fixtures/answers.js';
 import { accessibilityViolations, newContext, screenshot, startRig, type BrowserRig } from './browser.js';
@@ -161,6 +162,33 @@ describe('Welsh in a real browser', () => {
     }
     const after = await Promise.all(['professionals', 'family', 'care-experienced'].map(sentInWelsh));
     expect(after.map((count, index) => count - before[index]!)).toEqual([1, 1, 1]);
+  });
+
+  it('marks a Welsh answer in the workbench, without suggestions guessed from English, and stays accessible', async () => {
+    await addUser(rig.testApp, 'welsh-analyst@review.example', 'analyst');
+    const [id] = await seedResponses(rig.testApp, 'professionals', [
+      {
+        role: 'social-worker',
+        country: 'wales',
+        quote_consent: 'yes',
+        drivers_text: 'Mae llwythi achosion yn rhy uchel ac mae ofn bai yn gwneud i reolwyr osgoi risg.',
+      },
+    ]);
+    await rig.testApp.responses.updateOne({ _id: id }, { $set: { language: 'cy' } });
+    const context = await newContext(rig, { axe: true });
+    const page = await context.newPage();
+    await page.goto(`${rig.origin}/login`);
+    await page.getByLabel('Email address').fill('welsh-analyst@review.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${rig.origin}/work/professionals/drivers_text?codebook=care-crisis-drivers&at=${id}`);
+    expect(await page.locator('.answer-language [lang="cy"]').innerText()).toBe('Cymraeg');
+    expect(await page.locator('#answer-text').getAttribute('lang')).toBe('cy');
+    expect(await page.getByText('Suggestions work on English answers only').isVisible()).toBe(true);
+    expect(await page.locator('form[data-suggestion]').count()).toBe(0);
+    await expectNoViolations(page, 'workbench with a Welsh answer');
+    await screenshot(page, 'welsh-answer-workbench-desktop');
+    await context.close();
   });
 
   it('switches language mid-survey without JavaScript, keeps the answers, saves and resumes in Welsh', async () => {
