@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { post, Respondent } from './helpers/respondent.js';
-import { familyAnswers } from './fixtures/answers.js';
+import { careExperiencedAnswers, familyAnswers } from './fixtures/answers.js';
 
 const testApp = useTestApp();
 
@@ -151,6 +151,32 @@ describe('answering in Welsh', () => {
     expect(thanks.text).toContain('Diolch: mae eich atebion wedi&#39;u hanfon');
     expect(thanks.text).toContain('Llinell Gyngor Hawliau Teuluoedd');
     expect(await testApp.responses.findById(id).lean()).toMatchObject({ status: 'submitted', language: 'cy' });
+  });
+
+  it('takes parallel and replayed switches calmly: one draft, and nothing changes once the answers are sent', async () => {
+    const respondent = new Respondent(testApp.app, 'care-experienced');
+    await respondent.start();
+    const page = respondent.location;
+    const id = respondent.token.split('-')[0];
+    const switches = await Promise.all(
+      ['25-34', '35-49', '25-34', '35-49', '25-34', '35-49'].map((band, index) =>
+        post(testApp.app, `${page}?lang=${index % 2 ? 'en' : 'cy'}`, { age_band: band, action: 'language' }),
+      ),
+    );
+    expect(switches.map((response) => response.status)).toEqual([303, 303, 303, 303, 303, 303]);
+    expect(await testApp.responses.countDocuments({ _id: id })).toBe(1);
+    expect(['25-34', '35-49']).toContain((await testApp.responses.findById(id).lean())?.answers.age_band);
+    for (const [pageId, fields] of Object.entries(careExperiencedAnswers)) {
+      expect(respondent.pageId).toBe(pageId);
+      await respondent.answer(fields);
+    }
+    await respondent.submit();
+    const sent = await testApp.responses.findById(id).lean();
+    // A switch replayed after sending goes to the thank-you page and changes nothing.
+    const replayed = await post(testApp.app, `${page}?lang=cy`, { age_band: '65-plus', action: 'language' });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.location).toBe(`/s/care-experienced/r/${respondent.token}/done`);
+    expect(await testApp.responses.findById(id).lean()).toEqual(sent);
   });
 
   it('shows the help, accessibility and not-found pages in Welsh, with a link back to English', async () => {
