@@ -90,7 +90,9 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
       ? error.presentation.locals
       : {
           title,
-          message: translated(t, error.presentation.messageKey ?? '', error.message),
+          message: error.presentation.messageKey
+            ? translated(t, error.presentation.messageKey, error.message)
+            : error.message,
           status: error.status,
           issues,
         };
