@@ -130,6 +130,18 @@ describe('faults', () => {
       const submitDuring = await request(app).post(`/s/family/r/${token}/submit`);
       expect(submitDuring.status).toBe(503);
       expect(submitDuring.text).toContain('Your answers have not been sent yet');
+      // The same in Welsh: switching language while the database is down keeps what was typed.
+      const switchedDuring = await request(app)
+        .post(`${pageUrl}?lang=cy`)
+        .type('form')
+        .send(formBody({ relationship: 'other', 'relationship-other': 'wedi teipio', action: 'language' }));
+      expect(switchedDuring.status).toBe(503);
+      expect(switchedDuring.text).toContain('<html lang="cy">');
+      expect(switchedDuring.text).toContain('Doedden ni ddim yn gallu cadw&#39;r dudalen hon ar hyn o bryd.');
+      expect(switchedDuring.text).toContain('value="wedi teipio"');
+      const welshNotSent = await request(app).post(`/s/family/r/${token}/submit`).set('Cookie', 'lang=cy');
+      expect(welshNotSent.status).toBe(503);
+      expect(welshNotSent.text).toContain('Dydy eich atebion ddim wedi&#39;u hanfon eto');
 
       database = await startFerretDb({ dataDir, port });
       let after = await request(app).post(pageUrl).type('form').send(formBody(familyAnswers['about-you']!));

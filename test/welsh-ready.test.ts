@@ -23,8 +23,10 @@ const testApp = useTestApp({ cataloguesDir, surveysDir });
 describe('a Welsh translation added as data', () => {
   it('shows Welsh where it exists and English where it does not', async () => {
     const english = await request(testApp.app).get('/s/family');
-    expect(english.text).toContain('href="/s/family?lang=cy"');
-    expect(english.text).toContain('>Cymraeg<');
+    // On a page with a form the switch is one of its buttons, so answers typed go with it.
+    expect(english.text).toContain('formaction="/s/family?lang=cy" name="action" value="language"');
+    expect(english.text).toContain('lang="cy">Cymraeg</button>');
+    expect((await request(testApp.app).get('/help')).text).toContain('href="/help?lang=cy"');
 
     const welsh = await request(testApp.app).get('/s/family?lang=cy');
     expect(welsh.text).toContain('<html lang="cy">');

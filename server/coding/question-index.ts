@@ -7,6 +7,8 @@ export interface Unit {
   lowerText: string;
   group?: string;
   country?: string;
+  /** The language the respondent answered in: `cy` for Welsh; absent for English. */
+  language?: 'cy';
   quoteConsent: boolean;
   /** Position in submission order. */
   index: number;

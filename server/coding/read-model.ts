@@ -141,7 +141,7 @@ export class CodingReadModel {
     const { group, country, quoteConsent } = survey.definition.profile;
     const units: Unit[] = [];
     const cursor = this.context.responses
-      .find({ surveyId: survey.id, status: 'submitted' }, { _id: 1, submittedAt: 1, answers: 1 })
+      .find({ surveyId: survey.id, status: 'submitted' }, { _id: 1, submittedAt: 1, answers: 1, language: 1 })
       .lean()
       .cursor({ batchSize: 2000 });
     for await (const response of cursor) {
@@ -155,6 +155,7 @@ export class CodingReadModel {
         group: typeof answers[group] === 'string' ? (answers[group] as string) : undefined,
         country: typeof answers[country] === 'string' ? (answers[country] as string) : undefined,
         quoteConsent: answers[quoteConsent] === 'yes',
+        ...(response.language === 'cy' ? { language: 'cy' as const } : {}),
         index: 0,
       });
     }

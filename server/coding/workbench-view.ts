@@ -210,7 +210,8 @@ export async function workbenchView(
   view.memo = note?.memo ?? '';
   view.quote = quoteState(quote, user, mayCompareCoders(user, settings));
   const keyOf = new Map(codes.map(({ code, key }) => [code.codeId, key]));
-  view.suggestions = suggestions.flatMap((suggestion) => {
+  // The engine reads English stems: on a Welsh answer it could only guess, so none are shown (the page says why).
+  view.suggestions = (current.language === 'cy' ? [] : suggestions).flatMap((suggestion) => {
     const code = codeById.get(suggestion.codeId);
     return code && !code.retired ? [{ ...suggestion, code, key: keyOf.get(code.codeId) }] : [];
   });

@@ -88,7 +88,14 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
     const view = error.presentation.view ?? (response.locals.user ? 'office/error' : 'error');
     const data = error.presentation.view
       ? error.presentation.locals
-      : { title, message: error.message, status: error.status, issues };
+      : {
+          title,
+          message: error.presentation.messageKey
+            ? translated(t, error.presentation.messageKey, error.message)
+            : error.message,
+          status: error.status,
+          issues,
+        };
     // If even the error page cannot be drawn, a line of plain text: never Express's page with a stack trace.
     response.render(view, { ...locals, ...data }, (renderError, html) => {
       if (renderError) {

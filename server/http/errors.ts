@@ -3,6 +3,8 @@ export interface ErrorPresentation {
   view?: string;
   locals?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Message-catalogue key for the message shown on the page, in the respondent's language. */
+  messageKey?: string;
 }
 
 /**
@@ -24,8 +26,10 @@ export class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  constructor(message = 'We could not find that page.') {
-    super(404, message, 'error.notFound.title');
+  constructor(message?: string, messageKey?: string) {
+    super(404, message ?? 'We could not find that page.', 'error.notFound.title', {
+      messageKey: messageKey ?? (message === undefined ? 'error.notFound.body' : undefined),
+    });
   }
 }
 

@@ -21,7 +21,8 @@ export function localeMiddleware(catalogue: MessageCatalogue): RequestHandler {
   const isAvailable = (value: unknown): value is Locale =>
     typeof value === 'string' && (available as string[]).includes(value);
   return (request, response, next) => {
-    const requested = request.query.lang;
+    // `?lang=CY` in a hand-typed invitation link still means Welsh.
+    const requested = typeof request.query.lang === 'string' ? request.query.lang.toLowerCase() : undefined;
     let locale: Locale = 'en';
     if (isAvailable(requested)) {
       locale = requested;

@@ -7,8 +7,8 @@ export interface Breakdown {
   id: string;
   /** What the columns are: the grouping's name, or the question itself. */
   label: string;
-  /** Which profile answer a respondent is placed by. */
-  field: 'group' | 'country';
+  /** Which profile answer a respondent is placed by, or the language they answered in. */
+  field: 'group' | 'country' | 'language';
   /** The columns, "Not given" last. */
   columns: { id: string; label: string }[];
   /** The column of a respondent with this answer (undefined: not given). */
@@ -31,7 +31,22 @@ function questionBreakdown(survey: Survey, field: 'group' | 'country'): Breakdow
   };
 }
 
-/** Every breakdown a survey offers: its groupings first, then its group and country questions. */
+/** The language each answer was given in: English or Welsh (`language` on the response). */
+function languageBreakdown(): Breakdown {
+  const columns = [
+    { id: 'en', label: 'English' },
+    { id: 'cy', label: 'Welsh (Cymraeg)' },
+  ];
+  return {
+    id: 'language',
+    label: 'Language answered in',
+    field: 'language',
+    columns,
+    columnOf: (value) => (value === 'cy' ? 1 : 0),
+  };
+}
+
+/** Every breakdown a survey offers: its groupings first, then its group and country questions, then language. */
 export function breakdownsOf(survey: Survey): Breakdown[] {
   const { profile, groupings } = survey.definition;
   const grouped = groupings.map((grouping): Breakdown => {
@@ -53,9 +68,12 @@ export function breakdownsOf(survey: Survey): Breakdown[] {
         value === undefined || value === '' ? columns.length - 1 : (groupOf.get(value) ?? columns.length - 2),
     };
   });
-  return [...grouped, questionBreakdown(survey, 'group'), questionBreakdown(survey, 'country')].filter(
-    (breakdown): breakdown is Breakdown => breakdown !== undefined,
-  );
+  return [
+    ...grouped,
+    questionBreakdown(survey, 'group'),
+    questionBreakdown(survey, 'country'),
+    languageBreakdown(),
+  ].filter((breakdown): breakdown is Breakdown => breakdown !== undefined);
 }
 
 /** A breakdown by its id; `group` and `country` name the profile questions, as older links did. */

@@ -4,7 +4,7 @@ import { isVisible, type Answers } from '../surveys/flow.js';
 import { choiceLabels, isChoiceQuestion, typeOf, type ChoiceQuestion } from '../surveys/question-types/index.js';
 import type { Survey } from '../surveys/registry.js';
 import type { ResponseModel } from '../surveys/responses/model.js';
-import { breakdownsOf } from './breakdowns.js';
+import { breakdownsOf, type Breakdown } from './breakdowns.js';
 import { percentOf } from './charts.js';
 
 /** Filters by the respondent's group (role, relationship or age band) and country. */
@@ -111,10 +111,12 @@ function toDistribution(
  */
 async function tallies(responses: ResponseModel, survey: Survey, questions: ChoiceQuestion[], filters: Filters) {
   const byQuestion = new Map(questions.map((question) => [question.id, new Tally()]));
+  /** The language each response was sent in: every respondent has one. */
+  const languages = new Tally();
   let respondents = 0;
   const { group, country } = survey.definition.profile;
   const cursor = responses
-    .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1 })
+    .find({ surveyId: survey.id, status: 'submitted' }, { answers: 1, language: 1 })
     .lean()
     .cursor({ batchSize: 2000 });
   try {
@@ -123,6 +125,9 @@ async function tallies(responses: ResponseModel, survey: Survey, questions: Choi
       if (filters.group && answers[group] !== filters.group) continue;
       if (filters.country && answers[country] !== filters.country) continue;
       respondents++;
+      languages.asked++;
+      languages.answered++;
+      languages.add([response.language === 'cy' ? 'cy' : 'en']);
       for (const question of questions) {
         if (!isVisible(question, answers)) continue;
         const tally = byQuestion.get(question.id)!;
@@ -136,7 +141,7 @@ async function tallies(responses: ResponseModel, survey: Survey, questions: Choi
   } finally {
     await cursor.close();
   }
-  return { respondents, byQuestion };
+  return { respondents, byQuestion, languages };
 }
 
 const distributionOf = (question: ChoiceQuestion, tally: Tally, respondents: number) =>
@@ -164,7 +169,7 @@ export async function closedQuestionDistributions(
   };
 }
 
-/** Who answered: by each grouping (role group, ...), by group (role, relationship or age band), country and region. */
+/** Who answered: by each grouping (role group, ...), by group (role, relationship or age band), country, region and language. */
 export async function respondentProfile(
   responses: ResponseModel,
   survey: Survey,
@@ -173,9 +178,12 @@ export async function respondentProfile(
   const questions = ids
     .map((id) => survey.question(id))
     .filter((question): question is ChoiceQuestion => question !== undefined && isChoiceQuestion(question));
-  const { respondents, byQuestion } = await tallies(responses, survey, questions, {});
+  const { respondents, byQuestion, languages } = await tallies(responses, survey, questions, {});
   const grouped = breakdownsOf(survey)
-    .filter((breakdown) => survey.definition.groupings.some((grouping) => grouping.id === breakdown.id))
+    .filter(
+      (breakdown): breakdown is Breakdown & { field: 'group' | 'country' } =>
+        breakdown.field !== 'language' && survey.definition.groupings.some((grouping) => grouping.id === breakdown.id),
+    )
     .map((breakdown) => {
       const source = byQuestion.get(survey.definition.profile[breakdown.field])!;
       const tally = new Tally();
@@ -203,6 +211,12 @@ export async function respondentProfile(
     distributions: [
       ...grouped,
       ...questions.map((question) => distributionOf(question, byQuestion.get(question.id)!, respondents)),
+      toDistribution('language', 'Language answered in', languageChoices, languages, respondents, false, false),
     ],
   };
 }
+
+const languageChoices = [
+  { value: 'en', label: 'English' },
+  { value: 'cy', label: 'Welsh (Cymraeg)' },
+];

@@ -54,7 +54,7 @@ export function themeSummary(target: CodingTarget, breakdown?: Breakdown, minimu
   for (const unit of target.index.units) {
     const counted = counting.codesOf(unit);
     if (!counted) continue;
-    const column = breakdown ? breakdown.columnOf(breakdown.field === 'group' ? unit.group : unit.country) : -1;
+    const column = breakdown ? breakdown.columnOf(unit[breakdown.field]) : -1;
     if (breakdown) columnBases[column]!++;
     for (const codeId of counted) {
       if (!totals.has(codeId)) continue;

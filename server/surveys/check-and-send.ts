@@ -41,9 +41,19 @@ export async function checkView(
   return { survey, token, pages };
 }
 
-export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
+export async function submit(
+  context: RespondentContext,
+  survey: Survey,
+  token: string,
+  language?: Locale,
+): Promise<string> {
   const draft = await loadDraft(context, survey, token);
-  const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
+  const result = await submitResponse(context.responses, context.counters, {
+    survey,
+    draft,
+    now: context.now(),
+    language,
+  });
   if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
   return surveyPaths.done(survey.id, token);
 }

@@ -5,7 +5,8 @@ import { cleanText, formatCount } from './question-types/base.js';
 import { OTHER_CHOICE, typeOf, type Question } from './question-types/index.js';
 
 export const OTHER_TEXT_LIMIT = 500;
-export const pageActions = ['continue', 'back', 'save'] as const;
+/** `language`: the language switch on a page with a form keeps what was typed (saved unchecked) and shows the page again. */
+export const pageActions = ['continue', 'back', 'save', 'language'] as const;
 export type PageAction = (typeof pageActions)[number];
 
 export const otherFieldName = (questionId: string) => `${questionId}-other`;
@@ -23,7 +24,8 @@ export type FieldError = FieldIssue;
 export type Echo = Record<string, string | string[]>;
 
 export type PageParseResult =
-  { ok: true; value: PageAnswers } | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
+  | { ok: true; value: PageAnswers; action: PageAction }
+  | { ok: false; errors: FieldError[]; echo: Echo; action: PageAction };
 
 interface ParseOptions {
   questions: Question[];
@@ -71,7 +73,7 @@ export function parsePageAnswers(body: unknown, { questions, locale, t }: ParseO
     otherText[question.id] = chosen.includes(OTHER_CHOICE) && other.value !== null ? other.value : undefined;
   }
   if (errors.length > 0) return { ok: false, errors, echo: echoOf(record), action };
-  return { ok: true, value: { action, answers, otherText } };
+  return { ok: true, value: { action, answers, otherText }, action };
 }
 
 const hasOther = (question: Question): boolean => 'other' in question && question.other === true;
@@ -96,9 +98,10 @@ function readOtherText(
 }
 
 /** What the respondent typed, kept only where it is a string or a list of strings, for re-display. */
-function echoOf(record: Record<string, unknown>): Echo {
+export function echoOf(body: unknown): Echo {
   const echo: Echo = {};
-  for (const [key, value] of Object.entries(record)) {
+  if (!isPlainRecord(body)) return echo;
+  for (const [key, value] of Object.entries(body)) {
     if (typeof value === 'string') echo[key] = value;
     else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) echo[key] = value;
   }

@@ -130,7 +130,8 @@ export function surveyRoutes(context: RespondentContext): Router {
   router.post('/s/:surveyId/r/:token/submit', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
     try {
-      response.redirect(303, await submit(context, await openSurvey(context, surveyId), token));
+      const { locale } = response.locals as { locale: Locale };
+      response.redirect(303, await submit(context, await openSurvey(context, surveyId), token, locale));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       throw new NotSentError(surveyPaths.submit(surveyId, token));
@@ -141,7 +142,10 @@ export function surveyRoutes(context: RespondentContext): Router {
     const { surveyId, token } = parseParams(draftParams, request);
     const survey = await openSurvey(context, surveyId);
     // Never built from the Host header, which the client chooses: the configured address, or a relative link.
-    const resumeUrl = `${context.publicUrl ?? ''}${surveyPaths.resume(survey.id, token)}`;
+    // The link keeps the respondent's language, so it reopens the survey in the language they chose.
+    const { locale } = response.locals as { locale: Locale };
+    const language = locale === 'en' ? '' : `?lang=${locale}`;
+    const resumeUrl = `${context.publicUrl ?? ''}${surveyPaths.resume(survey.id, token)}${language}`;
     response.render('saved', { survey, resumeUrl, continueUrl: await nextStep(context, survey, token) });
   });
 

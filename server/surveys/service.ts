@@ -6,7 +6,14 @@ import type { ResponseModel } from './responses/model.js';
 import { findResponse, savePage, startResponse, type Draft } from './responses/service.js';
 import type { SurveyPage } from './definition-schema.js';
 import { firstUnfinishedPage, locatePage, visibleQuestions, type Answers, type PagePosition } from './flow.js';
-import { otherFieldName, parsePageAnswers, type Echo, type FieldError, type PageAnswers } from './page-answers.js';
+import {
+  echoOf,
+  otherFieldName,
+  parsePageAnswers,
+  type Echo,
+  type FieldError,
+  type PageAnswers,
+} from './page-answers.js';
 import { surveyPaths } from './paths.js';
 import type { SurveySchedules } from './schedule.js';
 import type { ChangeCounters } from '../db/change-counter.js';
@@ -49,7 +56,11 @@ export async function openSurveys(context: RespondentContext): Promise<Survey[]>
 
 export async function loadDraft(context: RespondentContext, survey: Survey, token: string): Promise<Draft> {
   const draft = await findResponse(context.responses, survey.id, token);
-  if (!draft) throw new NotFoundError('We could not find answers for this link. Check you copied the whole link.');
+  if (!draft)
+    throw new NotFoundError(
+      'We could not find answers for this link. Check you copied the whole link.',
+      'error.notFoundResponse',
+    );
   return draft;
 }
 
@@ -65,6 +76,8 @@ export async function answerFirstPage(
 ): Promise<PageOutcome> {
   const view = firstPageView(survey);
   const parsed = parsePageAnswers(body, { questions: view.questions, locale, t });
+  // No draft before the first page is answered: the switch shows the same page, as typed, in the new language.
+  if (parsed.action === 'language') return { kind: 'invalid', view: { ...view, values: echoOf(body) } };
   if (!parsed.ok) return { kind: 'invalid', view: { ...view, values: parsed.echo, errors: parsed.errors } };
   const pageAnswers = { ...parsed.value, action: 'continue' as const };
   const token = await startResponse(context.responses, {
@@ -155,9 +168,12 @@ export async function answerPage(
     page: position.page,
     pageAnswers: parsed.value,
     finished: action === 'continue',
+    language: locale,
   });
   if (!saved) return { kind: 'redirect', to: surveyPaths.done(survey.id, token) };
   if (action === 'save') return { kind: 'redirect', to: surveyPaths.saved(survey.id, token) };
+  if (action === 'language')
+    return { kind: 'redirect', to: `${surveyPaths.page(survey.id, token, position.page.id)}?lang=${locale}` };
   if (action === 'back') {
     const previous = position.previous;
     return {

@@ -83,11 +83,15 @@ export async function savePage(
     page,
     pageAnswers,
     finished,
-  }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean },
+    language,
+  }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean; language?: Locale },
 ): Promise<boolean> {
   const { set, unset } = toUpdate(pageAnswers);
+  // The language the respondent is answering in now: they may have switched since they started.
+  const changes: Record<string, string | string[]> =
+    language && language !== draft.language ? { ...set, language } : set;
   const update: Record<string, unknown> = {};
-  if (Object.keys(set).length > 0) update.$set = set;
+  if (Object.keys(changes).length > 0) update.$set = changes;
   if (Object.keys(unset).length > 0) update.$unset = unset;
   if (finished) update.$addToSet = { finishedPages: page.id };
   if (Object.keys(update).length === 0) return true;
@@ -104,7 +108,7 @@ export type SubmitOutcome = { outcome: 'submitted' } | { outcome: 'incomplete'; 
 export async function submitResponse(
   responses: ResponseModel,
   counters: ChangeCounters,
-  { survey, draft, now }: { survey: Survey; draft: Draft; now: Date },
+  { survey, draft, now, language }: { survey: Survey; draft: Draft; now: Date; language?: Locale },
 ): Promise<SubmitOutcome> {
   if (draft.status === 'submitted') return { outcome: 'submitted' };
   const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
@@ -128,6 +132,8 @@ export async function submitResponse(
         surveyVersion: survey.definition.version,
         answers: kept.answers,
         otherText: kept.otherText,
+        // The language the answers were sent in.
+        language: language ?? draft.language,
       },
     },
   );
