@@ -267,6 +267,17 @@ describe('npm run cli -- import', () => {
       errors: [],
     });
     expect(JSON.parse(cli(...args).stdout)).toMatchObject({ rows: 2, imported: 0 });
+    // The imported survey is exported from the command line like a hosted one.
+    const project = spawnSync(
+      'npm',
+      ['run', '--silent', 'cli', '--', 'project', '--survey', 'cli', '--format', 'qdpx'],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, MONGODB_URI: `${inject('mongoUri').replace(/\/$/, '')}/${testApp.connection.name}` },
+      },
+    );
+    expect(project.status, project.stderr.toString()).toBe(0);
+    expect(project.stdout.subarray(0, 2).toString()).toBe('PK');
   });
 
   it('exits 2 for an unknown column, a personal column and an unreadable file', { timeout: 180_000 }, () => {

@@ -6,6 +6,7 @@ import { readEnvironment } from '../config.js';
 import { ChangeCounters } from '../db/change-counter.js';
 import { connectDatabase } from '../db/connection.js';
 import { startEmbeddedDatabase } from '../db/embedded.js';
+import { ImportedSurveyCatalogue } from '../imports/catalogue.js';
 import { surveyQdpx } from '../reports/project.js';
 import { loadSurveys } from '../surveys/registry.js';
 import { responseModel } from '../surveys/responses/model.js';
@@ -23,17 +24,19 @@ export async function projectCommand(args: string[]): Promise<Uint8Array> {
   const surveyId = requireOption(options.survey, 'survey', usage);
   if (options.format !== 'qdpx') throw new UsageError(`Unknown format "${options.format}": the only format is qdpx`);
   const env = readEnvironment();
-  const surveys = loadSurveys(env.SURVEYS_DIR);
-  const survey = surveys.get(surveyId);
-  if (!survey) throw new UsageError(`Unknown survey "${surveyId}". Known: ${[...surveys.keys()].join(', ')}`);
+  const surveys = new Map(loadSurveys(env.SURVEYS_DIR));
   const embedded = env.MONGODB_URI
     ? undefined
     : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
   const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
   try {
     await prepareDatabase(connection);
-    const coding = codingModels(connection);
     const counters = new ChangeCounters(connection);
+    // Imported surveys are in the database, not the definition files.
+    await new ImportedSurveyCatalogue(connection, counters, surveys).refresh(true);
+    const survey = surveys.get(surveyId);
+    if (!survey) throw new UsageError(`Unknown survey "${surveyId}". Known: ${[...surveys.keys()].join(', ')}`);
+    const coding = codingModels(connection);
     const readModel = new CodingReadModel({ responses: responseModel(connection), coding, counters });
     const context = {
       surveys,
