@@ -61,16 +61,23 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
   const fields: Record<string, string> = {};
   let originalName = '';
   let writing: Promise<void> | undefined;
-  const parser = busboy({
-    headers: request.headers,
-    limits: { files: 1, fields: 10, fieldSize: 64 * 1024, fileSize: maxBytes },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: request.headers,
+      limits: { files: 1, fields: 10, fieldSize: 64 * 1024, fileSize: maxBytes },
+    });
+  } catch {
+    throw new BadRequestError('The upload was not a file form this site sends. Go back and try again.');
+  }
   const done = new Promise<void>((resolve, reject) => {
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
       try {
         options.checkFields(fields);
       } catch (error) {
+        // Discard the file; a body cut short then errors on this stream, which must not go unheard.
+        stream.on('error', () => undefined);
         stream.resume();
         reject(error instanceof Error ? error : new BadRequestError(String(error)));
         return;
@@ -92,10 +99,11 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
     await pipeline(request, parser);
     await done;
     await writing;
-    if (!writing || (await fs.promises.stat(file)).size === 0)
-      throw new BadRequestError('Choose a CSV or XLSX file to upload.');
+    if (!writing || (await fs.promises.stat(file)).size === 0) throw new BadRequestError(options.missingMessage);
   } catch (error) {
     await fs.promises.rm(file, { force: true });
+    // A body cut short or malformed: the parser's own words mean nothing to the person uploading.
+    if (!(error instanceof AppError)) throw new BadRequestError('The upload did not arrive whole. Try again.');
     throw error;
   }
   await fs.promises.writeFile(path.join(directory, `${id}.json`), JSON.stringify({ originalName, by }), {

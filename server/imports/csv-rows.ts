@@ -16,7 +16,9 @@ export function csvRows(file: string, encoding: FileEncoding): RowSource {
           relax_column_count: true,
           relax_quotes: true,
           skip_records_with_error: true,
-          record_delimiter: ['\r\n', '\n'],
+          record_delimiter: ['\r\n', '\n', '\r'],
+          // A record past this is not a survey respondent: reported and skipped, never held whole.
+          max_record_size: 2_000_000,
           info: true,
         }),
       );

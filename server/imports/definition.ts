@@ -68,7 +68,7 @@ export function importedDefinition(input: {
     const column = input.columns.find((entry) => entry.questionId === attribute.questionId)!;
     const choices = [...attribute.values].map(([label, value]) => ({ value, label: { en: label } }));
     while (choices.length < 2)
-      choices.push({ value: `none-${choices.length}`, label: { en: 'No answer in the file' } });
+      choices.push({ value: `no_answer_${choices.length}`, label: { en: 'No answer in the file' } });
     return { id: attribute.questionId, type: 'single' as const, text: { en: column.name }, choices };
   });
   const textQuestions = input.columns

@@ -52,13 +52,29 @@ export function detectLayout(top: string[][]): Layout {
   ) {
     return 'qualtrics-legacy';
   }
-  // SurveyMonkey's second row is sub-labels: mostly "Response", or some under the blank question
-  // cells of expanded questions. A first respondent who happened to answer "Response" is neither.
-  const subLabels = second.filter((cell) => SUB_LABEL_ONLY.test(cell)).length;
-  const filled2 = second.filter((cell) => cell !== '').length;
-  const underBlank = second.filter((cell, index) => index > 0 && cell !== '' && (first[index] ?? '') === '').length;
-  if (subLabels > 0 && (underBlank > 0 || subLabels * 2 >= filled2)) return 'surveymonkey';
+  if (looksLikeSurveyMonkey(first, second, third)) return 'surveymonkey';
   return 'one-row';
+}
+
+/**
+ * SurveyMonkey's second row is sub-labels, not a respondent: mostly "Response", or sub-labels under
+ * the blank question cells of expanded questions, or a blank under "Respondent ID" (a respondent
+ * always has one). An expanded multiple-choice column holds its own sub-label as the answer when
+ * ticked, so the third row's cells under blank question cells are that label or empty. A first
+ * respondent who happened to answer "Response" is none of these.
+ */
+function looksLikeSurveyMonkey(first: string[], second: string[], third: string[]): boolean {
+  const subLabels = second.filter((cell) => SUB_LABEL_ONLY.test(cell)).length;
+  const filled = second.filter((cell) => cell !== '').length;
+  const underBlank = second
+    .map((cell, index) => ({ cell, index }))
+    .filter(({ cell, index }) => index > 0 && cell !== '' && (first[index] ?? '') === '');
+  if (subLabels > 0 && (underBlank.length > 0 || subLabels * 2 > filled)) return true;
+  const idColumn = first.findIndex((cell) => /^Respondent ?ID$/i.test(cell));
+  if (idColumn >= 0 && (second[idColumn] ?? '') === '' && (third[idColumn] ?? '') !== '') return true;
+  const echoes = underBlank.filter(({ cell, index }) => (third[index] ?? '') === cell).length;
+  const others = underBlank.filter(({ cell, index }) => !['', cell].includes(third[index] ?? '')).length;
+  return underBlank.length >= 2 && echoes > 0 && others === 0;
 }
 
 /** The columns of a file with this layout, named and uniquely so, from its header rows. */
@@ -66,7 +82,7 @@ export function readHeader(top: string[][], layout: Layout): FileHeader {
   const headerRows = layout === 'one-row' ? 1 : layout === 'qualtrics' ? 3 : 2;
   const rows = top.slice(0, headerRows).map((row) => row.map(cleanName));
   const width = Math.max(0, ...rows.map((row) => row.length));
-  const drafts: Omit<FileColumn, 'personal' | 'respondentId'>[] = [];
+  const drafts: (Omit<FileColumn, 'personal' | 'respondentId'> & { subLabel?: string })[] = [];
   let question = '';
   for (let index = 0; index < width; index += 1) {
     const [first = '', second = '', third = ''] = rows.map((row) => row[index] ?? '');
@@ -76,7 +92,7 @@ export function readHeader(top: string[][], layout: Layout): FileHeader {
       if (first !== '') question = first;
       const name =
         second === '' || SUB_LABEL_ONLY.test(second) ? question : question ? `${question} - ${second}` : second;
-      drafts.push({ index, name: first === '' && second === '' ? '' : name });
+      drafts.push({ index, name: first === '' && second === '' ? '' : name, ...(second ? { subLabel: second } : {}) });
     } else {
       const importId = layout === 'qualtrics' ? IMPORT_ID.exec(third)?.[1] : undefined;
       drafts.push({ index, name: second || first, ...(first ? { id: first } : {}), ...(importId ? { importId } : {}) });

@@ -17,6 +17,8 @@ export interface ImportedSurveyRecord {
   by: string;
   createdAt: Date;
   updatedAt: Date;
+  /** Bumped by every write: a write names the revision it read, so two imports cannot lose each other's values. */
+  revision?: number;
 }
 
 const importedSurveySchema = new mongoose.Schema<ImportedSurveyRecord>(
@@ -28,6 +30,7 @@ const importedSurveySchema = new mongoose.Schema<ImportedSurveyRecord>(
     by: String,
     createdAt: Date,
     updatedAt: Date,
+    revision: Number,
   },
   { versionKey: false, strict: 'throw' },
 );

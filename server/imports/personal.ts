@@ -5,12 +5,12 @@
  * languages exports come in, since Qualtrics writes the labels in the account's language.
  */
 const PERSONAL_IDS = [
-  /^(ip|ipaddress)$/,
+  /^(ip|ipaddr|ipaddress|remoteaddr)$/,
   /^(panel)?recipient(first|last)?(name|email)$/,
-  /^location(latitude|longitude)$/,
+  /(latitude|longitude)/,
   /^(external(data)?reference|externalref)$/,
   /^(email|emailaddress|e?mailaddr)$/,
-  /^geolocation$/,
+  /^(geolocation|gps|geopoint)$/,
   /^(submittedby|username)$/,
 ];
 
@@ -109,17 +109,70 @@ const PERSONAL_LABELS = new Set(
     'Cyfenw',
     'Enw cyntaf',
     'Rhif ffôn',
+    // More English forms
+    'IP',
+    'Surname',
+    'Forename',
+    'Given name',
+    'Family name',
+    'Your name',
+    'Your email',
+    'Your email address',
+    'Email address (optional)',
+    'Mobile',
+    'Mobile number',
+    'Mobile phone',
+    'Phone Number',
+    'Postcode',
+    'Post code',
+    'Address',
+    'Home address',
+    'Address 2',
+    'City/Town',
+    'Date of birth',
+    'Contact details',
+    // Russian, Chinese, Japanese
+    'IP-адрес',
+    'Адрес электронной почты',
+    'Электронная почта',
+    'Имя',
+    'Фамилия',
+    'Телефон',
+    'IP地址',
+    '电子邮件',
+    '电子邮箱',
+    '邮箱',
+    '姓名',
+    '电话',
+    'IPアドレス',
+    'メールアドレス',
+    '氏名',
+    '電話番号',
   ].map(normalise),
 );
 
-/** Lower case, no accents, letters and digits only: "E-Mail-Adresse" and "email address" meet. */
+/**
+ * Lower case, no accents, letters (of any script) and digits only: "E-Mail-Adresse" and "email
+ * address" meet, and "メールアドレス" stays itself.
+ */
 export function normalise(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
+
+/** Labels that name contact details however they are phrased: "Your email address (work)", "Mobile phone number". */
+const PERSONAL_LABEL_PATTERNS = [
+  /^(your |work |personal |contact )?e-?mail( address)?\b/i,
+  /^(your |mobile |home |work )?(tele)?phone( number)?\b/i,
+  /^mobile( number)?\b/i,
+  /^(your )?(post ?code|zip ?code)\b/i,
+  /\b(in what|what is your|your) (post ?code|zip ?code)\b/i,
+  /^(your )?(full |first |last |given |family )?name( and surname)?$/i,
+];
 
 /** Why this column holds personal data, or undefined when nothing says it does. */
 export function personalReason(column: {
@@ -127,14 +180,21 @@ export function personalReason(column: {
   id?: string;
   importId?: string;
   label?: string;
+  /** SurveyMonkey's sub-label: a contact question's "Email Address" under "Contact information". */
+  subLabel?: string;
 }): string | undefined {
-  for (const id of [column.id, column.importId]) {
+  // A one-row file's header is often the tool's own column code (LimeSurvey `ipaddr`, Kobo `_gps_latitude`).
+  for (const id of [column.id, column.importId, column.label ?? column.name]) {
     if (id && PERSONAL_IDS.some((pattern) => pattern.test(normalise(id)))) {
       return `the survey tool's column "${id}" holds personal data`;
     }
   }
-  for (const label of [column.label, column.name]) {
-    if (label && PERSONAL_LABELS.has(normalise(label))) return `"${label}" holds personal data`;
+  for (const label of [column.label, column.name, column.subLabel]) {
+    if (!label) continue;
+    if (PERSONAL_LABELS.has(normalise(label))) return `"${label}" holds personal data`;
+    if (PERSONAL_LABEL_PATTERNS.some((pattern) => pattern.test(label.trim()))) {
+      return `"${label}" asks for contact details or a name`;
+    }
   }
   return undefined;
 }

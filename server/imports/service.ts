@@ -1,10 +1,9 @@
 import type { Connection } from 'mongoose';
 import { ChangeCounters, surveyCounterKey } from '../db/change-counter.js';
-import { isDuplicateKey } from '../db/duplicates.js';
 import type { MutableSurveyRegistry } from '../surveys/registry.js';
 import { IMPORTED_SURVEYS_COUNTER, ImportedSurveyCatalogue } from './catalogue.js';
 import { chooseColumns } from './columns.js';
-import { importedDefinition, MAX_ATTRIBUTE_VALUES, valueFor, type AttributeValues } from './definition.js';
+import { MAX_ATTRIBUTE_VALUES } from './definition.js';
 import { ImportRefusedError, readable } from './errors.js';
 import { cleanName, type Layout } from './layout.js';
 import { importedSurveys, type ImportedSurveyListing } from './listing.js';
@@ -12,6 +11,7 @@ import { importedSurveyModel, type ImportedColumn } from './model.js';
 import { respondentRows } from './respondents.js';
 import { openExport } from './source.js';
 import { storeRows } from './store.js';
+import { saveSurveyRecord } from './survey-record.js';
 
 export { ImportRefusedError, readable } from './errors.js';
 
@@ -78,19 +78,24 @@ export async function importAnswers(context: ImportContext, request: ImportReque
     skipped += 1;
     if (errors.length < MAX_REPORTED_ERRORS) errors.push({ row, message });
   };
-  const attributes = chosen
+  // The attributes' values as the file gives them; merged with those stored when the survey is saved.
+  const labels = chosen
     .filter((entry) => entry.role === 'attribute')
-    .map((entry) => ({ entry, values: previousValues(registry, request.surveyId, entry.questionId) }));
+    .map((entry) => ({ entry, seen: new Set<string>() }));
   let rows = 0;
   await readable(async () => {
-    for await (const { row } of respondentRows(opened, onBadRow)) {
+    for await (const { row } of respondentRows(
+      opened,
+      chosen.map((entry) => entry.column),
+      onBadRow,
+    )) {
       rows += 1;
-      for (const attribute of attributes) {
-        const label = cleanName(row.cells[attribute.entry.column.index] ?? '');
-        if (label) valueFor(attribute.values, label);
-        if (attribute.values.values.size > MAX_ATTRIBUTE_VALUES) {
+      for (const { entry, seen } of labels) {
+        const label = cleanName(row.cells[entry.column.index] ?? '');
+        if (label) seen.add(label);
+        if (seen.size > MAX_ATTRIBUTE_VALUES) {
           throw new ImportRefusedError(
-            `Column "${attribute.entry.column.name}" has more than ${MAX_ATTRIBUTE_VALUES} different values: an attribute is a category such as a role or a region. Import it as answers instead.`,
+            `Column "${entry.column.name}" has more than ${MAX_ATTRIBUTE_VALUES} different values: an attribute is a category such as a role or a region. Import it as answers instead.`,
           );
         }
       }
@@ -102,43 +107,19 @@ export async function importAnswers(context: ImportContext, request: ImportReque
     questionId: entry.questionId,
     role: entry.role,
   }));
-  const previous = registry.get(request.surveyId);
-  const unchanged =
-    previous !== undefined &&
-    attributes.every(({ values }) => {
-      const question = previous.question(values.questionId);
-      return (
-        question !== undefined &&
-        'choices' in question &&
-        [...values.values.values()].every((value) => question.choices.some((choice) => choice.value === value))
-      );
-    });
-  const version = previous ? previous.definition.version + (unchanged ? 0 : 1) : 1;
-  const definition = importedDefinition({
+  const { version, attributes } = await saveSurveyRecord(connection, {
     surveyId: request.surveyId,
-    title: stored ? previous!.definition.title.en : title,
-    version,
-    importedOn: stored?.createdAt ?? now,
+    title,
+    layout: opened.header.layout,
     columns,
-    attributes: attributes.map((attribute) => attribute.values),
+    labels: labels.map(({ entry, seen }) => ({
+      questionId: entry.questionId,
+      name: entry.column.name,
+      labels: [...seen],
+    })),
+    by: request.by,
+    now,
   });
-  // Two first imports of one survey at once: the loser of the upsert's insert retries as an update.
-  await retryOnDuplicate(() =>
-    importedSurveyModel(connection).updateOne(
-      { _id: request.surveyId },
-      {
-        $set: {
-          definition: JSON.stringify(definition),
-          layout: opened.header.layout,
-          columns,
-          by: request.by,
-          updatedAt: now,
-        },
-        $setOnInsert: { createdAt: now },
-      },
-      { upsert: true },
-    ),
-  );
   const counters = new ChangeCounters(connection);
   await counters.bump(IMPORTED_SURVEYS_COUNTER);
   await catalogue.refresh(true);
@@ -147,7 +128,10 @@ export async function importAnswers(context: ImportContext, request: ImportReque
     surveyId: request.surveyId,
     opened,
     chosen,
-    attributes,
+    attributes: attributes.map((values) => ({
+      entry: chosen.find((entry) => entry.questionId === values.questionId)!,
+      values,
+    })),
     version,
     now,
   });
@@ -163,23 +147,4 @@ export async function importAnswers(context: ImportContext, request: ImportReque
       .map((column) => column.name),
     errors,
   };
-}
-
-function previousValues(registry: MutableSurveyRegistry, surveyId: string, questionId: string): AttributeValues {
-  const question = registry.get(surveyId)?.question(questionId);
-  const values = new Map<string, string>();
-  if (question && 'choices' in question) {
-    for (const choice of question.choices)
-      if (!choice.value.startsWith('none-')) values.set(choice.label.en, choice.value);
-  }
-  return { questionId, values };
-}
-
-async function retryOnDuplicate(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    await write();
-  }
 }

@@ -31,7 +31,11 @@ export async function storeRows(
     batch = [];
   };
   await readable(async () => {
-    for await (const { row, key } of respondentRows(input.opened, () => undefined)) {
+    for await (const { row, key } of respondentRows(
+      input.opened,
+      input.chosen.map((entry) => entry.column),
+      () => undefined,
+    )) {
       const answers: Record<string, string> = {};
       for (const entry of input.chosen) {
         const cell = row.cells[entry.column.index] ?? '';

@@ -6,13 +6,20 @@ import { entryChunks, zipEntries, type ZipEntry } from './zip-entries.js';
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const RELS_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-/** Excel's built-in number formats that show a date or a time. */
+/** Excel's built-in number formats that show a date or a time, and those that show a percentage. */
 const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
+const BUILT_IN_PERCENT_FORMATS = new Set([9, 10]);
+/** Excel's last column is XFD (16,384): a cell reference beyond it is not a worksheet's. */
+const MAX_COLUMNS = 16_384;
+/** One cell's text, and all the shared strings together: past these the file is refused, not read into memory. */
+export const MAX_CELL_CHARACTERS = 1_000_000;
+const MAX_SHARED_STRING_CHARACTERS = 300_000_000;
 
 interface Workbook {
   sheet: ZipEntry;
   sharedStrings: string[];
   dateStyles: Set<number>;
+  percentStyles: Set<number>;
   date1904: boolean;
 }
 
@@ -49,10 +56,12 @@ async function openWorkbook(file: string): Promise<Workbook> {
   const properties = workbook.getElementsByTagNameNS(MAIN_NS, 'workbookPr')[0];
   const date1904 = ['1', 'true'].includes(properties?.getAttribute('date1904') ?? '');
   const stylesXml = await readSmallEntry(file, entries, 'xl/styles.xml');
-  const dateStyles = stylesXml ? dateStyleIndexes(parseXml(stylesXml)) : new Set<number>();
+  const styles = stylesXml ? parseXml(stylesXml) : undefined;
+  const dateStyles = styles ? styleIndexes(styles, dateFormatIds(styles)) : new Set<number>();
+  const percentStyles = styles ? styleIndexes(styles, BUILT_IN_PERCENT_FORMATS) : new Set<number>();
   const stringsEntry = entries.get('xl/sharedStrings.xml');
   const sharedStrings = stringsEntry ? await readSharedStrings(file, stringsEntry) : [];
-  return { sheet, sharedStrings, dateStyles, date1904 };
+  return { sheet, sharedStrings, dateStyles, percentStyles, date1904 };
 }
 
 function asArray<T>(list: { length: number; item(index: number): T | null }): T[] {
@@ -74,22 +83,31 @@ async function readSmallEntry(file: string, entries: Map<string, ZipEntry>, name
   return text + decoder.decode();
 }
 
-/** Which cell styles (`s` attribute) show a number as a date or time. */
-function dateStyleIndexes(styles: ReturnType<typeof parseXml>): Set<number> {
-  const customDates = new Set<number>();
+/** The number formats that show a date or a time: the built-in ones and any custom format with d, m, y, h or s. */
+function dateFormatIds(styles: ReturnType<typeof parseXml>): Set<number> {
+  const ids = new Set(BUILT_IN_DATE_FORMATS);
   for (const format of asArray(styles.getElementsByTagNameNS(MAIN_NS, 'numFmt'))) {
     const code = (format.getAttribute('formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
-    if (/[dmyhs]/i.test(code)) customDates.add(Number(format.getAttribute('numFmtId')));
+    if (/[dmyhs]/i.test(code)) ids.add(Number(format.getAttribute('numFmtId')));
   }
+  return ids;
+}
+
+/** Which cell styles (`s` attribute) use one of these number formats. */
+function styleIndexes(styles: ReturnType<typeof parseXml>, formatIds: Set<number>): Set<number> {
   const cellFormats = styles.getElementsByTagNameNS(MAIN_NS, 'cellXfs')[0];
   const indexes = new Set<number>();
   if (!cellFormats) return indexes;
   asArray(cellFormats.getElementsByTagNameNS(MAIN_NS, 'xf')).forEach((xf, index) => {
-    const id = Number(xf.getAttribute('numFmtId') ?? 0);
-    if (BUILT_IN_DATE_FORMATS.has(id) || customDates.has(id)) indexes.add(index);
+    if (formatIds.has(Number(xf.getAttribute('numFmtId') ?? 0))) indexes.add(index);
   });
   return indexes;
 }
+
+const tooLong = () =>
+  new UnreadableFileError(
+    `A cell of the workbook holds more than ${MAX_CELL_CHARACTERS.toLocaleString('en-GB')} characters: no survey answer is that long.`,
+  );
 
 async function readSharedStrings(file: string, entry: ZipEntry): Promise<string[]> {
   const strings: string[] = [];
@@ -102,8 +120,17 @@ async function readSharedStrings(file: string, entry: ZipEntry): Promise<string[
     else if (local(tag.name) === 'rPh') depthInPhonetic += 1;
     else if (local(tag.name) === 't' && depthInPhonetic === 0) inText = true;
   });
+  let total = 0;
   parser.on('text', (text) => {
-    if (inText && current !== undefined) current += text;
+    if (!inText || current === undefined) return;
+    current += text;
+    total += text.length;
+    if (current.length > MAX_CELL_CHARACTERS) throw tooLong();
+    if (total > MAX_SHARED_STRING_CHARACTERS) {
+      throw new UnreadableFileError(
+        'The workbook holds more text than an export of 100,000 long answers: it cannot be imported.',
+      );
+    }
   });
   parser.on('closetag', (tag) => {
     if (local(tag.name) === 't') inText = false;
@@ -160,12 +187,19 @@ async function* sheetRows(file: string, workbook: Workbook): AsyncGenerator<File
       nextColumn = 0;
     } else if (local(tag.name) === 'c') {
       const column = attributes.r ? columnIndex(attributes.r) : nextColumn;
+      if (column < 0 || column >= MAX_COLUMNS) {
+        throw new UnreadableFileError(
+          `The workbook has a cell beyond Excel's last column (at ${String(attributes.r).slice(0, 12)}).`,
+        );
+      }
       cell = { column, type: attributes.t ?? 'n', style: Number(attributes.s ?? 0), value: '' };
     } else if (local(tag.name) === 'rPh') depthInPhonetic += 1;
     else if ((local(tag.name) === 'v' || local(tag.name) === 't') && cell && depthInPhonetic === 0) collecting = true;
   });
   parser.on('text', (text) => {
-    if (collecting && cell) cell.value += text;
+    if (!collecting || !cell) return;
+    cell.value += text;
+    if (cell.value.length > MAX_CELL_CHARACTERS) throw tooLong();
   });
   parser.on('closetag', (tag) => {
     if (local(tag.name) === 'v' || local(tag.name) === 't') collecting = false;
@@ -212,13 +246,19 @@ function cellText(cell: { type: string; style: number; value: string }, workbook
       if (cell.value === '') return '';
       const number = Number(cell.value);
       if (!Number.isFinite(number)) return cell.value;
-      return workbook.dateStyles.has(cell.style) ? serialDate(number, workbook.date1904) : String(number);
+      if (workbook.dateStyles.has(cell.style)) return serialDate(number, workbook.date1904);
+      if (workbook.percentStyles.has(cell.style)) return `${Number((number * 100).toPrecision(12))}%`;
+      return String(number);
     }
   }
 }
 
-/** An Excel date serial as "2019-11-05" or "2019-11-05 14:03:27". */
+/** An Excel date serial as "2019-11-05" or "2019-11-05 14:03:27"; a time alone (under one day) as "14:30:00". */
 function serialDate(serial: number, date1904: boolean): string {
+  if (serial >= 0 && serial < 1) {
+    const seconds = Math.round(serial * 86_400);
+    return new Date(seconds * 1000).toISOString().slice(11, 19);
+  }
   const days = date1904 ? serial + 1462 : serial;
   const milliseconds = Math.round((days - 25569) * 86_400) * 1000;
   const iso = new Date(milliseconds).toISOString();

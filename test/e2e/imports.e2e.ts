@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { projectRoot } from '../../server/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, addUser } from '../helpers/office.js';
 import { sampleExport } from '../helpers/imports.js';
@@ -10,14 +12,19 @@ let rig: BrowserRig;
 beforeAll(async () => {
   rig = await startRig();
   await addUser(rig.testApp, 'admin@review.example', 'admin');
+  await addUser(rig.testApp, 'lead@review.example', 'lead');
 });
 afterAll(async () => rig.close());
 
-async function signedIn(viewport: 'desktop' | 'phone', javaScript: boolean): Promise<Page> {
+async function signedIn(
+  viewport: 'desktop' | 'phone',
+  javaScript: boolean,
+  email = 'admin@review.example',
+): Promise<Page> {
   const context = await newContext(rig, { axe: true, viewport, javaScript });
   const page = await context.newPage();
   await page.goto(`${rig.origin}/login`);
-  await page.getByLabel('Email address').fill('admin@review.example');
+  await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
   return page;
@@ -48,10 +55,8 @@ describe('importing answers from the admin page', () => {
 
     const free = page.getByRole('group', { name: /^In your own words, what would you call the part of the country/ });
     await free.getByLabel('Answers to code').check();
-    await page
-      .getByRole('group', { name: /^In what ZIP code/ })
-      .getByLabel('Leave out')
-      .check();
+    // A ZIP code locates a respondent: offered only as a personal column, never to keep.
+    expect(await page.getByRole('group', { name: /^In what ZIP code/ }).innerText()).toContain('personal');
     await page.getByLabel('Survey id').fill(surveyId);
     await page.getByLabel('Title').fill('Where is the Midwest?');
     await Promise.all([
@@ -63,5 +68,24 @@ describe('importing answers from the admin page', () => {
     await screenshot(page, `import-result-${surveyId}`);
     await page.getByRole('link', { name: /^Choose a codebook for/ }).click();
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('In your own words');
+  });
+});
+
+describe('a lead uploads a .qdc codebook file', () => {
+  it('from the codebooks page, by links alone, on a phone', async () => {
+    const page = await signedIn('phone', true, 'lead@review.example');
+    await page.getByRole('link', { name: 'Codebooks' }).click();
+    await expectAccessible(page, 'codebooks', true);
+    await page
+      .getByLabel('The .qdc file', { exact: true })
+      .setInputFiles(path.join(projectRoot, 'test', 'fixtures', 'qdc', 'taguette.qdc'));
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Import codebook', exact: true }).click(),
+    ]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('taguette');
+    expect(await page.getByRole('status').innerText()).toContain('Codebook imported.');
+    await expectAccessible(page, 'imported codebook', true);
+    await screenshot(page, 'codebook-uploaded-phone');
   });
 });
