@@ -26,6 +26,8 @@ import { projectRoot } from './config.js';
 import { ChangeCounters } from './db/change-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { defaultRateLimits, rateLimits, type RateLimitSettings } from './http/rate-limits.js';
+import { healthCheck } from './http/health.js';
+import { requestLog, type RequestLogger } from './http/request-log.js';
 import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
@@ -52,6 +54,8 @@ export interface AppDependencies {
   rateLimits?: RateLimitSettings;
   /** Breakdown columns with fewer answers than this withhold their percentages (default 5). */
   minimumBase?: number;
+  /** Where each request's log line goes (none when absent). */
+  requestLogger?: RequestLogger;
 }
 
 /** The app, and the parts of it that background jobs (purging old records) work with. */
@@ -147,7 +151,10 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = 0 } = dependencies;
   const app = express();
   setUpExpress(app, trustProxy);
+  if (dependencies.requestLogger) app.use(requestLog(dependencies.requestLogger));
   setUpSecurityHeaders(app, trustProxy > 0);
+  // For load balancers: before sessions (it never makes one) and before sign-in.
+  app.get('/healthz', healthCheck(connection));
   setUpRequestParsing(app, catalogue);
   const passport = setUpSessions(app, connection, dependencies.sessionSecret);
 

@@ -9,6 +9,7 @@ import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
+import { jsonLinesLogger } from './http/request-log.js';
 import { startHousekeeping } from './housekeeping.js';
 import { responseModel } from './surveys/responses/model.js';
 import { sessionSecret } from './auth/secret.js';
@@ -64,6 +65,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     minimumBase: env.REPORT_MIN_BASE,
     rateLimits: { ...defaultRateLimits, publicPostsPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE },
     sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
+    requestLogger: env.LOG_REQUESTS === 'on' ? jsonLinesLogger : undefined,
   });
   const housekeeping = startHousekeeping(
     { surveys, schedules, responses: responseModel(connection), throttle },
