@@ -1,6 +1,7 @@
 import { readEnvironment } from '../config.js';
 import { agreementCommand } from './agreement.js';
 import { UsageError } from './args.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { codebookCommand } from './codebook.js';
 import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
@@ -11,6 +12,8 @@ import { listSurveys } from './surveys.js';
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
   'create-user': createUserCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   agreement: () => agreementCommand(),
   codebook: (args) => {
     if (args[0] === 'import') return codebookImportCommand(args.slice(1));
