@@ -3,7 +3,9 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
+import { adminOperationsRoutes } from './admin/operations-routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { auditTrail } from './audit/service.js';
 import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
 import { configurePassport } from './auth/passport.js';
@@ -136,6 +138,7 @@ function codingContextFor(dependencies: AppDependencies): CodingContext {
     readModel,
     counters,
     users: userModel(connection),
+    audit: auditTrail(connection),
     suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys),
   };
 }
@@ -173,14 +176,14 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
     surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
-  app.use(authRoutes(passport, throttle));
+  app.use(authRoutes(passport, throttle, coding.audit));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
   app.use('/work', memoRoutes(coding));
   // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.
-  const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users };
+  const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users, audit: coding.audit };
   app.use('/codebooks', codebookReadRoutes(codebooks));
   app.use('/codebooks', codebookEditRoutes(codebooks));
   app.use(
@@ -188,6 +191,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
     reportRoutes({ ...coding, responses, users, schedules, now, minimumBase: dependencies.minimumBase ?? 5 }),
   );
   app.use('/admin', adminRoutes({ ...coding, users, schedules, responses, now }));
+  app.use('/admin', adminOperationsRoutes({ ...coding, users, schedules, responses, now, connection }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));

@@ -27,6 +27,7 @@ const publicRoutes = new Set([
   'post /s/:surveyId/r/:token/submit',
   'get /s/:surveyId/r/:token/saved',
   'get /s/:surveyId/r/:token/done',
+  'get /healthz',
 ]);
 const backOfficePrefixes = ['/admin', '/lead', '/work', '/codebooks', '/reports'];
 const backOffice = () =>

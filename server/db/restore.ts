@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { EJSON, type Document } from 'bson';
 import type { Connection } from 'mongoose';
+import { readDataFile } from '../data-files.js';
 import { collectionFile, dataCollections, MANIFEST, manifestSchema, SCHEMA_VERSION, type Manifest } from './backup.js';
 
 /** A backup that cannot be restored, or a database it must not be restored into: said before anything is written. */
@@ -24,23 +25,20 @@ export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST);
   if (!fs.existsSync(file))
     throw new RestoreRefusedError(`${file} is missing: this is not a finished backup (the manifest is written last).`);
-  let raw: unknown;
+  let manifest: Manifest;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    throw new RestoreRefusedError(`${file} is not valid JSON.`);
+    manifest = readDataFile(file, manifestSchema, 'backup manifest');
+  } catch (error) {
+    throw new RestoreRefusedError((error as Error).message);
   }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new RestoreRefusedError(`${file} is not a backup manifest: ${parsed.error.issues[0]?.message ?? ''}`);
-  if (parsed.data.schemaVersion !== SCHEMA_VERSION)
+  if (manifest.schemaVersion !== SCHEMA_VERSION)
     throw new RestoreRefusedError(
-      `The backup has schema version ${parsed.data.schemaVersion}; this version of the app restores ${SCHEMA_VERSION}.`,
+      `The backup has schema version ${manifest.schemaVersion}; this version of the app restores ${SCHEMA_VERSION}.`,
     );
-  for (const name of Object.keys(parsed.data.collections))
+  for (const name of Object.keys(manifest.collections))
     if (!safeName.test(name) || name.startsWith('system.'))
       throw new RestoreRefusedError(`${file} names a collection "${name}" that cannot be restored.`);
-  return parsed.data;
+  return manifest;
 }
 
 async function fileHash(file: string): Promise<string> {
