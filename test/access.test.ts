@@ -28,6 +28,8 @@ const publicRoutes = new Set([
   'get /s/:surveyId/r/:token/saved',
   'get /s/:surveyId/r/:token/done',
   'get /healthz',
+  'get /s/:surveyId/r/:token/delete',
+  'post /s/:surveyId/r/:token/delete',
 ]);
 const backOfficePrefixes = ['/admin', '/lead', '/work', '/codebooks', '/reports'];
 const backOffice = () =>

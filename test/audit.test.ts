@@ -4,6 +4,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditModel, type AuditEntry } from '../server/audit/model.js';
 import { record } from '../server/audit/service.js';
+import { responseReference } from '../server/surveys/responses/reference.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, csrfFrom, PASSWORD, postForm, seedCodings, seedResponses, signIn } from './helpers/office.js';
 import { answerForms, base, view } from './helpers/workbench.js';
@@ -144,7 +145,10 @@ describe('the audit trail', () => {
       );
       expect(response.status).toBe(303);
     });
-    expect(entry).toMatchObject({ target: 'professionals/drivers_text', detail: { response: ids[0] } });
+    expect(entry).toMatchObject({
+      target: 'professionals/drivers_text',
+      detail: { response: responseReference(ids[0]!) },
+    });
   });
 
   it('records a codebook import and a merge and its undoing', async () => {

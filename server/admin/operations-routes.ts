@@ -10,7 +10,9 @@ import {
 } from '../audit/service.js';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { streamDownload } from '../http/download.js';
-import { validate } from '../http/validate.js';
+import { objectIdSchema, validate } from '../http/validate.js';
+import { z } from 'zod';
+import { eraseResponse, findForErasure } from './erasure.js';
 import type { AdminContext } from './service.js';
 
 export interface OperationsContext extends AdminContext {
@@ -36,6 +38,24 @@ export function adminOperationsRoutes(context: OperationsContext): Router {
       detail: { format: 'csv' },
     });
     await streamDownload(response, 'audit-trail.csv', 'csv', auditCsv(auditEntries(context.connection, query)));
+  });
+
+  // Erasing one response on its respondent's request: find it by reference, see what goes with it, confirm.
+  router.get('/erase', async (request, response) => {
+    const { query } = validate(request, {
+      query: z.object({ ref: z.string().max(60).optional(), erased: z.string().max(20).optional() }),
+    });
+    const candidate = query.ref ? await findForErasure(context, query.ref) : undefined;
+    response.render('office/erase', { candidate, given: query.ref ?? '', erased: query.erased });
+  });
+
+  router.post('/erase/:responseId', async (request, response) => {
+    const { params } = validate(request, {
+      params: z.object({ responseId: objectIdSchema }),
+      body: z.object({ confirm: z.literal('1', { error: 'Tick the box to confirm the erasure.' }) }),
+    });
+    const erased = await eraseResponse(context, params.responseId, signedInUser(request).email);
+    response.redirect(303, `/admin/erase?erased=${erased.reference}`);
   });
 
   return router;

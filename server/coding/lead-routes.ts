@@ -5,6 +5,7 @@ import { coderNames } from '../auth/service.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { getCodebook } from '../codebooks/service.js';
 import { BadRequestError } from '../http/errors.js';
+import { responseReference } from '../surveys/responses/reference.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { queueQuerySchema, queueUrl, queueView, reconcileAnswer } from './reconcile-queue.js';
 import { addAssignment, removeAssignment, saveQuestionSettings } from './settings.js';
@@ -137,7 +138,7 @@ export function leadRoutes(context: LeadContext): Router {
       action: 'reconcile',
       target: `${params.surveyId}/${params.questionId}`,
       detail: {
-        response: params.responseId,
+        response: responseReference(params.responseId),
         codebook: body.codebook,
         took: body.take === 'all' ? 'everyone' : body.take ? 'one coder' : `${body.codes.length} chosen codes`,
       },

@@ -17,6 +17,8 @@ const responseSchema = new mongoose.Schema(
     otherText: { type: mongoose.Schema.Types.Mixed, default: {} },
     finishedPages: { type: [String], default: [] },
     submittedAt: { type: Date },
+    /** The short reference shown on the thank-you page (responseReference), for a request to erase it. */
+    reference: { type: String },
   },
   { timestamps: true, minimize: false, strict: 'throw' },
 );
