@@ -62,6 +62,13 @@ const environmentSchema = z.object({
   DRAFT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   /** `on`: one JSON line per request on standard output (no addresses, accounts, answers or tokens). */
   LOG_REQUESTS: z.enum(['on', 'off'], { error: 'use "on" or "off"' }).default('on'),
+  /** From this day (YYYY-MM-DD, London time) every unsent answer of every survey is deleted. */
+  RETENTION_PURGE_DRAFTS_AFTER: z.iso.date('give a date as YYYY-MM-DD').optional(),
+  /**
+   * From this day (YYYY-MM-DD) sent answers are anonymised further: free text kept, the answers
+   * listed in server/surveys/retention.json removed and times rounded down to the month.
+   */
+  RETENTION_ANONYMISE_AFTER: z.iso.date('give a date as YYYY-MM-DD').optional(),
   /** Sign-in attempt records are deleted this many days after the attempt. */
   SIGN_IN_RECORD_DAYS: z.coerce.number().int().min(1).default(7),
 });

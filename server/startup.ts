@@ -19,6 +19,8 @@ import { codebookModels } from './codebooks/model.js';
 import { seedCodebooks } from './codebooks/service.js';
 import { codingModels } from './coding/model.js';
 import { loadSurveys } from './surveys/registry.js';
+import { loadAnonymiseRules } from './surveys/responses/retention.js';
+import { ChangeCounters } from './db/change-counter.js';
 
 export const EMBEDDED_DB_NAME = 'survey_platform';
 
@@ -44,6 +46,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
   const surveys = loadSurveys(env.SURVEYS_DIR);
   const signposting = loadSignposting(env.SIGNPOSTING_FILE);
   const catalogue = MessageCatalogue.load();
+  const rules = loadAnonymiseRules(surveys);
 
   let embedded: RunningDatabase | undefined;
   let uri = env.MONGODB_URI;
@@ -68,8 +71,19 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     requestLogger: env.LOG_REQUESTS === 'on' ? jsonLinesLogger : undefined,
   });
   const housekeeping = startHousekeeping(
-    { surveys, schedules, responses: responseModel(connection), throttle },
-    { draftRetentionDays: env.DRAFT_RETENTION_DAYS, signInRecordDays: env.SIGN_IN_RECORD_DAYS },
+    {
+      surveys,
+      schedules,
+      responses: responseModel(connection),
+      throttle,
+      counters: new ChangeCounters(connection),
+      rules,
+    },
+    {
+      draftRetentionDays: env.DRAFT_RETENTION_DAYS,
+      signInRecordDays: env.SIGN_IN_RECORD_DAYS,
+      retention: { purgeDraftsAfter: env.RETENTION_PURGE_DRAFTS_AFTER, anonymiseAfter: env.RETENTION_ANONYMISE_AFTER },
+    },
   );
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));

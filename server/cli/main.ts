@@ -6,6 +6,7 @@ import { codebookCommand } from './codebook.js';
 import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
 import { projectCommand } from './project.js';
+import { retentionCommand } from './retention.js';
 import { suggestCommand } from './suggest.js';
 import { listSurveys } from './surveys.js';
 
@@ -14,6 +15,7 @@ const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> =
   'create-user': createUserCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  retention: retentionCommand,
   agreement: () => agreementCommand(),
   codebook: (args) => {
     if (args[0] === 'import') return codebookImportCommand(args.slice(1));

@@ -19,6 +19,8 @@ const responseSchema = new mongoose.Schema(
     submittedAt: { type: Date },
     /** The short reference shown on the thank-you page (responseReference), for a request to erase it. */
     reference: { type: String },
+    /** When the retention rules anonymised it further (answers that could single someone out removed, times to the month). */
+    anonymisedAt: { type: Date },
   },
   { timestamps: true, minimize: false, strict: 'throw' },
 );
