@@ -88,11 +88,18 @@ export async function eraseResponse(
 ): Promise<ErasureCandidate> {
   const candidate = await findForErasure(context, responseId);
   const { surveyId } = candidate;
-  await context.coding.events.deleteMany({ responseId });
-  await context.coding.notes.deleteMany(memoIds(surveyId, responseId));
-  await context.coding.quotes.deleteMany({ responseId });
+  const deleteWhatHangsOff = () =>
+    Promise.all([
+      context.coding.events.deleteMany({ responseId }),
+      context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
+      context.coding.quotes.deleteMany({ responseId }),
+    ]);
+  await deleteWhatHangsOff();
   await context.responses.deleteOne({ _id: responseId });
   await context.counters.bump(surveyCounterKey(surveyId));
+  // A coding, memo or star saved by someone while the above ran is swept up too: once the counter
+  // has moved, no process offers the answer for coding any more.
+  await deleteWhatHangsOff();
   await context.audit({
     actor,
     action: 'response.erased',
