@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.bin/', 'data/', 'test-output/', 'scratch/'] },
+  { ignores: ['node_modules/', '.bin/', 'data/', 'dist/', 'test-output/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

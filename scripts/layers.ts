@@ -9,6 +9,8 @@ const layers: string[][] = [
   ['config.ts', 'data-files.ts'],
   ['db', 'i18n'],
   ['http'],
+  // The audit trail: a shared service every feature may record to.
+  ['audit'],
   ['surveys', 'help'],
   ['auth'],
   ['codebooks'],

@@ -3,7 +3,9 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
+import { adminOperationsRoutes } from './admin/operations-routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { auditTrail } from './audit/service.js';
 import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
 import { configurePassport } from './auth/passport.js';
@@ -26,6 +28,8 @@ import { projectRoot } from './config.js';
 import { ChangeCounters } from './db/change-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { defaultRateLimits, rateLimits, type RateLimitSettings } from './http/rate-limits.js';
+import { healthCheck } from './http/health.js';
+import { requestLog, type RequestLogger } from './http/request-log.js';
 import { helpRoutes } from './help/routes.js';
 import type { Signposting } from './help/signposting.js';
 import type { MessageCatalogue } from './i18n/catalogue.js';
@@ -54,6 +58,8 @@ export interface AppDependencies {
   rateLimits?: RateLimitSettings;
   /** Breakdown columns with fewer answers than this withhold their percentages (default 5). */
   minimumBase?: number;
+  /** Where each request's log line goes (none when absent). */
+  requestLogger?: RequestLogger;
 }
 
 /** The app, and the parts of it that background jobs (purging old records) work with. */
@@ -134,6 +140,7 @@ function codingContextFor(dependencies: AppDependencies): CodingContext {
     readModel,
     counters,
     users: userModel(connection),
+    audit: auditTrail(connection),
     suggestions: dependencies.suggestions ?? suggestionEngine(readModel, surveys),
   };
 }
@@ -152,7 +159,10 @@ export function createAppParts(given: AppDependencies): AppParts {
   const { connection, surveys, signposting, catalogue, now = () => new Date(), trustProxy = 0 } = dependencies;
   const app = express();
   setUpExpress(app, trustProxy);
+  if (dependencies.requestLogger) app.use(requestLog(dependencies.requestLogger));
   setUpSecurityHeaders(app, trustProxy > 0);
+  // For load balancers: before sessions (it never makes one) and before sign-in.
+  app.get('/healthz', healthCheck(connection));
   setUpRequestParsing(app, catalogue);
   const passport = setUpSessions(app, connection, dependencies.sessionSecret);
 
@@ -177,14 +187,14 @@ export function createAppParts(given: AppDependencies): AppParts {
     surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
-  app.use(authRoutes(passport, throttle));
+  app.use(authRoutes(passport, throttle, coding.audit));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
   app.use('/work', memoRoutes(coding));
   // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.
-  const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users };
+  const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users, audit: coding.audit };
   app.use('/codebooks', codebookUploadRoutes(codebooks));
   app.use('/codebooks', codebookReadRoutes(codebooks));
   app.use('/codebooks', codebookEditRoutes(codebooks));
@@ -194,6 +204,7 @@ export function createAppParts(given: AppDependencies): AppParts {
   );
   app.use('/admin/imports', importRoutes({ connection, registry }));
   app.use('/admin', adminRoutes({ ...coding, users, schedules, responses, now }));
+  app.use('/admin', adminOperationsRoutes({ ...coding, users, schedules, responses, now, connection }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));

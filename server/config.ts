@@ -1,7 +1,20 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const projectRoot = path.resolve(import.meta.dirname, '..');
+/**
+ * The repository's root: the nearest folder above this file with a package.json. The same from
+ * `server/config.ts` (tsx) and `dist/server/config.js` (the compiled app), so views, definitions,
+ * codebooks and catalogues are always read from the source tree.
+ */
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+
+export const projectRoot = findProjectRoot(import.meta.dirname);
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -47,6 +60,15 @@ const environmentSchema = z.object({
   REPORT_MIN_BASE: z.coerce.number().int().min(1).default(5),
   /** Unfinished answers to a survey are deleted this many days after the survey closes. */
   DRAFT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** `on`: one JSON line per request on standard output (no addresses, accounts, answers or tokens). */
+  LOG_REQUESTS: z.enum(['on', 'off'], { error: 'use "on" or "off"' }).default('on'),
+  /** From this day (YYYY-MM-DD, London time) every unsent answer of every survey is deleted. */
+  RETENTION_PURGE_DRAFTS_AFTER: z.iso.date('give a date as YYYY-MM-DD').optional(),
+  /**
+   * From this day (YYYY-MM-DD) sent answers are anonymised further: free text kept, the answers
+   * listed in server/surveys/retention.json removed and times rounded down to the month.
+   */
+  RETENTION_ANONYMISE_AFTER: z.iso.date('give a date as YYYY-MM-DD').optional(),
   /** Sign-in attempt records are deleted this many days after the attempt. */
   SIGN_IN_RECORD_DAYS: z.coerce.number().int().min(1).default(7),
 });

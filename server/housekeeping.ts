@@ -1,4 +1,7 @@
 import type { LoginThrottle } from './auth/throttle.js';
+import type { ChangeCounters } from './db/change-counter.js';
+import { londonDayStart } from './surveys/london-time.js';
+import { applyRetention, type AnonymiseRules, type RetentionSettings } from './surveys/responses/retention.js';
 import type { ResponseModel } from './surveys/responses/model.js';
 import { purgeClosedDrafts } from './surveys/responses/service.js';
 import type { SurveyRegistry } from './surveys/registry.js';
@@ -9,6 +12,16 @@ export interface HousekeepingSettings {
   draftRetentionDays: number;
   /** Days a sign-in attempt record is kept. */
   signInRecordDays: number;
+  /** The retention dates, as configured (YYYY-MM-DD). */
+  retention?: { purgeDraftsAfter?: string; anonymiseAfter?: string };
+}
+
+/** The configured retention days, as the instants they start in London. */
+export function retentionDates(settings: HousekeepingSettings['retention']): RetentionSettings {
+  return {
+    purgeDraftsAfter: settings?.purgeDraftsAfter ? londonDayStart(settings.purgeDraftsAfter) : undefined,
+    anonymiseAfter: settings?.anonymiseAfter ? londonDayStart(settings.anonymiseAfter) : undefined,
+  };
 }
 
 export interface Housekeeping {
@@ -16,6 +29,8 @@ export interface Housekeeping {
   schedules: SurveySchedules;
   responses: ResponseModel;
   throttle: LoginThrottle;
+  counters: ChangeCounters;
+  rules: AnonymiseRules;
 }
 
 /** One sweep: drafts of long-closed surveys and old sign-in records. Returns what it deleted. */
@@ -23,14 +38,17 @@ export async function sweep(
   parts: Housekeeping,
   settings: HousekeepingSettings,
   now = new Date(),
-): Promise<{ drafts: number; signInRecords: number }> {
+): Promise<{ drafts: number; signInRecords: number; anonymised: number }> {
   let drafts = 0;
   for (const survey of parts.surveys.values()) {
     const { closes } = await parts.schedules.datesOf(survey);
     drafts += await purgeClosedDrafts(parts.responses, survey.id, closes, settings.draftRetentionDays, now);
   }
   const signInRecords = await parts.throttle.purge(settings.signInRecordDays * 24 * 3600 * 1000, now);
-  return { drafts, signInRecords };
+  const retained = await applyRetention(parts, retentionDates(settings.retention), { now });
+  drafts += Object.values(retained.drafts).reduce((sum, count) => sum + count, 0);
+  const anonymised = Object.values(retained.anonymised).reduce((sum, entry) => sum + entry.responses, 0);
+  return { drafts, signInRecords, anonymised };
 }
 
 /** Sweeps at start and then every `everyMs` (no TTL index: FerretDB's SQLite backend has none). */
@@ -42,9 +60,9 @@ export function startHousekeeping(
   const run = () =>
     void sweep(parts, settings).then(
       (deleted) => {
-        if (deleted.drafts + deleted.signInRecords > 0)
+        if (deleted.drafts + deleted.signInRecords + deleted.anonymised > 0)
           console.log(
-            `Housekeeping: deleted ${deleted.drafts} drafts of closed surveys and ${deleted.signInRecords} old sign-in records`,
+            `Housekeeping: deleted ${deleted.drafts} drafts and ${deleted.signInRecords} old sign-in records; anonymised ${deleted.anonymised} responses`,
           );
       },
       (error: unknown) => console.error('Housekeeping failed:', error instanceof Error ? error.message : error),

@@ -9,6 +9,7 @@ import type { RunningDatabase } from './db/ferretdb.js';
 import { loadSignposting } from './help/signposting.js';
 import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
+import { jsonLinesLogger } from './http/request-log.js';
 import { startHousekeeping } from './housekeeping.js';
 import { responseModel } from './surveys/responses/model.js';
 import { sessionSecret } from './auth/secret.js';
@@ -18,6 +19,8 @@ import { codebookModels } from './codebooks/model.js';
 import { seedCodebooks } from './codebooks/service.js';
 import { codingModels } from './coding/model.js';
 import { loadSurveys } from './surveys/registry.js';
+import { loadAnonymiseRules } from './surveys/responses/retention.js';
+import { ChangeCounters } from './db/change-counter.js';
 
 export const EMBEDDED_DB_NAME = 'survey_platform';
 
@@ -43,6 +46,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
   const surveys = loadSurveys(env.SURVEYS_DIR);
   const signposting = loadSignposting(env.SIGNPOSTING_FILE);
   const catalogue = MessageCatalogue.load();
+  const rules = loadAnonymiseRules(surveys);
 
   let embedded: RunningDatabase | undefined;
   let uri = env.MONGODB_URI;
@@ -64,10 +68,22 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
     minimumBase: env.REPORT_MIN_BASE,
     rateLimits: { ...defaultRateLimits, publicPostsPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE },
     sessionSecret: await sessionSecret(connection, env.SESSION_SECRET),
+    requestLogger: env.LOG_REQUESTS === 'on' ? jsonLinesLogger : undefined,
   });
   const housekeeping = startHousekeeping(
-    { surveys, schedules, responses: responseModel(connection), throttle },
-    { draftRetentionDays: env.DRAFT_RETENTION_DAYS, signInRecordDays: env.SIGN_IN_RECORD_DAYS },
+    {
+      surveys,
+      schedules,
+      responses: responseModel(connection),
+      throttle,
+      counters: new ChangeCounters(connection),
+      rules,
+    },
+    {
+      draftRetentionDays: env.DRAFT_RETENTION_DAYS,
+      signInRecordDays: env.SIGN_IN_RECORD_DAYS,
+      retention: { purgeDraftsAfter: env.RETENTION_PURGE_DRAFTS_AFTER, anonymiseAfter: env.RETENTION_ANONYMISE_AFTER },
+    },
   );
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));

@@ -27,6 +27,9 @@ const publicRoutes = new Set([
   'post /s/:surveyId/r/:token/submit',
   'get /s/:surveyId/r/:token/saved',
   'get /s/:surveyId/r/:token/done',
+  'get /healthz',
+  'get /s/:surveyId/r/:token/delete',
+  'post /s/:surveyId/r/:token/delete',
 ]);
 const backOfficePrefixes = ['/admin', '/lead', '/work', '/codebooks', '/reports'];
 const backOffice = () =>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { auditModel } from '../server/audit/model.js';
 import { uploadsDirectory } from '../server/http/uploads.js';
 import { appOn, useTestApp } from './helpers/app.js';
 import { writeFixture } from './helpers/imports.js';
@@ -51,6 +52,15 @@ describe('importing from the admin pages', () => {
     );
     expect(confirmed.status, confirmed.text.slice(0, 500)).toBe(200);
     expect(confirmed.text).toContain('3 new respondents stored');
+    // One audit entry says who imported what, with counts and never a cell of the file.
+    const entries = await auditModel(testApp.connection).find({ action: 'responses.import' }).lean();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: 'admin@example.org',
+      target: 'staff-2023',
+      detail: { rows: 3, imported: 3 },
+    });
+    expect(JSON.stringify(entries)).not.toMatch(/Supervision|203\.0\.113/);
     expect(fs.existsSync(previewUrl.replace('/admin/imports/', `${uploadsDirectory()}/`) + '.upload')).toBe(false);
 
     // The lead sets the question up; the analyst codes it; the results and exports have it.

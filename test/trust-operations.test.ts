@@ -4,6 +4,7 @@ import express from 'express';
 import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../server/auth/throttle.js';
+import { ChangeCounters } from '../server/db/change-counter.js';
 import { sweep } from '../server/housekeeping.js';
 import { streamDownload } from '../server/http/download.js';
 import { loadSurveys } from '../server/surveys/registry.js';
@@ -149,18 +150,32 @@ describe('housekeeping', () => {
     ]);
 
     const deleted = await sweep(
-      { surveys, schedules, responses: testApp.responses, throttle },
+      {
+        surveys,
+        schedules,
+        responses: testApp.responses,
+        throttle,
+        counters: new ChangeCounters(testApp.connection),
+        rules: new Map(),
+      },
       { draftRetentionDays: 30, signInRecordDays: 7 },
       new Date('2026-04-05T00:00:00Z'),
     );
-    expect(deleted).toEqual({ drafts: 2, signInRecords: 1 });
+    expect(deleted).toEqual({ drafts: 2, signInRecords: 1, anonymised: 0 });
     expect(await testApp.responses.countDocuments({ surveyId: 'care-experienced', status: 'draft' })).toBe(0);
     expect(await testApp.responses.countDocuments({ surveyId: 'care-experienced', status: 'submitted' })).toBe(1);
     expect(await testApp.responses.countDocuments({ surveyId: 'professionals', status: 'draft' })).toBe(1);
     expect(await slots.countDocuments({})).toBe(1);
 
     const tooSoon = await sweep(
-      { surveys, schedules, responses: testApp.responses, throttle },
+      {
+        surveys,
+        schedules,
+        responses: testApp.responses,
+        throttle,
+        counters: new ChangeCounters(testApp.connection),
+        rules: new Map(),
+      },
       { draftRetentionDays: 30, signInRecordDays: 7 },
       new Date('2026-02-15T00:00:00Z'),
     );

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { coderNames, createUser, setAccess } from '../auth/service.js';
@@ -28,6 +28,10 @@ const codebookQuery = z.object({ codebook: codeIdSchema.optional() });
 export function adminRoutes(context: AdminContext): Router {
   const router = backOfficeRouter('admin');
   const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
+  const by = (request: Request) => signedInUser(request).email;
+  /** Every download of raw data is in the audit trail: who, what and when. */
+  const downloaded = (request: Request, action: string, target: string, detail: Record<string, string>) =>
+    context.audit({ actor: by(request), action, target, detail });
 
   router.get('/', async (request, response) => {
     const { query } = validate(request, {
@@ -47,6 +51,12 @@ export function adminRoutes(context: AdminContext): Router {
       body: z.object({ email: z.string(), password: z.string(), role: z.enum(roles) }),
     });
     const created = await createUser(context.users, body);
+    await context.audit({
+      actor: by(request),
+      action: 'user.created',
+      target: created.email,
+      detail: { role: created.role },
+    });
     response.redirect(303, `/admin?account=${created.id}#user-${created.id}`);
   });
 
@@ -55,19 +65,39 @@ export function adminRoutes(context: AdminContext): Router {
       params: z.object({ userId: objectIdSchema }),
       body: z.object({ role: z.enum(roles), disabled: z.literal('1').optional() }),
     });
-    await setAccess(context.users, { userId: params.userId, role: body.role, disabled: body.disabled === '1' });
+    const changed = await setAccess(context.users, {
+      userId: params.userId,
+      role: body.role,
+      disabled: body.disabled === '1',
+    });
+    await context.audit({
+      actor: by(request),
+      action: 'user.changed',
+      target: changed.email,
+      detail: { role: changed.role, disabled: changed.disabled },
+    });
     response.redirect(303, `/admin?account=${params.userId}#user-${params.userId}`);
   });
 
   router.post('/surveys/:surveyId/dates', async (request, response) => {
     const { params, body } = validate(request, { params: surveyParams, body: datesInputSchema });
-    await context.schedules.setDates(surveyOf(params.surveyId), body, signedInUser(request).email);
+    await context.schedules.setDates(surveyOf(params.surveyId), body, by(request));
+    await context.audit({
+      actor: by(request),
+      action: 'survey.dates',
+      target: params.surveyId,
+      detail: { opens: body.opens, closes: body.closes },
+    });
     response.redirect(303, `/admin?saved=${params.surveyId}#surveys`);
   });
 
   router.get('/quotes/:surveyId/:questionId', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    await downloaded(request, 'download.quotes', `${params.surveyId}/${params.questionId}`, {
+      format: 'csv',
+      codebook: target.codebook.id,
+    });
     await streamDownload(
       response,
       `quotes-${params.surveyId}-${params.questionId}.csv`,
@@ -78,11 +108,13 @@ export function adminRoutes(context: AdminContext): Router {
 
   router.get('/exports/:surveyId/responses.csv', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
+    await downloaded(request, 'download.responses', survey.id, { format: 'csv' });
     await streamDownload(response, `${survey.id}-responses.csv`, 'csv', allResponsesCsv(context, survey));
   });
 
   router.get('/exports/:surveyId/responses.json', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
+    await downloaded(request, 'download.responses', survey.id, { format: 'json' });
     await streamDownload(response, `${survey.id}-responses.json`, 'json', allResponsesJson(context, survey));
   });
 
@@ -90,12 +122,17 @@ export function adminRoutes(context: AdminContext): Router {
   router.get('/exports/:surveyId/project.qdpx', async (request, response) => {
     const survey = surveyOf(validate(request, { params: surveyParams }).params.surveyId);
     const { filename, zip } = await surveyQdpx(context, survey);
+    await downloaded(request, 'download.project', survey.id, { format: 'qdpx' });
     asDownload(response, filename, 'zip').send(Buffer.from(zip));
   });
 
   router.get('/exports/:surveyId/:questionId/codings.csv', async (request, response) => {
     const { params, query } = validate(request, { params: questionParams, query: codebookQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
+    await downloaded(request, 'download.codings', `${params.surveyId}/${params.questionId}`, {
+      format: 'csv',
+      codebook: target.codebook.id,
+    });
     await streamDownload(
       response,
       `${params.surveyId}-${params.questionId}-codings.csv`,

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Audit } from '../audit/service.js';
 import { AppError, ValidationError } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import { csrfProtection } from './csrf.js';
 import type { PassportInstance } from './passport.js';
 import type { SessionUser } from './roles.js';
-import type { LoginThrottle } from './throttle.js';
+import { TooManyAttemptsError, type LoginThrottle } from './throttle.js';
 
 const loginForm = z.object({
   email: z.string({ error: 'Enter your email address and password.' }).max(300).default(''),
@@ -19,7 +20,7 @@ function safeNext(next: string | undefined): string {
 }
 
 /** Signing in and out: the only back-office forms anyone may post. */
-export function authRoutes(passport: PassportInstance, throttle: LoginThrottle): Router {
+export function authRoutes(passport: PassportInstance, throttle: LoginThrottle, audit: Audit): Router {
   const router = Router({ caseSensitive: true });
 
   router.get('/login', csrfProtection, (request, response) => {
@@ -43,7 +44,16 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
     // Passport reads the body: give it only the checked strings.
     request.body = { email, password };
     // The attempt is counted before the password is checked, so parallel guesses share one allowance.
-    const claim = await throttle.claim([`email:${email.trim().toLowerCase()}`, `ip:${request.ip}`]);
+    const account = email.trim().toLowerCase().slice(0, 254);
+    let claim: Awaited<ReturnType<LoginThrottle['claim']>>;
+    try {
+      claim = await throttle.claim([`email:${account}`, `ip:${request.ip}`]);
+    } catch (error) {
+      // A lock-out is recorded against the account tried (never the password, nor the address).
+      if (error instanceof TooManyAttemptsError)
+        await audit({ actor: account || '(no email given)', action: 'sign-in.locked', target: account });
+      throw error;
+    }
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
       if (error) return next(error);
       if (!user) {
@@ -53,7 +63,10 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle):
       // Passport regenerates the session id here, so a session fixed before login is useless.
       request.login(user, (loginError) => {
         if (loginError) return next(loginError);
-        throttle.succeeded(claim).then(() => response.redirect(303, safeNext(after)), next);
+        Promise.all([
+          throttle.succeeded(claim),
+          audit({ actor: user.email, action: 'sign-in', target: user.email }),
+        ]).then(() => response.redirect(303, safeNext(after)), next);
       });
     })(request, response, next);
   });

@@ -122,6 +122,11 @@ export class AutoCoder {
     this.learner.forget(key);
   }
 
+  /** Forgets every learned answer whose key starts with `prefix` and that `keep` does not keep. */
+  forgetAllBut(prefix: string, keep: (key: string) => boolean): void {
+    for (const key of this.learner.keys()) if (key.startsWith(prefix) && !keep(key)) this.learner.forget(key);
+  }
+
   suggest(text: string, top = 3): Suggestion[] {
     const analysis = analyse(text);
     const learnedByCode = this.learner.evidence(analysis);

@@ -40,6 +40,11 @@ export class Learner {
     this.count(answer, 1);
   }
 
+  /** The keys of every answer learned. */
+  keys(): string[] {
+    return [...this.answers.keys()];
+  }
+
   forget(key: string): void {
     const existing = this.answers.get(key);
     if (!existing) return;

@@ -82,6 +82,11 @@ export class EngineSuggestions implements SuggestionSource {
   private teach(engine: Engine, { surveyId, questionId, index, responseIds }: IndexChange): void {
     const independent = !this.shared.has(questionKey(surveyId, questionId));
     const ids = responseIds ?? index.units.map((unit) => unit.responseId);
+    // A rebuilt index is the whole question: an answer no longer in it (erased) is forgotten too.
+    if (!responseIds)
+      engine.engine.forgetAllBut(`${surveyId}:${questionId}:`, (key) =>
+        index.byResponse.has(key.slice(surveyId.length + questionId.length + 2)),
+      );
     for (const responseId of ids) {
       const unit = index.byResponse.get(responseId);
       if (!unit) continue;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { record } from '../audit/service.js';
 import { codebookModels } from '../codebooks/model.js';
 import { decodeQdc, importQdc, QdcRefusedError, type QdcImportResult } from '../codebooks/qdc-import.js';
 import { QDC_MAX_BYTES } from '../codebooks/qdc-parse.js';
@@ -52,11 +53,18 @@ export async function codebookImportCommand(args: string[]): Promise<QdcImportRe
     const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
     try {
       await prepareDatabase(connection);
-      return await importQdc(
+      const imported = await importQdc(
         codebookModels(connection),
         { name: name.slice(0, 120), id: options.id ?? '', qdc },
         'command line',
       );
+      await record(connection, {
+        actor: 'command line',
+        action: 'codebook.import',
+        target: imported.codebook,
+        detail: { codes: imported.codes, warnings: imported.warnings.length },
+      });
+      return imported;
     } finally {
       await connection.close();
       await embedded?.stop();

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { record } from '../audit/service.js';
 import { createUser } from '../auth/service.js';
 import { roles, userModel } from '../auth/user-model.js';
 import { readEnvironment } from '../config.js';
@@ -51,6 +52,12 @@ export async function createUserCommand(args: string[]) {
   try {
     await prepareDatabase(connection);
     const user = await createUser(userModel(connection), { email: options.email, role, password });
+    await record(connection, {
+      actor: 'command line',
+      action: 'user.created',
+      target: user.email,
+      detail: { role: user.role },
+    });
     return { created: user.email, role: user.role };
   } finally {
     await connection.close();

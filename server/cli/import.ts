@@ -1,7 +1,8 @@
 import { readEnvironment } from '../config.js';
 import { connectDatabase } from '../db/connection.js';
 import { startEmbeddedDatabase } from '../db/embedded.js';
-import { ImportRefusedError, importAnswers, type ImportSummary } from '../imports/service.js';
+import { record } from '../audit/service.js';
+import { ImportRefusedError, importAnswers, importAuditEntry, type ImportSummary } from '../imports/service.js';
 import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
 import { loadSurveys } from '../surveys/registry.js';
 import { commandArgs, requireOption, UsageError } from './args.js';
@@ -40,7 +41,9 @@ export async function importCommand(args: string[]): Promise<ImportSummary> {
   const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
   try {
     await prepareDatabase(connection);
-    return await importAnswers({ connection, registry: new Map(loadSurveys(env.SURVEYS_DIR)) }, request);
+    const summary = await importAnswers({ connection, registry: new Map(loadSurveys(env.SURVEYS_DIR)) }, request);
+    await record(connection, importAuditEntry('command line', summary));
+    return summary;
   } catch (error) {
     if (error instanceof ImportRefusedError) throw new UsageError(`${request.file}: ${error.message}`);
     throw error;

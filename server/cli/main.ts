@@ -1,17 +1,22 @@
 import { readEnvironment } from '../config.js';
 import { agreementCommand } from './agreement.js';
 import { UsageError } from './args.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { codebookCommand } from './codebook.js';
 import { codebookImportCommand } from './codebook-import.js';
 import { createUserCommand } from './create-user.js';
 import { importCommand } from './import.js';
 import { projectCommand } from './project.js';
+import { retentionCommand } from './retention.js';
 import { suggestCommand } from './suggest.js';
 import { listSurveys } from './surveys.js';
 
 const commands: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   surveys: () => listSurveys(readEnvironment().SURVEYS_DIR, new Date()),
   'create-user': createUserCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  retention: retentionCommand,
   agreement: () => agreementCommand(),
   import: importCommand,
   codebook: (args) => {

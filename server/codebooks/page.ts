@@ -1,3 +1,4 @@
+import type { Audit } from '../audit/service.js';
 import { z } from 'zod';
 import { coderNames } from '../auth/service.js';
 import { hasRole, type SessionUser } from '../auth/roles.js';
@@ -12,6 +13,8 @@ import { namedUsage, type CodeUsageSource, type NamedUsage } from './usage.js';
 
 /** What the codebook pages need: the codebooks, the codings' usage (through the port) and coders' names. */
 export interface CodebookContext {
+  /** The audit trail: merges and imports are recorded. */
+  audit: Audit;
   models: CodebookModels;
   usage: CodeUsageSource;
   users: UserModel;

@@ -49,6 +49,12 @@ export function codebookUploadRoutes(context: CodebookContext): Router {
         upload.fields.name?.trim() || upload.originalName.replace(/\.qdc$/i, '').trim() || 'Imported codebook';
       const body = parseBody(qdcImportSchema, { name: name.slice(0, 120), id: upload.fields.id ?? '', qdc });
       const imported = await importQdc(context.models, body, signedInUser(request).email);
+      await context.audit({
+        actor: signedInUser(request).email,
+        action: 'codebook.import',
+        target: imported.codebook,
+        detail: { codes: imported.codes, warnings: imported.warnings.length, file: 'uploaded' },
+      });
       response.redirect(303, savedUrl(imported.codebook, 'imported'));
     } finally {
       await discardUpload(upload);
@@ -97,6 +103,12 @@ export function codebookEditRoutes(context: CodebookContext): Router {
   router.post('/import/qdc', async (request, response) => {
     const { body } = validate(request, { body: qdcImportSchema });
     const imported = await importQdc(models, body, by(request));
+    await context.audit({
+      actor: by(request),
+      action: 'codebook.import',
+      target: imported.codebook,
+      detail: { codes: imported.codes, warnings: imported.warnings.length },
+    });
     response.redirect(303, savedUrl(imported.codebook, 'imported'));
   });
 
@@ -146,12 +158,24 @@ export function codebookEditRoutes(context: CodebookContext): Router {
   router.post('/:codebookId/merge', async (request, response) => {
     const { params, body } = validate(request, { params: bookParams, body: confirmedMerge });
     await mergeCodes(models, params.codebookId, body, by(request));
+    await context.audit({
+      actor: by(request),
+      action: 'codebook.merge',
+      target: params.codebookId,
+      detail: { from: body.from, into: body.into },
+    });
     response.redirect(303, savedUrl(params.codebookId, 'merged', body.into));
   });
 
   router.post('/:codebookId/history/:changeId/undo', async (request, response) => {
     const { params } = validate(request, { params: changeParams });
     const codeId = await undoMerge(models, params.codebookId, params.changeId, by(request));
+    await context.audit({
+      actor: by(request),
+      action: 'codebook.unmerge',
+      target: params.codebookId,
+      detail: { code: codeId, change: params.changeId },
+    });
     response.redirect(303, savedUrl(params.codebookId, 'unmerged', codeId));
   });
 

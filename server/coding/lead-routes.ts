@@ -1,10 +1,11 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { backOfficeRouter } from '../auth/guard.js';
+import { backOfficeRouter, signedInUser } from '../auth/guard.js';
 import { coderNames } from '../auth/service.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { getCodebook } from '../codebooks/service.js';
 import { BadRequestError } from '../http/errors.js';
+import { responseReference } from '../surveys/responses/reference.js';
 import { objectIdSchema, pathIdSchema, validate } from '../http/validate.js';
 import { queueQuerySchema, queueUrl, queueView, reconcileAnswer } from './reconcile-queue.js';
 import { addAssignment, removeAssignment, saveQuestionSettings } from './settings.js';
@@ -132,6 +133,16 @@ export function leadRoutes(context: LeadContext): Router {
     });
     const target = await codingTarget(context, params.surveyId, params.questionId, body.codebook);
     await reconcileAnswer(context, target, params.responseId, body.take ? { take: body.take } : { codes: body.codes });
+    await context.audit({
+      actor: signedInUser(request).email,
+      action: 'reconcile',
+      target: `${params.surveyId}/${params.questionId}`,
+      detail: {
+        response: responseReference(params.responseId),
+        codebook: body.codebook,
+        took: body.take === 'all' ? 'everyone' : body.take ? 'one coder' : `${body.codes.length} chosen codes`,
+      },
+    });
     const next = { codebook: body.codebook, code: body.code || undefined, done: params.responseId };
     response.redirect(303, queueUrl(params.surveyId, params.questionId, next));
   });

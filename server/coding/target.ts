@@ -1,3 +1,4 @@
+import type { Audit } from '../audit/service.js';
 import type { SuggestionSource } from './suggestions.js';
 import type { UserModel } from '../auth/user-model.js';
 import { getCodebookAt, type Codebook } from '../codebooks/service.js';
@@ -12,6 +13,8 @@ import type { CodingReadModel, QuestionIndex, Unit } from './read-model.js';
 
 /** What every coding feature needs: the surveys, codebooks, coding records and the in-memory read model. */
 export interface CodingContext {
+  /** The audit trail, for what the back office must account for (reconciliations, downloads). */
+  audit: Audit;
   surveys: SurveyRegistry;
   codebooks: CodebookModels;
   coding: CodingModels;
@@ -23,7 +26,7 @@ export interface CodingContext {
 }
 
 /** What reading a question's codings needs: everything but the suggestions (the command line has none). */
-export type CodingDataContext = Omit<CodingContext, 'suggestions'>;
+export type CodingDataContext = Omit<CodingContext, 'suggestions' | 'audit'>;
 
 /** One open question being coded with one codebook, as it stands now. */
 export interface CodingTarget {

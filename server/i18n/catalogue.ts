@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from '../config.js';
 import { readDataFile } from '../data-files.js';
 import { locales, type Locale } from './localised.js';
 
-const cataloguesDir = path.join(import.meta.dirname, 'locales');
+const cataloguesDir = path.join(projectRoot, 'server', 'i18n', 'locales');
 const catalogueSchema = z.record(z.string(), z.string());
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;

@@ -4,7 +4,15 @@ import { CsrfError, csrfProtection, csrfTokenMatches } from '../auth/csrf.js';
 import { requireRole, signedInUser } from '../auth/guard.js';
 import { validate } from '../http/validate.js';
 import { previewExport, type ImportPreview } from './preview.js';
-import { ImportRefusedError, importAnswers, listImportedSurveys, readable, type ImportContext } from './service.js';
+import { record } from '../audit/service.js';
+import {
+  ImportRefusedError,
+  importAnswers,
+  importAuditEntry,
+  listImportedSurveys,
+  readable,
+  type ImportContext,
+} from './service.js';
 import { discardUpload, findUpload, receiveUpload, refuseAfterBody, uploadIdSchema } from '../http/uploads.js';
 
 /** An export up to this size can be uploaded: 100,000 long answers fit several times over. */
@@ -101,6 +109,7 @@ export function importRoutes(context: ImportContext): Router {
         by: user.id,
       });
       await discardUpload(upload);
+      await record(context.connection, importAuditEntry(user.email, summary));
       const survey = context.registry.get(summary.survey);
       response.render('office/import-result', { summary, survey, originalName: upload.originalName });
     } catch (error) {

@@ -44,6 +44,16 @@ export function listImportedSurveys(context: ImportContext): Promise<ImportedSur
   return importedSurveys(context.connection);
 }
 
+/** The audit trail's entry for an import: who, which survey, how many; never a cell of the file. */
+export function importAuditEntry(actor: string, summary: ImportSummary) {
+  return {
+    actor,
+    action: 'responses.import',
+    target: summary.survey,
+    detail: { layout: summary.layout, rows: summary.rows, imported: summary.imported, skipped: summary.skipped },
+  };
+}
+
 export interface ImportContext {
   connection: Connection;
   registry: MutableSurveyRegistry;

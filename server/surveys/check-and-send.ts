@@ -5,6 +5,7 @@ import { firstUnfinishedPage, visibleQuestions } from './flow.js';
 import { surveyPaths } from './paths.js';
 import { typeOf } from './question-types/index.js';
 import type { Survey } from './registry.js';
+import { responseReference } from './responses/reference.js';
 import { submitResponse } from './responses/service.js';
 import { loadDraft, nextStep, type RespondentContext } from './service.js';
 
@@ -59,11 +60,34 @@ export async function submit(
 }
 
 /** A submitted response's thank-you page; anything else is sent back to where it should be. */
+/**
+ * A respondent deletes their own unsent answers from their private link. Sent answers are not
+ * deleted here (the link may have been shared): the thank-you page's reference lets the review
+ * team erase them. Selects by `_id` alone, as every write on the survey pages does.
+ */
+export async function deleteDraft(
+  context: RespondentContext,
+  survey: Survey,
+  token: string,
+): Promise<'deleted' | 'sent'> {
+  const draft = await loadDraft(context, survey, token);
+  if (draft.status === 'submitted') return 'sent';
+  await context.responses.deleteOne({ _id: draft.id });
+  return 'deleted';
+}
+
+/** Whether the draft behind a private link can still be deleted by its respondent. */
+export async function deletableDraft(context: RespondentContext, survey: Survey, token: string): Promise<boolean> {
+  return (await loadDraft(context, survey, token)).status === 'draft';
+}
+
 export async function donePage(
   context: RespondentContext,
   survey: Survey,
   token: string,
-): Promise<{ redirect?: string }> {
+): Promise<{ redirect?: string; reference?: string }> {
   const draft = await loadDraft(context, survey, token);
-  return draft.status === 'submitted' ? {} : { redirect: await nextStep(context, survey, token) };
+  return draft.status === 'submitted'
+    ? { reference: responseReference(String(draft.id)) }
+    : { redirect: await nextStep(context, survey, token) };
 }

@@ -7,4 +7,5 @@ export const surveyPaths = {
   submit: (surveyId: string, token: string) => `/s/${surveyId}/r/${token}/submit`,
   saved: (surveyId: string, token: string) => `/s/${surveyId}/r/${token}/saved`,
   done: (surveyId: string, token: string) => `/s/${surveyId}/r/${token}/done`,
+  delete: (surveyId: string, token: string) => `/s/${surveyId}/r/${token}/delete`,
 };

@@ -8,7 +8,7 @@ import type { Locale } from '../i18n/localised.js';
 import { InvalidPageError, NotSentError, UnsavedPageError } from './errors.js';
 import { resumeTokenSchema } from './responses/tokens.js';
 import { surveyPaths } from './paths.js';
-import { checkView, donePage, submit } from './check-and-send.js';
+import { checkView, deletableDraft, deleteDraft, donePage, submit } from './check-and-send.js';
 import {
   answerFirstPage,
   answerPage,
@@ -146,7 +146,25 @@ export function surveyRoutes(context: RespondentContext): Router {
     const { locale } = response.locals as { locale: Locale };
     const language = locale === 'en' ? '' : `?lang=${locale}`;
     const resumeUrl = `${context.publicUrl ?? ''}${surveyPaths.resume(survey.id, token)}${language}`;
-    response.render('saved', { survey, resumeUrl, continueUrl: await nextStep(context, survey, token) });
+    const deleteUrl = surveyPaths.delete(survey.id, token);
+    response.render('saved', { survey, resumeUrl, deleteUrl, continueUrl: await nextStep(context, survey, token) });
+  });
+
+  // A respondent's own unsent answers, deleted from their private link (even once the survey has closed).
+  router.get('/s/:surveyId/r/:token/delete', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    const survey = context.surveys.get(surveyId);
+    if (!survey || survey.origin === 'imported') throw new NotFoundError();
+    const deletable = await deletableDraft(context, survey, token);
+    response.render('delete-draft', { survey, token, paths: surveyPaths, state: deletable ? 'confirm' : 'sent' });
+  });
+
+  router.post('/s/:surveyId/r/:token/delete', async (request, response) => {
+    const { surveyId, token } = parseParams(draftParams, request);
+    const survey = context.surveys.get(surveyId);
+    if (!survey || survey.origin === 'imported') throw new NotFoundError();
+    const state = await deleteDraft(context, survey, token);
+    response.render('delete-draft', { survey, token, paths: surveyPaths, state });
   });
 
   router.get('/s/:surveyId/r/:token/done', async (request, response) => {
@@ -154,9 +172,9 @@ export function surveyRoutes(context: RespondentContext): Router {
     const survey = context.surveys.get(surveyId);
     if (!survey || survey.origin === 'imported') throw new NotFoundError();
     // A respondent who submitted just before the close date still sees their thank-you page.
-    const { redirect } = await donePage(context, survey, token);
+    const { redirect, reference } = await donePage(context, survey, token);
     if (redirect) return response.redirect(303, redirect);
-    response.render('thanks', { survey });
+    response.render('thanks', { survey, reference });
   });
 
   return router;

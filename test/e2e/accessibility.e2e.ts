@@ -8,6 +8,7 @@ import { accessibilityViolations, newContext, screenshot, startRig, type Browser
 let rig: BrowserRig;
 let closedOrigin: string;
 let closedServer: Server;
+let seededIds: string[] = [];
 beforeAll(async () => {
   rig = await startRig();
   const coder = await addUser(rig.testApp, 'a11y@review.example', 'admin');
@@ -16,6 +17,7 @@ beforeAll(async () => {
     { role: 'social-worker', country: 'wales', quote_consent: 'yes', drivers_text: 'Caseloads.' },
   ]);
   await seedCodings(rig.testApp, [{ responseId: ids[0]!, coderId: coder.id, codeId: 'austerity' }]);
+  seededIds = ids;
   await rig.testApp.connection.collection('answernotes').insertOne({
     _id: `professionals:drivers_text:${ids[0]}:${coder.id}` as never,
     memo: 'Early help theme.',
@@ -92,6 +94,12 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('button', { name: 'Save and come back later' }).click();
       await check('saved');
+      // The respondent deletes their unsent answers from their private link.
+      await page.getByRole('link', { name: 'Delete my answers' }).click();
+      await check('delete your answers');
+      await page.getByRole('button', { name: 'Delete my answers' }).click();
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Your answers have been deleted');
+      await check('answers deleted');
       await page.goto(`${closedOrigin}/s/family`);
       await check('closed survey');
       await context.close();
@@ -122,6 +130,11 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
       '/reports/professionals/report',
       '/lead/reconcile/professionals/drivers_text?codebook=care-crisis-drivers',
       '/lead/questions/professionals/drivers_text',
+      '/admin/audit',
+      '/admin/audit?action=sign-in',
+      '/admin/audit?from=2001-01-01&to=2001-01-02',
+      '/admin/erase',
+      `/admin/erase?ref=${seededIds[1]}`,
     ]) {
       await page.goto(`${rig.origin}${url}`);
       await expectNoViolations(page, url);

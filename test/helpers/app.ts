@@ -14,6 +14,7 @@ import { prepareDatabase } from '../../server/startup.js';
 import type { ThrottleSettings } from '../../server/auth/throttle.js';
 import type { SuggestionSource } from '../../server/coding/suggestions.js';
 import type { RateLimitSettings } from '../../server/http/rate-limits.js';
+import type { RequestLogger } from '../../server/http/request-log.js';
 
 export const definitionsDir = path.join(projectRoot, 'server', 'surveys', 'definitions');
 
@@ -34,6 +35,7 @@ interface AppOptions {
   trustProxy?: number;
   publicUrl?: string;
   rateLimits?: RateLimitSettings;
+  requestLogger?: RequestLogger;
 }
 
 /** Another instance of the app on an existing database, e.g. one whose clock is past a close date. */
@@ -50,6 +52,7 @@ export function appOn(connection: Connection, options: AppOptions = {}): Express
     signposting: loadSignposting(path.join(projectRoot, 'server', 'help', 'signposting.json')),
     catalogue: MessageCatalogue.load(options.cataloguesDir),
     now: options.now,
+    requestLogger: options.requestLogger,
   });
 }
 

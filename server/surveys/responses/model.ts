@@ -17,6 +17,10 @@ const responseSchema = new mongoose.Schema(
     otherText: { type: mongoose.Schema.Types.Mixed, default: {} },
     finishedPages: { type: [String], default: [] },
     submittedAt: { type: Date },
+    /** The short reference shown on the thank-you page (responseReference), for a request to erase it. */
+    reference: { type: String },
+    /** When the retention rules anonymised it further (answers that could single someone out removed, times to the month). */
+    anonymisedAt: { type: Date },
   },
   { timestamps: true, minimize: false, strict: 'throw' },
 );

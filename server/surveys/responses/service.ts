@@ -5,6 +5,7 @@ import type { PageAnswers } from '../page-answers.js';
 import type { Survey } from '../registry.js';
 import type { SurveyPage } from '../definition-schema.js';
 import type { ResponseDocument, ResponseModel } from './model.js';
+import { responseReference } from './reference.js';
 import { newResumeToken, readToken } from './tokens.js';
 
 export interface Draft {
@@ -129,6 +130,7 @@ export async function submitResponse(
       $set: {
         status: 'submitted',
         submittedAt: now,
+        reference: responseReference(String(draft.id)),
         surveyVersion: survey.definition.version,
         answers: kept.answers,
         otherText: kept.otherText,

@@ -1,0 +1,116 @@
+import { surveyCounterKey } from '../db/change-counter.js';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { normaliseReference, responseReference } from '../surveys/responses/reference.js';
+import type { OperationsContext } from './operations-routes.js';
+
+/** A response found for erasure: what it is and what goes with it, never what it says. */
+export interface ErasureCandidate {
+  responseId: string;
+  reference: string;
+  surveyId: string;
+  surveyTitle: string;
+  status: string;
+  submittedAt?: Date;
+  codings: number;
+  memos: number;
+  quotes: number;
+}
+
+type ErasureContext = Pick<OperationsContext, 'responses' | 'coding' | 'counters' | 'surveys' | 'audit'>;
+
+interface Found {
+  _id: unknown;
+  surveyId: string;
+  status: string;
+  submittedAt?: Date | null;
+}
+
+const memoIds = (surveyId: string, responseId: string) => ({ _id: { $regex: `^${surveyId}:[^:]*:${responseId}:` } });
+
+/** The response with this reference (as the respondent was shown it) or id (as in the exports). */
+async function findResponse(context: ErasureContext, given: string): Promise<Found> {
+  const fields = { surveyId: 1, status: 1, submittedAt: 1 };
+  const text = given.trim();
+  if (/^[a-f0-9]{24}$/i.test(text)) {
+    const byId = await context.responses.findById(text.toLowerCase(), fields).lean<Found>();
+    if (byId) return byId;
+    throw new NotFoundError(`No response has the id ${text.toLowerCase()}.`);
+  }
+  const reference = normaliseReference(text);
+  if (!reference)
+    throw new BadRequestError('Enter a response reference like 7KQ2-9XMD, or a 24-character response id.');
+  let found = await context.responses.find({ reference }, fields).lean<Found[]>();
+  // Responses stored before references were (or imported ones) are found by working theirs out.
+  if (found.length === 0) {
+    const all = await context.responses.find({ reference: { $exists: false } }, fields).lean<Found[]>();
+    found = all.filter((response) => responseReference(String(response._id)) === reference);
+  }
+  if (found.length === 0) throw new NotFoundError(`No response has the reference ${reference}.`);
+  if (found.length > 1)
+    throw new BadRequestError(
+      `More than one response has the reference ${reference}: give the response id from the responses download instead.`,
+    );
+  return found[0]!;
+}
+
+export async function findForErasure(context: ErasureContext, given: string): Promise<ErasureCandidate> {
+  const response = await findResponse(context, given);
+  const responseId = String(response._id);
+  const [codings, memos, quotes] = await Promise.all([
+    context.coding.events.countDocuments({ responseId }),
+    context.coding.notes.countDocuments(memoIds(response.surveyId, responseId)),
+    context.coding.quotes.countDocuments({ responseId }),
+  ]);
+  return {
+    responseId,
+    reference: responseReference(responseId),
+    surveyId: response.surveyId,
+    surveyTitle: context.surveys.get(response.surveyId)?.definition.title.en ?? response.surveyId,
+    status: response.status,
+    submittedAt: response.submittedAt ?? undefined,
+    codings,
+    memos,
+    quotes,
+  };
+}
+
+/**
+ * Deletes one response on its respondent's request, with everything kept about it: every coding
+ * (the final one too), memo, star and redaction. What hangs off the response goes first and the
+ * response last, so an erasure cut short is finished by running it again. The survey's change
+ * counter then tells every app process to rebuild what it holds in memory, so no output or export
+ * counts it again, and the audit trail records who erased which reference, without its content.
+ */
+export async function eraseResponse(
+  context: ErasureContext,
+  responseId: string,
+  actor: string,
+): Promise<ErasureCandidate> {
+  const candidate = await findForErasure(context, responseId);
+  const { surveyId } = candidate;
+  const deleteWhatHangsOff = () =>
+    Promise.all([
+      context.coding.events.deleteMany({ responseId }),
+      context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
+      context.coding.quotes.deleteMany({ responseId }),
+    ]);
+  await deleteWhatHangsOff();
+  await context.responses.deleteOne({ _id: responseId });
+  await context.counters.bump(surveyCounterKey(surveyId));
+  // A coding, memo or star saved by someone while the above ran is swept up too: once the counter
+  // has moved, no process offers the answer for coding any more.
+  await deleteWhatHangsOff();
+  await context.audit({
+    actor,
+    action: 'response.erased',
+    target: candidate.reference,
+    detail: {
+      survey: surveyId,
+      status: candidate.status,
+      codings: candidate.codings,
+      memos: candidate.memos,
+      quotes: candidate.quotes,
+    },
+  });
+  return candidate;
+}
