@@ -78,6 +78,20 @@ export async function memosByAnswer(
   return new Map(notes.map((note) => [`${note.responseId}:${note.authorId}`, note.memo]));
 }
 
+/** As `memosByAnswer`, with when each memo was last written: for the REFI-QDA project's notes. */
+export async function datedMemosByAnswer(
+  context: Pick<CodingContext, 'coding'>,
+  target: CodingTarget,
+): Promise<Map<string, { text: string; at: Date }>> {
+  const notes = await notesOf(context, target);
+  return new Map(
+    notes.map((note) => [
+      `${note.responseId}:${note.authorId}`,
+      { text: note.memo, at: note.note.updatedAt instanceof Date ? note.note.updatedAt : new Date(0) },
+    ]),
+  );
+}
+
 /** Whether the answer was coded with the code by this coder, or (`anyone`) by any coder or the final coding. */
 function codedWith(target: CodingTarget, responseId: string, codeId: string, coderId: string | undefined): boolean {
   const coders = coderId

@@ -2,7 +2,7 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import { coderNames } from '../auth/service.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import { codedQuestions } from '../coding/coded-questions.js';
-import { memosByAnswer } from '../coding/memos-service.js';
+import { datedMemosByAnswer } from '../coding/memos-service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import { codingTarget, type CodingDataContext, type CodingTarget } from '../coding/target.js';
 import type { Survey } from '../surveys/registry.js';
@@ -12,7 +12,11 @@ import { projectQde, type ProjectContent, type ProjectSource } from './qde.js';
 export const RECONCILED_USER = { id: FINAL_CODER, name: 'reconciled' };
 
 /** Every coding, and the memos, of one answer to one question, from each codebook it is coded with. */
-function sourceOf(targets: CodingTarget[], responseId: string, memos: Map<string, string>): ProjectSource | undefined {
+function sourceOf(
+  targets: CodingTarget[],
+  responseId: string,
+  memos: Map<string, { text: string; at: Date }>,
+): ProjectSource | undefined {
   const first = targets[0]!;
   const unit = first.index.byResponse.get(responseId);
   if (!unit) return undefined;
@@ -30,7 +34,7 @@ function sourceOf(targets: CodingTarget[], responseId: string, memos: Map<string
   );
   const userMemos = [...memos.entries()]
     .filter(([key]) => key.startsWith(`${responseId}:`))
-    .map(([key, text]) => ({ userId: key.slice(responseId.length + 1), text }))
+    .map(([key, memo]) => ({ userId: key.slice(responseId.length + 1), text: memo.text, at: memo.at }))
     .sort((a, b) => (a.userId < b.userId ? -1 : 1));
   return { responseId, questionId: first.question.id, text: unit.text, codings, memos: userMemos };
 }
@@ -58,7 +62,7 @@ export async function surveyProject(context: CodingDataContext, survey: Survey):
       for (const coder of index.allCoders()) userIds.add(coder);
       if (index.units.some((unit) => index.isReconciled(unit.responseId))) userIds.add(FINAL_CODER);
     }
-    const memos = await memosByAnswer(context, targets[0]!);
+    const memos = await datedMemosByAnswer(context, targets[0]!);
     for (const unit of targets[0]!.index.units) {
       const source = sourceOf(targets, unit.responseId, memos);
       if (source) sources.push(source);

@@ -15,8 +15,8 @@ export interface ProjectSource {
   questionId: string;
   text: string;
   codings: ProjectCoding[];
-  /** Memos on the answer, by their authors. */
-  memos: { userId: string; text: string }[];
+  /** Memos on the answer, by their authors, with when each was last written. */
+  memos: { userId: string; text: string; at: Date }[];
 }
 
 /** Everything a REFI-QDA project holds for one survey, in the app's own terms (ids, not GUIDs). */
@@ -43,6 +43,8 @@ const guids = (surveyId: string) => ({
     ),
   note: (source: ProjectSource, userId: string) =>
     stableGuid(`note:${surveyId}:${source.questionId}:${source.responseId}:${userId}`),
+  noteSelection: (source: ProjectSource, userId: string) =>
+    stableGuid(`note-selection:${surveyId}:${source.questionId}:${source.responseId}:${userId}`),
 });
 
 /** The number of Unicode code points in `text` before UTF-16 offset `offset`: REFI-QDA counts characters so. */
@@ -55,9 +57,27 @@ export const sourceFile = (guid: string) => ({ path: `internal://${guid}.txt`, e
 
 const sourceName = (source: ProjectSource) => `Respondent ${source.responseId}: ${source.questionId}`;
 
+/**
+ * Code names unique across the project ("Other" in two codebooks becomes "Other (Drivers)"):
+ * QualCoder keeps one code per name and leaves the second one's codings without a code.
+ */
+function uniqueCodeNames(books: ProjectContent['codebooks']): ProjectContent['codebooks'] {
+  const used = new Set<string>();
+  return books.map((book) => ({
+    ...book,
+    codes: book.codes.map((code) => {
+      let name = code.name;
+      if (used.has(name)) name = `${code.name} (${book.name})`;
+      for (let count = 2; used.has(name); count += 1) name = `${code.name} (${book.name} ${count})`;
+      used.add(name);
+      return { ...code, name };
+    }),
+  }));
+}
+
 /** The `<CodeBook>`: one codebook's codes at the top; several codebooks each under a heading that is not codable. */
 function codeBookXml(content: ProjectContent): string {
-  const books = content.codebooks.filter((book) => book.codes.length > 0);
+  const books = uniqueCodeNames(content.codebooks.filter((book) => book.codes.length > 0));
   if (books.length === 0) return '';
   const codes =
     books.length === 1
@@ -133,8 +153,12 @@ function notesXml(content: ProjectContent): string {
   const notes = content.sources.flatMap((source) =>
     source.memos.map(
       (memo) =>
-        `    <Note guid="${guid.note(source, memo.userId)}" name="${escapeXml(`Memo by ${names.get(memo.userId) ?? memo.userId} on ${sourceName(source)}`)}" creatingUser="${guid.user(memo.userId)}">\n` +
-        `      <PlainTextContent>${escapeXml(memo.text)}</PlainTextContent>\n    </Note>\n`,
+        // QualCoder needs a date on every note, and files a note as an annotation of the answer only
+        // when the note selects the text it is about: here the whole answer.
+        `    <Note guid="${guid.note(source, memo.userId)}" name="${escapeXml(`Memo by ${names.get(memo.userId) ?? memo.userId} on ${sourceName(source)}`)}" creatingUser="${guid.user(memo.userId)}" modifiedDateTime="${memo.at.toISOString()}">\n` +
+        `      <PlainTextContent>${escapeXml(memo.text)}</PlainTextContent>\n` +
+        `      <PlainTextSelection guid="${guid.noteSelection(source, memo.userId)}" startPosition="0" endPosition="${[...source.text].length}" creatingUser="${guid.user(memo.userId)}"/>\n` +
+        `    </Note>\n`,
     ),
   );
   return notes.length === 0 ? '' : `  <Notes>\n${notes.join('')}  </Notes>\n`;

@@ -59,13 +59,38 @@ describe('the REFI-QDA project writer', () => {
       /<Code [^>]*name="Old" isCodable="false">\s*<Description>[^<]*<\/Description>\s*<Code [^>]*name="Money"/,
     );
     expect(xml).toMatch(/<Code [^>]*name="New" isCodable="false">/);
-    // The same code id in two codebooks is two codes, and each coding points at its own codebook's.
-    const guids = [...xml.matchAll(/<Code guid="([^"]+)" name="Money"/g)].map((match) => match[1]);
-    expect(new Set(guids).size).toBe(2);
-    expect(xml).toContain(`<CodeRef targetGUID="${guids[0]}"/>`);
+    // The same code in two codebooks is two codes, each coding pointing at its own codebook's, and
+    // named apart: QualCoder keeps one code per name and would leave the second one's codings codeless.
+    const first = /<Code guid="([^"]+)" name="Money"/.exec(xml)?.[1];
+    const second = /<Code guid="([^"]+)" name="Money \(New\)"/.exec(xml)?.[1];
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(first).not.toBe(second);
+    expect(xml).toContain(`<CodeRef targetGUID="${first}"/>`);
     expect(xml).toContain('startPosition="11" endPosition="15"');
     expect(xml).toContain('name="Survey &amp; &quot;friends&quot;"');
     expect(texts).toEqual([{ entry: expect.stringMatching(/^Sources\/[0-9a-f-]{36}\.txt$/), text }]);
     expect(projectQde(content).xml).toBe(xml);
+  });
+});
+
+describe('memos as notes QualCoder can read', () => {
+  it('dates each note and selects the answer it is about, and still validates', async () => {
+    const at = new Date('2026-03-04T05:06:07Z');
+    const withMemo: ProjectContent = {
+      ...content,
+      sources: [{ ...content.sources[0]!, memos: [{ userId: 'u1', text: 'Rent & <arrears>', at }] }],
+    };
+    const { xml } = projectQde(withMemo);
+    const result = await validateXML({
+      xml: [{ fileName: 'project.qde', contents: xml }],
+      schema: [{ fileName: 'Project.xsd', contents: schema }],
+    });
+    expect(result.errors).toEqual([]);
+    const note = /<Note [^>]*>[\s\S]*?<\/Note>/.exec(xml)?.[0] ?? '';
+    expect(note).toContain('modifiedDateTime="2026-03-04T05:06:07.000Z"');
+    expect(note).toContain('<PlainTextContent>Rent &amp; &lt;arrears&gt;</PlainTextContent>');
+    expect(note).toMatch(new RegExp(`<PlainTextSelection [^>]*startPosition="0" endPosition="${[...text].length}"`));
+    expect(projectQde(withMemo).xml).toBe(xml);
   });
 });
