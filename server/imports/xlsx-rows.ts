@@ -2,6 +2,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
 import { UnreadableFileError } from './encoding.js';
 import type { FileRow, RowSource } from './rows.js';
+import { SharedStrings } from './shared-strings.js';
 import { entryChunks, zipEntries, type ZipEntry } from './zip-entries.js';
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -17,7 +18,7 @@ const MAX_SHARED_STRING_CHARACTERS = 300_000_000;
 
 interface Workbook {
   sheet: ZipEntry;
-  sharedStrings: string[];
+  sharedStrings: SharedStrings;
   dateStyles: Set<number>;
   percentStyles: Set<number>;
   date1904: boolean;
@@ -32,7 +33,11 @@ export function xlsxRows(file: string): RowSource {
   return {
     async *rows() {
       const workbook = await openWorkbook(file);
-      yield* sheetRows(file, workbook);
+      try {
+        yield* sheetRows(file, workbook);
+      } finally {
+        workbook.sharedStrings.close();
+      }
     },
   };
 }
@@ -60,7 +65,7 @@ async function openWorkbook(file: string): Promise<Workbook> {
   const dateStyles = styles ? styleIndexes(styles, dateFormatIds(styles)) : new Set<number>();
   const percentStyles = styles ? styleIndexes(styles, BUILT_IN_PERCENT_FORMATS) : new Set<number>();
   const stringsEntry = entries.get('xl/sharedStrings.xml');
-  const sharedStrings = stringsEntry ? await readSharedStrings(file, stringsEntry) : [];
+  const sharedStrings = stringsEntry ? await readSharedStrings(file, stringsEntry) : new SharedStrings();
   return { sheet, sharedStrings, dateStyles, percentStyles, date1904 };
 }
 
@@ -109,8 +114,8 @@ const tooLong = () =>
     `A cell of the workbook holds more than ${MAX_CELL_CHARACTERS.toLocaleString('en-GB')} characters: no survey answer is that long.`,
   );
 
-async function readSharedStrings(file: string, entry: ZipEntry): Promise<string[]> {
-  const strings: string[] = [];
+async function readSharedStrings(file: string, entry: ZipEntry): Promise<SharedStrings> {
+  const strings = new SharedStrings();
   const parser = new SaxesParser();
   let current: string | undefined;
   let inText = false;
@@ -136,11 +141,17 @@ async function readSharedStrings(file: string, entry: ZipEntry): Promise<string[
     if (local(tag.name) === 't') inText = false;
     else if (local(tag.name) === 'rPh') depthInPhonetic -= 1;
     else if (local(tag.name) === 'si') {
-      strings.push(current ?? '');
+      strings.add(current ?? '');
       current = undefined;
     }
   });
-  await feed(parser, entryChunks(file, entry));
+  try {
+    await feed(parser, entryChunks(file, entry));
+    strings.finish();
+  } catch (error) {
+    strings.close();
+    throw error;
+  }
   return strings;
 }
 
@@ -230,7 +241,7 @@ async function* sheetRows(file: string, workbook: Workbook): AsyncGenerator<File
 function cellText(cell: { type: string; style: number; value: string }, workbook: Workbook): string {
   switch (cell.type) {
     case 's':
-      return workbook.sharedStrings[Number(cell.value)] ?? '';
+      return workbook.sharedStrings.get(Number(cell.value));
     case 'inlineStr':
     case 'str':
     case 'e':

@@ -51,3 +51,18 @@ describe('which tool wrote a file, from its first rows', () => {
     expect(new Set(header.columns.map((column) => column.name)).size).toBe(3);
   });
 });
+
+describe("a workbook's shared strings", () => {
+  it('reads back the same strings from memory and, past the size it keeps in memory, from a file', async () => {
+    const { SharedStrings } = await import('../../server/imports/shared-strings.js');
+    const texts = ['North', 'Café ✓ 👩‍👧', '', 'x'.repeat(5000), 'South'];
+    for (const spillAfter of [1_000_000, 10]) {
+      const strings = new SharedStrings(spillAfter);
+      for (const text of texts) strings.add(text);
+      strings.finish();
+      expect(texts.map((_, index) => strings.get(index))).toEqual(texts);
+      expect(strings.get(texts.length)).toBe('');
+      strings.close();
+    }
+  });
+});
