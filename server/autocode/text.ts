@@ -98,7 +98,7 @@ const scopeEnders = new Set([
 const NEGATION_REACH = 5;
 
 /** natural's English stop words, less the negations this engine needs to see. */
-const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
+export const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
 /** Words too common in this field to say anything about a theme on their own. */
 export const domainStopWords = new Set([
   'child',
