@@ -13,6 +13,7 @@ import { LoginThrottle, type ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
 import { searchRoutes } from './autocode/search-routes.js';
 import { EngineSuggestions } from './autocode/service.js';
+import { themeRoutes } from './autocode/themes-routes.js';
 import type { SuggestionSource } from './coding/suggestions.js';
 import { codebookModels } from './codebooks/model.js';
 import { codebookEditRoutes, codebookReadRoutes } from './codebooks/routes.js';
@@ -173,6 +174,7 @@ export function createAppParts(dependencies: AppDependencies): AppParts {
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
+  app.use('/lead', themeRoutes(coding));
   app.use('/work', memoRoutes(coding));
   app.use('/work', searchRoutes(coding, codeBatchModel(connection)));
   // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.

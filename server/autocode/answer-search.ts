@@ -22,7 +22,7 @@ interface Token {
 
 const wordPattern = /[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu;
 const tokenCache = new WeakMap<Unit, Token[]>();
-const vectorCache = new WeakMap<Unit, Map<string, number>>();
+const vectorCache = new WeakMap<Unit, Map<string, string>>();
 
 function tokensOf(unit: Unit): Token[] {
   let tokens = tokenCache.get(unit);
@@ -100,14 +100,17 @@ export function segmentsOf(text: string, ranges: (readonly [number, number])[]):
   return segments;
 }
 
-/** An answer's words and phrases (stemmed, negation-aware, without the field's everyday words), counted once. */
-export function featuresOf(unit: Unit): Map<string, number> {
-  let vector = vectorCache.get(unit);
-  if (!vector) {
-    vector = new Map([...analyse(unit.text, { dropDomainWords: true }).features.keys()].map((feature) => [feature, 1]));
-    vectorCache.set(unit, vector);
+/**
+ * An answer's words and phrases (stemmed, negation-aware, without the field's everyday words), each
+ * once, with the words it was written in.
+ */
+export function featuresOf(unit: Unit): Map<string, string> {
+  let features = vectorCache.get(unit);
+  if (!features) {
+    features = analyse(unit.text, { dropDomainWords: true }).features;
+    vectorCache.set(unit, features);
   }
-  return vector;
+  return features;
 }
 
 /** Inverse document frequency of every feature over a question's answers. */
