@@ -115,6 +115,17 @@ describe('applying a code to the ticked answers', () => {
     expect(await testApp.connection.collection('codingevents').countDocuments()).toBe(events);
   });
 
+  it('lists an answer in one step only when the same step is sent twice at once', async () => {
+    const both = await Promise.all([
+      apply(ana, [ids[3]!], 'austerity', 'legal'),
+      apply(ana, [ids[3]!], 'austerity', 'legal'),
+    ]);
+    expect(both.map((response) => response.status)).toEqual([303, 303]);
+    const steps = await testApp.connection.collection('codebatches').find({ codeId: 'austerity' }).toArray();
+    expect(steps.flatMap((step) => step.responseIds as string[])).toEqual([ids[3]]);
+    expect(both.filter((response) => response.headers.location!.includes('unchanged=1'))).toHaveLength(1);
+  });
+
   it('refuses a step with nothing ticked, an unknown code or a foreign answer, and codes nothing', async () => {
     const before = await testApp.connection.collection('codingevents').countDocuments();
     const none = await apply(ana, [], 'workforce');

@@ -69,6 +69,22 @@ const hasWholeCode = (target: CodingTarget, responseId: string, coderId: string,
     .some((coding) => coding.start === undefined && survivingCodeId(target.codebook, coding.codeId) === codeId);
 
 /**
+ * One step at a time per analyst and question in this process: two steps sent at once (a double
+ * click, two tabs) each see the other's codings, so no answer is listed by both.
+ */
+const running = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(key: string, step: () => Promise<T>): Promise<T> {
+  const done = (running.get(key) ?? Promise.resolve()).then(step, step);
+  const settled = done.catch(() => undefined);
+  running.set(key, settled);
+  void settled.then(() => {
+    if (running.get(key) === settled) running.delete(key);
+  });
+  return done;
+}
+const stepKey = (target: CodingTarget, user: SessionUser) => `${user.id}:${target.survey.id}:${target.question.id}`;
+
+/**
  * Gives `codeId` to each of the answers, as this analyst's codings, in one write; returns the step
  * (to undo it) or undefined when every answer already had the code.
  */
@@ -86,6 +102,17 @@ export async function applyCodeToAnswers(
   const unique = [...new Set(responseIds)];
   const missing = unique.filter((responseId) => !target.index.byResponse.has(responseId));
   if (missing.length > 0) throw new BadRequestError('Some of the ticked answers are not part of this question.');
+  return oneAtATime(stepKey(target, user), () => applyStep(context, batches, target, user, unique, codeId));
+}
+
+async function applyStep(
+  context: CodingDataContext,
+  batches: Model<CodeBatch>,
+  target: CodingTarget,
+  user: SessionUser,
+  unique: string[],
+  codeId: string,
+): Promise<CodeBatch | undefined> {
   const coded = unique.filter((responseId) => !hasWholeCode(target, responseId, user.id, codeId));
   if (coded.length === 0) return undefined;
   const clearedNoCode = coded.filter((responseId) => target.index.decidedNoCode(responseId, user.id));
@@ -141,6 +168,16 @@ export async function undoCodeBatch(
   batchId: string,
 ): Promise<{ batch: CodeBatch; undone: boolean }> {
   const batch = await codeBatchOf(batches, target, user, batchId);
+  return oneAtATime(stepKey(target, user), () => undoStep(context, batches, target, user, batch));
+}
+
+async function undoStep(
+  context: CodingDataContext,
+  batches: Model<CodeBatch>,
+  target: CodingTarget,
+  user: SessionUser,
+  batch: CodeBatch,
+): Promise<{ batch: CodeBatch; undone: boolean }> {
   const claimed = await batches.updateOne({ _id: batch._id, undoneAt: null }, { $set: { undoneAt: new Date() } });
   if (claimed.modifiedCount === 0) return { batch, undone: false };
   const removals: NewEvent[] = [];
