@@ -74,6 +74,17 @@ describe('searching the answers', () => {
     expect(both.text).toContain('shortage of');
   });
 
+  it('says so when nothing matches, on a question with answers and on one without', async () => {
+    expect((await ana.get(`${search}?${view}&q=${encodeURIComponent('"no such phrase"')}`)).text).toContain(
+      'No answers match',
+    );
+    const empty = await ana.get('/work/family/help_needed_text/search?q=help');
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('No answers match');
+    // An answer of another question is not something to be "similar to".
+    expect((await ana.get(`/work/family/help_needed_text/search?like=${ids[0]}`)).status).toBe(404);
+  });
+
   it('lists the answers most like a given one, closest first', async () => {
     const page = await ana.get(`${search}?${view}&like=${ids[0]}`);
     expect(page.text).toContain('Answers similar to this one');

@@ -132,6 +132,28 @@ describe('emerging themes', () => {
     expect(replay.status).toBe(409);
   });
 
+  it('says there are no groups for a question nobody has answered, and refuses a made-up group', async () => {
+    const empty = await lead.get('/lead/themes/family/help_needed_text');
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('0 answers to this question have no code');
+    expect(empty.text).toContain('Too few answers are left outside the codebook to group.');
+    const madeUp = await postForm(
+      lead,
+      '/lead/themes/family/help_needed_text/codes',
+      { fingerprint: 'AAAAAAAAAAAAAAAA', name: 'Nothing' },
+      '/lead/themes/family/help_needed_text',
+    );
+    expect(madeUp.status).toBe(409);
+    const badName = await postForm(
+      lead,
+      `${themes}/codes`,
+      { fingerprint: 'AAAAAAAAAAAAAAAA', name: '' },
+      `${themes}?${view}`,
+    );
+    expect(badName.status).toBe(400);
+    expect(badName.text).toContain('Enter a name for the code');
+  });
+
   it('is for leads: an analyst may not see or change it', async () => {
     expect((await analyst.get(`${themes}?${view}`)).status).toBe(403);
     const post = await postForm(analyst, `${themes}/codes`, { fingerprint: 'AAAAAAAAAAAAAAAA', name: 'x' }, '/work');
