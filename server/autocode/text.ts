@@ -34,7 +34,7 @@ const abbreviations: [RegExp, string][] = [
   [/\bIROs?\b/g, 'independent reviewing officer'],
   [/\bPAs?\b/g, 'personal adviser'],
   [/\bDfE\b/g, 'government'],
-  [/\bMASH\b/g, 'multi-agency safeguarding hub referrals'],
+  [/\bMASH\b/g, 'safeguarding hub referrals'],
   [/\bCafcass\b/gi, 'court guardian'],
   [/\bNFA\b/g, 'no further action'],
   [/\bDSLs?\b/g, 'school designated safeguarding lead'],
