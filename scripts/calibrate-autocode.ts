@@ -19,7 +19,8 @@ import { byCodebook, codebooks, folds, ownSet, shuffled, type Labelled } from '.
  * 3. Isotonic regression (pool-adjacent-violators) of the right/wrong outcome of the suggestions
  *    shown (the top 3 by the logistic score) on that score, so that of the suggestions shown at
  *    80% about 80% are right; the engine interpolates between the fitted points. The order of
- *    suggestions stays that of the logistic score.
+ *    suggestions stays that of the logistic score. Kept only if, leaving each codebook out in
+ *    turn, it calibrates the left-out codebook better than the logistic score alone.
  * 4. The blend (answers learned at which learner and codebook count alike) is the smallest
  *    candidate whose fitted model's cross-validated top-1 after learning is within a quarter of a
  *    point of the best: where this small set cannot tell them apart, trust the analysts sooner.
@@ -35,6 +36,7 @@ interface Row {
   label: number;
 }
 interface Scored {
+  codebook: string;
   candidates: CodeEvidence[];
   truth: string[];
   learned: boolean;
@@ -53,6 +55,7 @@ function scoredAnswers(answers: Labelled[], blendHalf: number): Scored[] {
           train.slice(0, size).forEach((answer, index) => coder.learn(`t${index}`, answer.text, answer.codes));
           for (const answer of test)
             result.push({
+              codebook: id,
               candidates: coder.evidence(answer.text).filter((candidate) => candidate.parts.length > 0),
               truth: answer.codes,
               learned: size > 0,
@@ -153,7 +156,78 @@ const shown = scoredAnswers(answers, chosen.blendHalf).flatMap(({ candidates, tr
     .sort((a, b) => b.raw - a.raw)
     .slice(0, 3),
 );
-const isotonic = poolAdjacentViolators(shown);
+
+/** Rows for the logistic fit, and the suggestions shown (top 3 by a model) with their outcome. */
+const rowsOf = (scored: Scored[]) =>
+  scored.flatMap(({ candidates, truth }) =>
+    candidates.map((candidate) => ({
+      inputs: calibrationInputs(candidate),
+      label: truth.includes(candidate.codeId) ? 1 : 0,
+    })),
+  );
+const shownBy = (model: { weights: number[]; bias: number }, scored: Scored[]) =>
+  scored.flatMap(({ candidates, truth }) =>
+    candidates
+      .map((candidate) => ({ raw: probability(model, candidate), right: truth.includes(candidate.codeId) ? 1 : 0 }))
+      .sort((a, b) => b.raw - a.raw)
+      .slice(0, 3),
+  );
+
+/**
+ * Does the calibration carry over to answers it was not fitted on? Leave one codebook out: fit on
+ * the other four, then measure the expected calibration error (mean |score - share right| over ten
+ * bands, weighted by suggestions) on the one left out. The isotonic step is kept only if it lowers
+ * that error: with a small set it can fit the set rather than the engine.
+ */
+function leaveOneCodebookOut(all: Scored[]): { logistic: number; isotonic: number } {
+  const errors = {
+    logistic: [] as { raw: number; score: number; right: number }[],
+    isotonic: [] as { raw: number; score: number; right: number }[],
+  };
+  for (const held of new Set(all.map((answer) => answer.codebook))) {
+    const training = all.filter((answer) => answer.codebook !== held);
+    const model = fit(rowsOf(training));
+    const points = poolAdjacentViolators(shownBy(model, training));
+    for (const shown of shownBy(
+      model,
+      all.filter((answer) => answer.codebook === held),
+    )) {
+      errors.logistic.push({ ...shown, score: shown.raw });
+      errors.isotonic.push({ ...shown, score: interpolate(points, shown.raw) });
+    }
+  }
+  return { logistic: calibrationError(errors.logistic), isotonic: calibrationError(errors.isotonic) };
+}
+
+function calibrationError(points: { score: number; right: number }[]): number {
+  const bands = Array.from({ length: 10 }, () => ({ count: 0, score: 0, right: 0 }));
+  for (const point of points) {
+    const band = bands[Math.min(9, Math.floor(point.score * 10))]!;
+    band.count++;
+    band.score += point.score;
+    band.right += point.right;
+  }
+  return bands.reduce((sum, band) => sum + Math.abs(band.score - band.right), 0) / Math.max(1, points.length);
+}
+
+/** As the engine does (`calibrated` in engine.ts). */
+function interpolate(points: [number, number][], raw: number): number {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return raw;
+  if (raw <= first[0]) return first[1];
+  if (raw >= last[0]) return last[1];
+  const high = points.findIndex(([x]) => x > raw);
+  const [x0, y0] = points[high - 1]!;
+  const [x1, y1] = points[high]!;
+  return x1 === x0 ? y1 : y0 + ((raw - x0) / (x1 - x0)) * (y1 - y0);
+}
+
+const transfer = leaveOneCodebookOut(scoredAnswers(answers, chosen.blendHalf));
+console.log(
+  `leave one codebook out, expected calibration error: logistic ${(100 * transfer.logistic).toFixed(1)} points, with isotonic ${(100 * transfer.isotonic).toFixed(1)} points`,
+);
+const isotonic = transfer.isotonic < transfer.logistic ? poolAdjacentViolators(shown) : [];
 /** Pool adjacent violators: a non-decreasing step function, as (mean raw score, share right) per block. */
 function poolAdjacentViolators(points: { raw: number; right: number }[]): [number, number][] {
   const blocks: { raw: number; right: number; count: number }[] = [];
