@@ -109,29 +109,43 @@ export class Learner {
     if (answers === this.priors) return result;
     const vocabulary = this.counts.size;
     const allFeatures = this.codeFeatures.get(TOTAL) ?? 0;
-    const present: [string, string, Map<string, number>][] = [];
+    // A feature an answer has but a code's answers never had counts log(S) - log(total + S) for it
+    // (the same for every such code): summed once, then corrected where the code has the feature.
+    const slot = new Map(codeIds.map((code, index) => [code, index]));
+    const corrections = new Float64Array(codeIds.length);
+    const parts = codeIds.map((): [string, number][] => []);
+    let unseen = 0;
+    let present = 0;
     for (const [feature, surface] of features) {
       const byCode = this.counts.get(feature);
-      if (byCode && !isFiller(surface)) present.push([feature, surface, byCode]);
+      if (!byCode || isFiller(surface)) continue;
+      present++;
+      const total = byCode.get(TOTAL) ?? 0;
+      const base = Math.log(SMOOTHING) - Math.log(total + SMOOTHING);
+      unseen += base;
+      for (const [code, withCode] of byCode) {
+        const index = slot.get(code);
+        if (index === undefined || withCode <= 0) continue;
+        const value = Math.log(withCode + SMOOTHING) - Math.log(total - withCode + SMOOTHING);
+        corrections[index]! += value - base;
+        // Reasons: words seen more often with the code than without it.
+        if (value > 0) parts[index]!.push([surface, value]);
+      }
     }
-    for (const code of codeIds) {
+    codeIds.forEach((code, index) => {
       const positive = this.codeAnswers.get(code) ?? 0;
-      if (positive <= 0) continue;
+      if (positive <= 0) return;
       const inFeatures = this.codeFeatures.get(code) ?? 0;
       const outFeatures = allFeatures - inFeatures;
       const inDenominator = Math.log(inFeatures + SMOOTHING * vocabulary);
       const outDenominator = Math.log(outFeatures + SMOOTHING * vocabulary);
-      let logOdds = Math.log((positive + 0.5) / (answers - positive + 0.5));
-      const parts: [string, number][] = [];
-      for (const [, surface, byCode] of present) {
-        const withCode = byCode.get(code) ?? 0;
-        const without = (byCode.get(TOTAL) ?? 0) - withCode;
-        const value = Math.log(withCode + SMOOTHING) - inDenominator - (Math.log(without + SMOOTHING) - outDenominator);
-        logOdds += value;
-        if (value > 0 && withCode > 0) parts.push([surface, value]);
-      }
-      result.set(code, { logOdds: Math.max(-LEARNED_CLAMP, Math.min(LEARNED_CLAMP, logOdds)), parts });
-    }
+      const logOdds =
+        Math.log((positive + 0.5) / (answers - positive + 0.5)) +
+        unseen +
+        corrections[index]! +
+        present * (outDenominator - inDenominator);
+      result.set(code, { logOdds: Math.max(-LEARNED_CLAMP, Math.min(LEARNED_CLAMP, logOdds)), parts: parts[index]! });
+    });
     return result;
   }
 }
