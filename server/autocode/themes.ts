@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Unit } from '../coding/read-model.js';
 import { featuresOf } from './answer-search.js';
+import { centreOf, dot, seeded, vectorsOf, type Sparse } from './themes-vectors.js';
 
 /** A group of answers that say something alike, which no code fits. */
 export interface ThemeGroup {
@@ -19,72 +20,6 @@ const SEEDS = [1, 2, 3, 4, 5];
 /** An answer less like the rest of its group than this (mean cosine) shares nothing with it: left out. */
 const MIN_COHESION = 0.05;
 const ITERATIONS = 30;
-
-/** A small seeded generator (mulberry32): the same data always gives the same groups. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** An answer as a unit-length TF-IDF vector over the features of two or more answers. */
-interface Sparse {
-  ids: Int32Array;
-  weights: Float64Array;
-}
-
-const dot = (vector: Sparse, dense: Float64Array) => {
-  let sum = 0;
-  for (let i = 0; i < vector.ids.length; i++) sum += vector.weights[i]! * dense[vector.ids[i]!]!;
-  return sum;
-};
-
-function vectorsOf(units: Unit[]): { vectors: Sparse[]; size: number } {
-  const frequency = new Map<string, number>();
-  for (const unit of units)
-    for (const feature of featuresOf(unit).keys()) frequency.set(feature, (frequency.get(feature) ?? 0) + 1);
-  // A feature of one answer cannot bring two answers together.
-  const index = new Map<string, number>();
-  for (const [feature, count] of [...frequency].sort((a, b) => a[0].localeCompare(b[0])))
-    if (count >= 2) index.set(feature, index.size);
-  const vectors = units.map((unit) => {
-    const entries: [number, number][] = [];
-    for (const feature of featuresOf(unit).keys()) {
-      const id = index.get(feature);
-      // Inverse document frequency; a phrase counts half, as it repeats the words it is made of.
-      if (id !== undefined)
-        entries.push([
-          id,
-          Math.log((1 + units.length) / (1 + frequency.get(feature)!)) * (feature.includes(' ') ? 0.5 : 1) + 0.01,
-        ]);
-    }
-    const norm = Math.sqrt(entries.reduce((sum, [, weight]) => sum + weight * weight, 0)) || 1;
-    return {
-      ids: Int32Array.from(entries.map(([id]) => id)),
-      weights: Float64Array.from(entries.map(([, weight]) => weight / norm)),
-    };
-  });
-  return { vectors, size: index.size };
-}
-
-/** The unit-length mean of the members (all zero for none). */
-function centreOf(vectors: Sparse[], members: number[], size: number): Float64Array {
-  const centre = new Float64Array(size);
-  for (const member of members) {
-    const vector = vectors[member]!;
-    for (let i = 0; i < vector.ids.length; i++) centre[vector.ids[i]!]! += vector.weights[i]!;
-  }
-  let norm = 0;
-  for (const value of centre) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < size; i++) centre[i]! /= norm;
-  return centre;
-}
 
 /** Spherical k-means from a k-means++ start; returns each answer's group, the centres and the fit. */
 function kMeans(vectors: Sparse[], size: number, k: number, seed: number) {
@@ -123,24 +58,59 @@ function kMeans(vectors: Sparse[], size: number, k: number, seed: number) {
   return { assignment, fit };
 }
 
+/** Groups whose centres are this alike (cosine) are one theme that k-means split: merged. */
+const MERGE_ALIKE = 0.5;
+
+/** Merges the most alike pair of groups while any pair's centres are MERGE_ALIKE or more alike. */
+function mergeAlike(assignment: number[], vectors: Sparse[], size: number, k: number): number[] {
+  const merged = [...assignment];
+  for (;;) {
+    const groups = [...new Set(merged)].sort((a, b) => a - b);
+    const centres = groups.map((group) =>
+      centreOf(
+        vectors,
+        merged.flatMap((other, index) => (other === group ? [index] : [])),
+        size,
+      ),
+    );
+    let best: [number, number, number] | undefined;
+    for (let a = 0; a < groups.length; a++)
+      for (let b = a + 1; b < groups.length; b++) {
+        let alike = 0;
+        for (let i = 0; i < size; i++) alike += centres[a]![i]! * centres[b]![i]!;
+        if (alike >= MERGE_ALIKE && (!best || alike > best[2])) best = [groups[a]!, groups[b]!, alike];
+      }
+    if (!best || groups.length <= 1 || k < 2) return merged;
+    const [into, from] = best;
+    merged.forEach((group, index) => {
+      if (group === from) merged[index] = into;
+    });
+  }
+}
+
 /**
  * Groups answers by what they say: TF-IDF vectors of their words and phrases, spherical k-means
- * (k about the square root of the answers, 2 to 12) from several fixed seeds, keeping the best fit.
+ * (k about the square root of half the answers, 1 to 12) from several fixed seeds, keeping the best fit.
  * An answer that shares almost nothing with the rest of its group is left out of it, and groups
  * under MIN_GROUP answers are dropped; the largest come first. Deterministic: the same answers give
  * the same groups.
  */
 export function groupAnswers(units: Unit[]): ThemeGroup[] {
-  const usable = units.filter((unit) => featuresOf(unit).size > 0);
-  if (usable.length < MIN_GROUP * 2) return [];
-  const { vectors, size } = vectorsOf(usable);
-  const k = Math.max(2, Math.min(12, Math.round(Math.sqrt(usable.length))));
+  const all = units.filter((unit) => featuresOf(unit).size > 0);
+  if (all.length < MIN_GROUP * 2) return [];
+  // An answer sharing no word or phrase with any other cannot be in a group.
+  const shared = vectorsOf(all);
+  const usable = all.filter((_unit, index) => shared.vectors[index]!.ids.length > 0);
+  const vectors = shared.vectors.filter((vector) => vector.ids.length > 0);
+  const { size } = shared;
+  if (usable.length < MIN_GROUP) return [];
+  const k = Math.max(1, Math.min(12, Math.round(Math.sqrt(usable.length / 2))));
   let best: ReturnType<typeof kMeans> | undefined;
   for (const seed of SEEDS) {
     const run = kMeans(vectors, size, k, seed);
     if (!best || run.fit > best.fit + 1e-12) best = run;
   }
-  const chosen = best!.assignment;
+  const chosen = mergeAlike(best!.assignment, vectors, size, k);
   // Mean cosine to the other members: (v . sum - v . v) / (members - 1), with the sum kept dense.
   const sums = Array.from({ length: k }, () => new Float64Array(size));
   const counts = new Array<number>(k).fill(0);
@@ -156,7 +126,7 @@ export function groupAnswers(units: Unit[]): ThemeGroup[] {
     return mean >= MIN_COHESION ? group : -1;
   });
   const documentFrequency = new Map<string, number>();
-  for (const unit of usable)
+  for (const unit of all)
     for (const feature of featuresOf(unit).keys())
       documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
 
@@ -167,7 +137,7 @@ export function groupAnswers(units: Unit[]): ThemeGroup[] {
     const words = distinctiveWords(
       members.map((member) => usable[member]!),
       documentFrequency,
-      usable.length,
+      all.length,
     );
     // Answers that share no word are not a theme.
     if (words.length === 0) continue;
