@@ -58,10 +58,13 @@ function kMeans(vectors: Sparse[], size: number, k: number, seed: number) {
   return { assignment, fit };
 }
 
-/** Groups whose centres are this alike (cosine) are one theme that k-means split: merged. */
+/** A group too small to show whose centre is this alike (cosine) to another's joins it. */
 const MERGE_ALIKE = 0.5;
 
-/** Merges the most alike pair of groups while any pair's centres are MERGE_ALIKE or more alike. */
+/**
+ * Merges the most alike pair of groups, one of them under MIN_GROUP answers (a small theme k-means
+ * split), while any such pair's centres are MERGE_ALIKE or more alike.
+ */
 function mergeAlike(assignment: number[], vectors: Sparse[], size: number, k: number): number[] {
   const merged = [...assignment];
   for (;;) {
@@ -74,8 +77,10 @@ function mergeAlike(assignment: number[], vectors: Sparse[], size: number, k: nu
       ),
     );
     let best: [number, number, number] | undefined;
+    const sizes = groups.map((group) => merged.filter((other) => other === group).length);
     for (let a = 0; a < groups.length; a++)
       for (let b = a + 1; b < groups.length; b++) {
+        if (sizes[a]! >= MIN_GROUP && sizes[b]! >= MIN_GROUP) continue;
         let alike = 0;
         for (let i = 0; i < size; i++) alike += centres[a]![i]! * centres[b]![i]!;
         if (alike >= MERGE_ALIKE && (!best || alike > best[2])) best = [groups[a]!, groups[b]!, alike];
