@@ -13,10 +13,13 @@ import { authRoutes } from './auth/routes.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import { LoginThrottle, type ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
+import { searchRoutes } from './autocode/search-routes.js';
 import { EngineSuggestions } from './autocode/service.js';
+import { themeRoutes } from './autocode/themes-routes.js';
 import type { SuggestionSource } from './coding/suggestions.js';
 import { codebookModels } from './codebooks/model.js';
 import { codebookEditRoutes, codebookReadRoutes, codebookUploadRoutes } from './codebooks/routes.js';
+import { codeBatchModel } from './coding/bulk-actions.js';
 import { EventCodeUsage } from './coding/code-usage.js';
 import { codingModels } from './coding/model.js';
 import { CodingReadModel } from './coding/read-model.js';
@@ -192,7 +195,9 @@ export function createAppParts(given: AppDependencies): AppParts {
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));
   app.use('/lead', leadRoutes(coding));
+  app.use('/lead', themeRoutes(coding));
   app.use('/work', memoRoutes(coding));
+  app.use('/work', searchRoutes(coding, codeBatchModel(connection)));
   // Reading codebooks is for everyone in the back office; any change falls through to the leads' router.
   const codebooks = { models: coding.codebooks, usage: new EventCodeUsage(coding.coding), users, audit: coding.audit };
   app.use('/codebooks', codebookUploadRoutes(codebooks));

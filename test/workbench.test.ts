@@ -183,8 +183,38 @@ describe('the coding workbench', () => {
     });
     const agent = await signIn(withSuggestions, 'ana@review.example');
     const page = await agent.get(at(2));
-    expect(page.text).toMatch(/Fear, blame and risk aversion <span class="hint">82%<\/span>/);
+    expect(page.text).toMatch(
+      /data-suggestion="1"[\s\S]*?Fear, blame and risk aversion <span class="hint">likely \(82%\)<\/span>/,
+    );
     expect(page.text).toContain('Because: fear of blame, risk averse');
+  });
+
+  it('says how confident a suggestion is in words, and keeps guesses apart from the "a" key', async () => {
+    const withSuggestions = appOn(testApp.connection, {
+      suggestions: {
+        suggest: async () => [
+          { codeId: 'austerity', score: 0.55, because: ['debt'] },
+          { codeId: 'workforce', score: 0.2, because: ['agency'] },
+        ],
+      },
+    });
+    const agent = await signIn(withSuggestions, 'ana@review.example');
+    const page = await agent.get(at(2));
+    expect(page.text).toMatch(
+      /data-suggestion="1"[\s\S]*?Austerity, cuts and deprivation <span class="hint">possible \(55%\)/,
+    );
+    expect(page.text).not.toContain('data-suggestion="2"');
+    expect(page.text).toMatch(
+      /<details class="weak-suggestions">[\s\S]*?Workforce and training <span class="hint">unlikely \(20%\)/,
+    );
+
+    const guessesOnly = appOn(testApp.connection, {
+      suggestions: { suggest: async () => [{ codeId: 'workforce', score: 0.3, because: ['agency'] }] },
+    });
+    const other = await signIn(guessesOnly, 'ana@review.example');
+    const guessed = await other.get(at(2));
+    expect(guessed.text).toContain('No confident suggestion for this answer.');
+    expect(guessed.text).not.toContain('data-suggestion="1"');
   });
 });
 
@@ -363,9 +393,11 @@ describe('suggestions in the workbench', () => {
       const page = (index: number) => agent.get(`${base}?codebook=care-crisis-drivers&at=${responseIds[index]}`);
 
       const cold = await page(4);
-      expect(cold.text).toMatch(/Austerity, cuts and deprivation <span class="hint">\d+%<\/span>/);
+      expect(cold.text).toMatch(
+        /Austerity, cuts and deprivation <span class="hint">(likely|possible) \(\d+%\)<\/span>/,
+      );
       expect(cold.text).toContain('Because: universal credit, benefit cap');
-      expect((await page(3)).text).toContain('No suggestions for this answer.');
+      expect((await page(3)).text).toContain('No confident suggestion for this answer.');
 
       for (const index of [0, 1, 2]) {
         const coded = await postForm(
@@ -378,7 +410,7 @@ describe('suggestions in the workbench', () => {
       }
       const learned = await page(3);
       expect(learned.text).toMatch(
-        /data-suggestion="1"[\s\S]*?<span class="code-name">Workforce and training <span class="hint">\d+%<\/span>/,
+        /<span class="code-name">Workforce and training <span class="hint">(likely|possible|unlikely) \(\d+%\)<\/span>/,
       );
       expect(learned.text).toContain('Because: pathways');
     } finally {

@@ -1,5 +1,7 @@
 import { autoCoderForFile } from '../../server/autocode/codebook.js';
 import { loadCodebookFile } from '../../server/codebooks/files.js';
+import { parseSearch, searchAnswers, similarAnswers } from '../../server/autocode/answer-search.js';
+import { groupAnswers } from '../../server/autocode/themes.js';
 import { answerText, random, summarise } from './dataset.js';
 
 /** Scoring throughput on one core (this loop is single-threaded) and the cost of learning one more answer. */
@@ -33,4 +35,28 @@ export async function benchAutocode(): Promise<void> {
   for (const text of answers) coder.suggest(text, 3);
   const trainedSeconds = (performance.now() - started) / 1000;
   console.log(`scoring after learning: ${(answers.length / trainedSeconds).toFixed(0)} answers/s`);
+
+  // Code by search and emerging themes over one question's answers (first call: answers analysed).
+  const units = answers.map((text, index) => ({
+    responseId: String(index),
+    text,
+    lowerText: text.toLowerCase(),
+    quoteConsent: true,
+    index,
+  }));
+  started = performance.now();
+  const hits = searchAnswers(units, parseSearch('caseloads "early help"'));
+  console.log(
+    `code by search: words and a phrase over ${units.length} answers: ${(performance.now() - started).toFixed(0)} ms (${hits.length} hits)`,
+  );
+  started = performance.now();
+  similarAnswers(units, units[0]!);
+  console.log(
+    `code by search: answers similar to one, over ${units.length}: ${(performance.now() - started).toFixed(0)} ms`,
+  );
+  started = performance.now();
+  const groups = groupAnswers(units.slice(0, 3000));
+  console.log(
+    `emerging themes: grouping 3,000 answers: ${(performance.now() - started).toFixed(0)} ms (${groups.length} groups)`,
+  );
 }

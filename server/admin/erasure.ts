@@ -1,3 +1,4 @@
+import { codeBatchModel } from '../coding/bulk-actions.js';
 import { surveyCounterKey } from '../db/change-counter.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { normaliseReference, responseReference } from '../surveys/responses/reference.js';
@@ -93,6 +94,11 @@ export async function eraseResponse(
       context.coding.events.deleteMany({ responseId }),
       context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
       context.coding.quotes.deleteMany({ responseId }),
+      // A code-by-search step keeps the ids of the answers it coded, for its undo.
+      codeBatchModel(context.responses.db).updateMany(
+        { surveyId },
+        { $pull: { responseIds: responseId, clearedNoCode: responseId } },
+      ),
     ]);
   await deleteWhatHangsOff();
   await context.responses.deleteOne({ _id: responseId });

@@ -3,7 +3,7 @@ import type { Codebook } from '../codebooks/service.js';
 import { AutoCoder, type EngineCode } from './engine.js';
 
 /** An engine for a codebook file in coding-schemes/ (the command line) ... */
-export function autoCoderForFile(book: CodebookFile): AutoCoder {
+export function autoCoderForFile(book: CodebookFile, blendHalf?: number): AutoCoder {
   return new AutoCoder(
     book.codes.map((code): EngineCode => ({
       codeId: code.id,
@@ -12,6 +12,7 @@ export function autoCoderForFile(book: CodebookFile): AutoCoder {
       include: code.include,
       terms: code.terms,
     })),
+    blendHalf,
   );
 }
 

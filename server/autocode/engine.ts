@@ -1,5 +1,6 @@
 import type { Suggestion } from '../coding/suggestions.js';
-import { Learner } from './learner.js';
+import { CALIBRATION } from './calibration.js';
+import { Learner, LEARNED_CLAMP } from './learner.js';
 import { analyse, domainStopWords, negationCues, type Analysis } from './text.js';
 
 /** What the engine needs to know about a code. */
@@ -75,12 +76,16 @@ class ColdProfile {
       this.idf.set(feature, Math.log(1 + count / frequency) / Math.log(1 + count));
   }
 
+  /** A code's features with their weights scaled by how specific they are to it: the learner's prior. */
+  priorOf(codeId: string): Map<string, number> {
+    const prior = new Map<string, number>();
+    for (const [feature, { weight }] of this.byCode.get(codeId) ?? [])
+      prior.set(feature, (weight * (this.idf.get(feature) ?? 1)) / WEIGHTS.term);
+    return prior;
+  }
+
   /** Evidence for each code: summed weight of the answer's features found in its profile. */
-  evidence(
-    codeId: string,
-    analysis: Analysis,
-    trust: (feature: string) => number,
-  ): { total: number; parts: [string, number][] } {
+  evidence(codeId: string, analysis: Analysis): { total: number; parts: [string, number][] } {
     const profile = this.byCode.get(codeId);
     const parts: [string, number][] = [];
     let total = 0;
@@ -88,7 +93,7 @@ class ColdProfile {
     for (const [feature, surface] of analysis.features) {
       const match = profile.get(feature);
       if (!match) continue;
-      const value = match.weight * (this.idf.get(feature) ?? 1) * trust(feature);
+      const value = match.weight * (this.idf.get(feature) ?? 1);
       total += value;
       parts.push([surface, value]);
     }
@@ -96,16 +101,72 @@ class ColdProfile {
   }
 }
 
-/** Suggested codes for an answer: cold-start evidence from the codebook, blended with what analysts taught. */
+/** The figures the calibration turns into a probability, for one code and one answer. */
+export interface CodeEvidence {
+  codeId: string;
+  /** Cold-start score from the codebook's wording, 0 to 1. */
+  cold: number;
+  /** The cold score relative to the best-scoring code for this answer, 0 to 1. */
+  coldShare: number;
+  /** The learner's log-odds scaled to -1 to 1 (0 before anything is learned). */
+  learned: number;
+  /** How much has been learned: 0 at cold start, towards 1 as coded answers arrive. */
+  weight: number;
+  parts: [string, number][];
+}
+
+/** The calibration's inputs, in the order of its weights. */
+export function calibrationInputs(e: CodeEvidence): number[] {
+  const cold = 1 - e.weight;
+  return [cold * e.cold, cold * e.coldShare, e.weight * e.cold, e.weight * e.coldShare, e.weight * e.learned, e.weight];
+}
+
+/** The logistic score of the evidence (fitted by `npm run calibrate:autocode`): it orders suggestions. */
+export function logistic(e: CodeEvidence): number {
+  const inputs = calibrationInputs(e);
+  let z = CALIBRATION.bias;
+  inputs.forEach((value, index) => (z += value * (CALIBRATION.weights[index] ?? 0)));
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The probability that a suggestion is right: the isotonic map of its logistic score, interpolated. */
+export function calibrated(raw: number): number {
+  const points = CALIBRATION.isotonic;
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return raw;
+  if (raw <= first[0]) return first[1];
+  if (raw >= last[0]) return last[1];
+  let low = 0;
+  let high = points.length - 1;
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (points[middle]![0] <= raw) low = middle;
+    else high = middle;
+  }
+  const [x0, y0] = points[low]!;
+  const [x1, y1] = points[high]!;
+  return x1 === x0 ? y1 : y0 + ((raw - x0) / (x1 - x0)) * (y1 - y0);
+}
+
+/**
+ * Suggested codes for an answer: cold-start evidence from the codebook, blended with a naive Bayes
+ * learner by how much has been learned, turned into calibrated probabilities.
+ */
 export class AutoCoder {
   private readonly cold: ColdProfile;
   private readonly learner: Learner;
   private readonly codeIds: string[];
 
-  constructor(codes: EngineCode[]) {
+  /** @param blendHalf answers learned at which the learner and the codebook count alike (the calibration's). */
+  constructor(
+    codes: EngineCode[],
+    private readonly blendHalf: number = CALIBRATION.blendHalf,
+  ) {
     this.cold = new ColdProfile(codes);
     this.codeIds = codes.map((code) => code.codeId);
-    this.learner = new Learner(codes.length);
+    this.learner = new Learner();
+    for (const codeId of this.codeIds) this.learner.prior(codeId, this.cold.priorOf(codeId));
   }
 
   get learnedCount(): number {
@@ -127,25 +188,39 @@ export class AutoCoder {
     for (const key of this.learner.keys()) if (key.startsWith(prefix) && !keep(key)) this.learner.forget(key);
   }
 
-  suggest(text: string, top = 3): Suggestion[] {
+  /** The uncalibrated evidence for every code (the calibration script fits on this). */
+  evidence(text: string): CodeEvidence[] {
     const analysis = analyse(text);
-    const learnedByCode = this.learner.evidence(analysis);
-    const scored = this.codeIds.map((codeId) => {
-      const cold = this.cold.evidence(codeId, analysis, (feature) => this.learner.trust(codeId, feature));
-      const learned = learnedByCode.get(codeId) ?? { total: 0, parts: [] };
+    const learned = this.learner.score(analysis.features, this.codeIds);
+    const learnedCount = this.learner.size;
+    const weight = learnedCount / (learnedCount + this.blendHalf);
+    const noCodeYet = Math.log(0.5 / (learnedCount + 0.5));
+    const colds = this.codeIds.map((codeId) => this.cold.evidence(codeId, analysis));
+    const best = Math.max(0, ...colds.map((cold) => cold.total));
+    return this.codeIds.map((codeId, index) => {
+      const cold = colds[index]!;
+      const fromLearner = learned.get(codeId);
+      const logOdds = learnedCount === 0 ? 0 : (fromLearner?.logOdds ?? Math.max(-LEARNED_CLAMP, noCodeYet));
       return {
         codeId,
-        score: 1 - Math.exp(-(cold.total + learned.total) / COLD_SCALE),
-        parts: [...cold.parts, ...learned.parts],
+        cold: 1 - Math.exp(-cold.total / COLD_SCALE),
+        coldShare: best > 0 ? cold.total / best : 0,
+        learned: Math.max(-1, Math.min(1, logOdds / LEARNED_CLAMP)),
+        weight,
+        parts: [...cold.parts, ...(fromLearner?.parts ?? [])],
       };
     });
-    return scored
-      .filter((candidate) => candidate.score > 0.05 && candidate.parts.length > 0)
-      .sort((a, b) => b.score - a.score || a.codeId.localeCompare(b.codeId))
+  }
+
+  suggest(text: string, top = 3): Suggestion[] {
+    return this.evidence(text)
+      .filter((candidate) => candidate.parts.length > 0)
+      .map((candidate) => ({ ...candidate, raw: logistic(candidate) }))
+      .sort((a, b) => b.raw - a.raw || a.codeId.localeCompare(b.codeId))
       .slice(0, top)
-      .map(({ codeId, score, parts }) => ({
+      .map(({ codeId, raw, parts }) => ({
         codeId,
-        score: Math.round(score * 1000) / 1000,
+        score: Math.round(calibrated(raw) * 1000) / 1000,
         because: strongestReasons(parts),
       }));
   }

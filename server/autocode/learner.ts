@@ -1,35 +1,69 @@
-import { domainStopWords, type Analysis } from './text.js';
+import { domainStopWords } from './text.js';
 
 interface LearnedAnswer {
   features: string[];
   codes: Set<string>;
+  /** A codebook pseudo-answer counts each feature by its weight; an analyst's answer counts each once. */
+  weights?: Map<string, number>;
 }
 
-/** Learned evidence needs a word seen with the code this often before it counts in full. */
-const FULL_SUPPORT = 3;
+/** Laplace smoothing of each feature's count. */
+const SMOOTHING = 0.5;
+/** A learned log-odds beyond this says nothing more: a handful of answers must not outvote the codebook. */
+export const LEARNED_CLAMP = 8;
 /** Words that turn up in answers to every theme: never evidence on their own. */
 const isFiller = (surface: string) =>
   surface.length < 3 || surface.split(' ').every((word) => domainStopWords.has(word) || word.length < 3);
 
-/** Weight of a word analysts always code with one code, as strong as an indicative term. */
-const LEARNED_WEIGHT = 2.5;
+export interface LearnedScore {
+  /** Log-odds that the answer carries the code, from the analysts' codings alone. */
+  logOdds: number;
+  /** The answer's words that pointed most towards the code. */
+  parts: [string, number][];
+}
 
 /**
- * What analysts taught, kept as counts so that learning or unlearning one answer touches only that
- * answer's words. A word counts for a code by its lift: how much more often answers with it carry
- * the code than answers in general. A codebook word that analysts keep not coding counts for less.
+ * What analysts taught, as a one-vs-rest multinomial naive Bayes over words and two-word phrases
+ * (each counted once an answer) with Laplace smoothing: for every code, how often each feature
+ * turns up in answers coded with it against answers not coded with it. Multi-label: each code is
+ * its own yes/no question, so an answer can carry several. Kept as counts, so learning or
+ * unlearning one answer touches only that answer's features and codes (microseconds, however many
+ * answers have been learned); scoring reads only the answer's features.
  */
 export class Learner {
-  /** @param codeCount the codebook's size: a code's base rate starts from an even share. */
-  constructor(private readonly codeCount: number) {}
-
   private readonly answers = new Map<string, LearnedAnswer>();
-  /** feature → code → answers with both; the total under '' */
+  /** feature → code → answers coded with the code that have the feature; the total under '' */
   private readonly counts = new Map<string, Map<string, number>>();
-  private readonly codeCounts = new Map<string, number>();
+  /** code → answers coded with it */
+  private readonly codeAnswers = new Map<string, number>();
+  /** code → features summed over the answers coded with it; the total under '' */
+  private readonly codeFeatures = new Map<string, number>();
 
+  /** Pseudo-answers from the codebook, one per code: the prior the analysts' codings move away from. */
+  private priors = 0;
+
+  /** Answers learned from analysts (the codebook's pseudo-answers not counted). */
   get size(): number {
-    return this.answers.size;
+    return this.answers.size - this.priors;
+  }
+
+  /**
+   * Starts a code from the codebook: one pseudo-answer carrying the code, whose features are the
+   * code's wording, each counted by its weight (so an indicative term counts more than a word of the
+   * definition). It also tells every other code what answers without it look like.
+   */
+  prior(code: string, features: Map<string, number>): void {
+    const key = `\u0000prior:${code}`;
+    if (this.answers.has(key)) return;
+    const answer = { features: [...features.keys()], codes: new Set([code]), weights: features };
+    this.answers.set(key, answer);
+    this.priors++;
+    this.count(answer, 1);
+  }
+
+  /** Answers learned with this code. */
+  positives(code: string): number {
+    return this.codeAnswers.get(code) ?? 0;
   }
 
   learn(key: string, features: string[], codes: Iterable<string>): void {
@@ -53,48 +87,78 @@ export class Learner {
   }
 
   private count(answer: LearnedAnswer, delta: number): void {
-    for (const code of answer.codes) this.codeCounts.set(code, (this.codeCounts.get(code) ?? 0) + delta);
+    const weightOf = (feature: string) => answer.weights?.get(feature) ?? 1;
+    const length = answer.features.reduce((sum, feature) => sum + weightOf(feature), 0);
+    bump(this.codeFeatures, TOTAL, delta * length);
+    for (const code of answer.codes) {
+      bump(this.codeAnswers, code, delta);
+      bump(this.codeFeatures, code, delta * length);
+    }
     for (const feature of answer.features) {
       let byCode = this.counts.get(feature);
       if (!byCode) this.counts.set(feature, (byCode = new Map()));
-      byCode.set(TOTAL, (byCode.get(TOTAL) ?? 0) + delta);
-      for (const code of answer.codes) byCode.set(code, (byCode.get(code) ?? 0) + delta);
+      const amount = delta * weightOf(feature);
+      bump(byCode, TOTAL, amount);
+      for (const code of answer.codes) bump(byCode, code, amount);
+      if ((byCode.get(TOTAL) ?? 0) <= 1e-9) this.counts.delete(feature);
     }
   }
 
-  /** Extra evidence for every code from words analysts used with it, in one pass over the answer. */
-  evidence(analysis: Analysis): Map<string, { total: number; parts: [string, number][] }> {
-    const result = new Map<string, { total: number; parts: [string, number][] }>();
+  /**
+   * Log-odds for each code given the answer's features (those seen in training; unseen ones say
+   * nothing either way), with the code's base rate as prior. Codes never learned are absent.
+   */
+  score(features: Map<string, string>, codeIds: string[]): Map<string, LearnedScore> {
+    const result = new Map<string, LearnedScore>();
     const answers = this.answers.size;
-    for (const [feature, surface] of analysis.features) {
+    if (answers === this.priors) return result;
+    const vocabulary = this.counts.size;
+    const allFeatures = this.codeFeatures.get(TOTAL) ?? 0;
+    // A feature an answer has but a code's answers never had counts log(S) - log(total + S) for it
+    // (the same for every such code): summed once, then corrected where the code has the feature.
+    const slot = new Map(codeIds.map((code, index) => [code, index]));
+    const corrections = new Float64Array(codeIds.length);
+    const parts = codeIds.map((): [string, number][] => []);
+    let unseen = 0;
+    let present = 0;
+    for (const [feature, surface] of features) {
       const byCode = this.counts.get(feature);
       if (!byCode || isFiller(surface)) continue;
-      const seen = byCode.get(TOTAL) ?? 0;
+      present++;
+      const total = byCode.get(TOTAL) ?? 0;
+      const base = Math.log(SMOOTHING) - Math.log(total + SMOOTHING);
+      unseen += base;
       for (const [code, withCode] of byCode) {
-        if (code === TOTAL || withCode <= 0) continue;
-        // Smoothed towards an even share, so three answers that all carry a code do not make it the norm.
-        const baseRate = ((this.codeCounts.get(code) ?? 0) + 1) / (answers + this.codeCount);
-        const lift = (withCode / (seen + 1) - baseRate) / (1 - baseRate + 1e-9);
-        if (lift <= 0) continue;
-        const value = LEARNED_WEIGHT * lift * Math.min(1, withCode / FULL_SUPPORT);
-        let entry = result.get(code);
-        if (!entry) result.set(code, (entry = { total: 0, parts: [] }));
-        entry.total += value;
-        entry.parts.push([surface, value]);
+        const index = slot.get(code);
+        if (index === undefined || withCode <= 0) continue;
+        const value = Math.log(withCode + SMOOTHING) - Math.log(total - withCode + SMOOTHING);
+        corrections[index]! += value - base;
+        // Reasons: words seen more often with the code than without it.
+        if (value > 0) parts[index]!.push([surface, value]);
       }
     }
+    codeIds.forEach((code, index) => {
+      const positive = this.codeAnswers.get(code) ?? 0;
+      if (positive <= 0) return;
+      const inFeatures = this.codeFeatures.get(code) ?? 0;
+      const outFeatures = allFeatures - inFeatures;
+      const inDenominator = Math.log(inFeatures + SMOOTHING * vocabulary);
+      const outDenominator = Math.log(outFeatures + SMOOTHING * vocabulary);
+      const logOdds =
+        Math.log((positive + 0.5) / (answers - positive + 0.5)) +
+        unseen +
+        corrections[index]! +
+        present * (outDenominator - inDenominator);
+      result.set(code, { logOdds: Math.max(-LEARNED_CLAMP, Math.min(LEARNED_CLAMP, logOdds)), parts: parts[index]! });
+    });
     return result;
   }
+}
 
-  /** How far to trust a codebook word for a code, given how analysts coded answers containing it. */
-  trust(codeId: string, feature: string): number {
-    const byCode = this.counts.get(feature);
-    const seen = byCode?.get(TOTAL) ?? 0;
-    if (seen < 3) return 1;
-    const withCode = byCode?.get(codeId) ?? 0;
-    // Seen in several coded answers and hardly ever with this code: the analysts disagree with the codebook.
-    return Math.max(0.25, Math.min(1, (withCode + 1) / (0.3 * seen + 1)));
-  }
+function bump(map: Map<string, number>, key: string, delta: number): void {
+  const next = (map.get(key) ?? 0) + delta;
+  if (Math.abs(next) < 1e-9) map.delete(key);
+  else map.set(key, next);
 }
 
 const TOTAL = '';

@@ -34,6 +34,20 @@ const abbreviations: [RegExp, string][] = [
   [/\bIROs?\b/g, 'independent reviewing officer'],
   [/\bPAs?\b/g, 'personal adviser'],
   [/\bDfE\b/g, 'government'],
+  [/\bMASH\b/g, 'safeguarding hub referrals'],
+  [/\bCafcass\b/gi, 'court guardian'],
+  [/\bNFA\b/g, 'no further action'],
+  [/\bDSLs?\b/g, 'school designated safeguarding lead'],
+  [/\bGPs?\b/g, 'doctor health'],
+  [/\b[IR]CPCs?\b/g, 'child protection conference'],
+  [/\bSWETs?\b/g, 'court statement'],
+  [/\bASYE\b/g, 'newly qualified social worker'],
+  [/\bDCS\b/g, 'director of children services leadership'],
+  [/\bILACS\b/g, 'ofsted inspection'],
+  [/\bFRG\b/g, 'family rights group advice'],
+  [/\bEHCPs?\b/g, 'education health and care plan'],
+  [/\bUASC\b/g, 'unaccompanied asylum seeking children'],
+  [/\bB&B\b/g, 'temporary accommodation housing'],
   [/\bs\.?\s?20\b/gi, 'section 20'],
   [/\bs\.?\s?76\b/gi, 'section 76'],
   [/\bs\.?\s?47\b/gi, 'section 47 child protection'],
@@ -84,7 +98,7 @@ const scopeEnders = new Set([
 const NEGATION_REACH = 5;
 
 /** natural's English stop words, less the negations this engine needs to see. */
-const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
+export const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
 /** Words too common in this field to say anything about a theme on their own. */
 export const domainStopWords = new Set([
   'child',

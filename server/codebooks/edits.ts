@@ -57,6 +57,8 @@ export async function addCode(
   fields: CodeFields,
   by: string,
   now = new Date(),
+  /** Indicative terms to start with (an emerging theme's distinctive words); none for a code added by hand. */
+  terms: string[] = [],
 ): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
   const parent = fields.parent ?? '';
@@ -80,7 +82,7 @@ export async function addCode(
       ? await takeChildKey(models, parentCode, codebook.codes)
       : await takeTopKey(models, codebookId),
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
-    terms: [],
+    terms,
     retired: false,
   };
   await models.codes.create(code);

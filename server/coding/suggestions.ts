@@ -7,6 +7,16 @@ export interface Suggestion {
   because: string[];
 }
 
+/**
+ * A suggestion's score is a calibrated probability that the code applies (see server/autocode/).
+ * The workbench says it in words: "likely" from 70%, "possible" from 40%; below that the engine is
+ * guessing, and the workbench says there is no confident suggestion.
+ */
+export type Confidence = 'likely' | 'possible' | 'unlikely';
+export function confidenceOf(score: number): Confidence {
+  return score >= 0.7 ? 'likely' : score >= 0.4 ? 'possible' : 'unlikely';
+}
+
 /** The answer suggestions are asked for, and how its question is being coded. */
 export interface SuggestedAnswer {
   surveyId: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Suggestion } from './suggestions.js';
+import { confidenceOf, type Confidence, type Suggestion } from './suggestions.js';
 import type { SessionUser } from '../auth/roles.js';
 import { keyedCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
@@ -62,8 +62,13 @@ export interface WorkbenchView {
   others?: { coderId: string; codes: CodeRecord[]; noCode: boolean }[];
   memo: string;
   quote: { starredByMe: boolean; starredByOthers: number; redacted: string[] };
-  suggestions: (Suggestion & { code: CodeRecord; key?: string })[];
+  /** Suggestions the engine is confident of ("likely" or "possible"), best first. */
+  suggestions: ShownSuggestion[];
+  /** The engine's guesses below "possible": offered apart, never accepted by the "a" key. */
+  weakSuggestions: ShownSuggestion[];
 }
+
+type ShownSuggestion = Suggestion & { code: CodeRecord; key?: string; confidence: Confidence };
 
 function unitMatches(
   unit: Unit,
@@ -173,6 +178,7 @@ export async function workbenchView(
     memo: '',
     quote: quoteState(undefined, user),
     suggestions: [],
+    weakSuggestions: [],
   };
   if (!current || view.finished) return view;
 
@@ -211,10 +217,13 @@ export async function workbenchView(
   view.quote = quoteState(quote, user, mayCompareCoders(user, settings));
   const keyOf = new Map(codes.map(({ code, key }) => [code.codeId, key]));
   // The engine reads English stems: on a Welsh answer it could only guess, so none are shown (the page says why).
-  view.suggestions = (current.language === 'cy' ? [] : suggestions).flatMap((suggestion) => {
+  const shown = (current.language === 'cy' ? [] : suggestions).flatMap((suggestion) => {
     const code = codeById.get(suggestion.codeId);
-    return code && !code.retired ? [{ ...suggestion, code, key: keyOf.get(code.codeId) }] : [];
+    const confidence = confidenceOf(suggestion.score);
+    return code && !code.retired ? [{ ...suggestion, code, key: keyOf.get(code.codeId), confidence }] : [];
   });
+  view.suggestions = shown.filter((suggestion) => suggestion.confidence !== 'unlikely');
+  view.weakSuggestions = shown.filter((suggestion) => suggestion.confidence === 'unlikely');
   view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
   return view;
 }

@@ -115,6 +115,26 @@ describe('learning from analysts', () => {
     expect(after?.because.some((reason) => reason.includes('pathways'))).toBe(true);
   });
 
+  it('learns several codes from one answer, each as its own yes or no', () => {
+    const coder = coderFor('care-crisis-drivers');
+    for (const key of ['a', 'b', 'c', 'd'])
+      coder.learn(key, `Kestrel panel and the Osprey rota, report ${key}.`, ['risk-aversion', 'workforce']);
+    coder.learn('e', 'Caseloads are huge.', ['system-overload']);
+    const codes = coder.suggest('Kestrel and Osprey again.').map((suggestion) => suggestion.codeId);
+    expect(codes.slice(0, 2).sort()).toEqual(['risk-aversion', 'workforce']);
+  });
+
+  it('scores are probabilities: between 0 and 1, the best first', () => {
+    const suggestions = coderFor('care-crisis-drivers').suggest(
+      'Caseloads are huge, thresholds keep rising and austerity closed the children’s centres.',
+    );
+    expect(suggestions.length).toBeGreaterThan(1);
+    for (const suggestion of suggestions) expect(suggestion.score).toBeGreaterThanOrEqual(0);
+    for (const suggestion of suggestions) expect(suggestion.score).toBeLessThanOrEqual(1);
+    const scores = suggestions.map((suggestion) => suggestion.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
   it('forgets what it was taught when the coding is taken away', () => {
     const coder = coderFor('care-crisis-drivers');
     for (const key of ['a', 'b', 'c']) coder.learn(key, 'Kestrel panel decisions again.', ['risk-aversion']);

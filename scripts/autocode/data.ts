@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { CodebookFile } from '../../server/codebooks/schema.js';
+import { loadCodebookFiles } from '../../server/codebooks/files.js';
+import { projectRoot } from '../../server/config.js';
+import { random } from '../bench/dataset.js';
+
+/** A hand-coded answer: every code of its codebook that applies. */
+export interface Labelled {
+  codebook: string;
+  text: string;
+  codes: string[];
+}
+
+const ownLine = z.object({ text: z.string().min(1), codes: z.array(z.string()).min(1) });
+const practitionerLine = z.object({
+  id: z.string(),
+  codebook: z.string(),
+  survey: z.string(),
+  question: z.string(),
+  codes: z.array(z.string()).min(1),
+  text: z.string().min(1),
+});
+
+function lines(file: string): unknown[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown, where: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${where}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** The codebook-worded set, eval/autocode/<codebook>.jsonl: the only set anything is tuned on. */
+export function ownSet(): Labelled[] {
+  const dir = path.join(projectRoot, 'eval', 'autocode');
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .flatMap((name) =>
+      lines(path.join(dir, name)).map((raw, index) => ({
+        codebook: path.basename(name, '.jsonl'),
+        ...parse(ownLine, raw, `${name}:${index + 1}`),
+      })),
+    );
+}
+
+/** The frozen practitioner-written set (eval/practitioner/): reported on, never tuned on. */
+export function practitionerSet(): Labelled[] {
+  const file = path.join(projectRoot, 'eval', 'practitioner', 'practitioner-set.jsonl');
+  return lines(file).map((raw, index) => {
+    const { codebook, text, codes } = parse(practitionerLine, raw, `practitioner-set.jsonl:${index + 1}`);
+    return { codebook, text, codes };
+  });
+}
+
+/** The codebooks, optionally without their indicative terms (a harder test: names and definitions only). */
+export function codebooks(withoutTerms = false): Map<string, CodebookFile> {
+  return new Map(
+    [...loadCodebookFiles()].map(([id, book]) => [
+      id,
+      withoutTerms ? { ...book, codes: book.codes.map((code) => ({ ...code, terms: [] })) } : book,
+    ]),
+  );
+}
+
+export function byCodebook(answers: Labelled[]): Map<string, Labelled[]> {
+  const groups = new Map<string, Labelled[]>();
+  for (const answer of answers) {
+    const group = groups.get(answer.codebook) ?? [];
+    group.push(answer);
+    groups.set(answer.codebook, group);
+  }
+  return groups;
+}
+
+export function shuffled<T>(items: T[], seed: number): T[] {
+  const next = random(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/** k folds of a list: each answer is tested once, by a model trained only on the other folds. */
+export function folds<T>(items: T[], k: number): { train: T[]; test: T[] }[] {
+  return Array.from({ length: k }, (_unused, fold) => ({
+    test: items.filter((_item, index) => index % k === fold),
+    train: items.filter((_item, index) => index % k !== fold),
+  }));
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { SessionUser } from '../auth/roles.js';
+import { addCode, codeInputSchema } from '../codebooks/edits.js';
+import { codeIdSchema } from '../codebooks/schema.js';
+import type { Codebook } from '../codebooks/service.js';
+import type { Unit } from '../coding/read-model.js';
+import { confidenceOf } from '../coding/suggestions.js';
+import { codingTarget, type CodingDataContext, type CodingTarget } from '../coding/target.js';
+import { ConflictError } from '../http/errors.js';
+import { pathIdSchema } from '../http/validate.js';
+import { autoCoderForCodebook } from './codebook.js';
+import type { AutoCoder } from './engine.js';
+import { groupAnswers, type ThemeGroup } from './themes.js';
+
+export const themesQuerySchema = z.object({
+  codebook: pathIdSchema.optional(),
+  created: codeIdSchema.optional(),
+});
+export type ThemesQuery = z.infer<typeof themesQuerySchema>;
+
+export const newThemeCodeSchema = z.object({
+  codebook: pathIdSchema.optional(),
+  fingerprint: z.string().regex(/^[A-Za-z0-9_-]{16}$/),
+  name: z.string().trim().min(1, 'Enter a name for the code').max(80),
+  definition: z.string().trim().max(2000).default(''),
+});
+export type NewThemeCode = z.infer<typeof newThemeCodeSchema>;
+
+/** Grouping is quadratic in places: past this many answers, the earliest submitted are grouped. */
+export const MAX_GROUPED = 3000;
+
+export interface ThemesView {
+  target: CodingTarget;
+  /** Answers nobody has given a code and the codebook does not fit (or marked "no code applies"). */
+  unfit: number;
+  groups: ThemeGroup[];
+  created?: { codeId: string; name: string; terms: string[] };
+}
+
+/** Cold-start engines per codebook version (a new object whenever the codebook is edited). */
+const engines = new WeakMap<Codebook, AutoCoder>();
+const bestScores = new WeakMap<AutoCoder, WeakMap<Unit, number>>();
+
+function bestScore(codebook: Codebook, unit: Unit): number {
+  let engine = engines.get(codebook);
+  if (!engine) engines.set(codebook, (engine = autoCoderForCodebook(codebook)));
+  let scores = bestScores.get(engine);
+  if (!scores) bestScores.set(engine, (scores = new WeakMap()));
+  let score = scores.get(unit);
+  if (score === undefined) scores.set(unit, (score = engine.suggest(unit.text, 1)[0]?.score ?? 0));
+  return score;
+}
+
+/**
+ * The answers no code fits: not given a code by anyone, and either marked "no code applies" or
+ * with no confident suggestion from the codebook alone (never from anyone's codings, so the groups
+ * are the same for every lead and give no coder's work away).
+ */
+export function unfitAnswers(target: CodingTarget): Unit[] {
+  return target.index.units.filter((unit) => {
+    const coders = target.index.codersOf(unit.responseId);
+    if (coders.some((coder) => target.index.codingsOf(unit.responseId, coder).length > 0)) return false;
+    if (coders.some((coder) => target.index.decidedNoCode(unit.responseId, coder))) return true;
+    return confidenceOf(bestScore(target.codebook, unit)) === 'unlikely';
+  });
+}
+
+export async function themesView(
+  context: CodingDataContext,
+  surveyId: string,
+  questionId: string,
+  query: ThemesQuery,
+): Promise<ThemesView> {
+  const target = await codingTarget(context, surveyId, questionId, query.codebook);
+  const unfit = unfitAnswers(target);
+  const created = query.created ? target.codebook.codes.find((code) => code.codeId === query.created) : undefined;
+  return {
+    target,
+    unfit: unfit.length,
+    groups: groupAnswers(unfit.slice(0, MAX_GROUPED)),
+    created: created && { codeId: created.codeId, name: created.name, terms: created.terms },
+  };
+}
+
+/**
+ * Turns a group into a new code of the codebook: its distinctive words become the code's
+ * indicative terms, so the workbench suggests it on the group's answers (and others like them)
+ * from then on. Refused if the group has changed since the lead saw it (answers coded or arrived).
+ */
+export async function codeFromGroup(
+  context: CodingDataContext,
+  user: SessionUser,
+  surveyId: string,
+  questionId: string,
+  input: NewThemeCode,
+): Promise<{ codebookId: string; codeId: string }> {
+  const target = await codingTarget(context, surveyId, questionId, input.codebook);
+  const group = groupAnswers(unfitAnswers(target).slice(0, MAX_GROUPED)).find(
+    (candidate) => candidate.fingerprint === input.fingerprint,
+  );
+  if (!group)
+    throw new ConflictError(
+      'The groups have changed since you looked (answers were coded or arrived). Look at them again.',
+    );
+  const fields = codeInputSchema.parse({
+    name: input.name,
+    definition:
+      input.definition ||
+      `An emerging theme found in ${group.responseIds.length} answers to "${target.question.id}": ${group.words.join(', ')}.`,
+    parent: '',
+  });
+  const code = await addCode(context.codebooks, target.codebook.id, fields, user.id, new Date(), group.words);
+  return { codebookId: target.codebook.id, codeId: code.codeId };
+}
