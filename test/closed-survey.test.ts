@@ -15,7 +15,7 @@ describe('a survey outside its open and close dates', () => {
     const start = await request(closedApp).get('/s/care-experienced');
     expect(start.status).toBe(403);
     expect(start.text).toContain('This survey is closed');
-    expect(start.text).toContain('It is open from 1 January 2026 to 31 December 2027.');
+    expect(start.text).toContain('It was open from 1 January 2026 to 31 December 2027.');
     const list = await request(closedApp).get('/');
     expect(list.text).not.toContain('href="/s/care-experienced"');
     expect(list.text).toContain('There are no surveys open at the moment.');

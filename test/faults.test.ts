@@ -142,6 +142,11 @@ describe('faults', () => {
       const welshNotSent = await request(app).post(`/s/family/r/${token}/submit`).set('Cookie', 'lang=cy');
       expect(welshNotSent.status).toBe(503);
       expect(welshNotSent.text).toContain('Dydy eich atebion ddim wedi&#39;u hanfon eto');
+      // Its switch leads to the check page in English (a page that exists), its button keeps Welsh.
+      expect(welshNotSent.text).toContain(
+        `<a href="/s/family/r/${token}/check?lang=en" lang="en" hreflang="en">English</a>`,
+      );
+      expect(welshNotSent.text).toContain(`<form method="post" action="/s/family/r/${token}/submit?lang=cy">`);
 
       database = await startFerretDb({ dataDir, port });
       let after = await request(app).post(pageUrl).type('form').send(formBody(familyAnswers['about-you']!));
@@ -154,6 +159,11 @@ describe('faults', () => {
       const stored = await responseModel(connection).findById(token.slice(0, 24)).lean();
       expect(stored?.answers).toMatchObject({ relationship: 'grandparent', country: 'wales' });
       expect(stored?.status).toBe('draft');
+      // The English switch of the "not sent" page, followed once the database is back: the respondent's place.
+      const switched = await request(app).get(`/s/family/r/${token}/check?lang=en`).set('Cookie', 'lang=cy');
+      expect(switched.status).toBe(303);
+      expect(switched.headers.location).toBe(`/s/family/r/${token}/p/involvement`);
+      expect(switched.headers['set-cookie']?.[0]).toMatch(/^lang=en;/);
     } finally {
       await connection.close();
       await database.stop();

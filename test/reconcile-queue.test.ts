@@ -1,5 +1,6 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, csrfFrom, postForm, seedResponses, signIn } from './helpers/office.js';
 import { answerForms, base, view } from './helpers/workbench.js';
@@ -76,6 +77,21 @@ async function finals(index: number): Promise<string[]> {
 }
 
 describe('the reconciliation queue', () => {
+  it('marks an answer written in Welsh lang="cy" on the queue and in the agreement report', async () => {
+    await testApp.responses.updateOne({ _id: ids[0] }, { $set: { language: 'cy' } });
+    await new ChangeCounters(testApp.connection).bump(surveyCounterKey('professionals'));
+    try {
+      const page = (await lead.get(`${queue}&at=${ids[0]}`)).text;
+      expect(page).toContain('<blockquote class="answer-text" lang="cy">Austerity cut everything.</blockquote>');
+      const report = (await lead.get(agreement)).text;
+      expect(report).toContain('<td class="answer-cell"><span lang="cy">Austerity cut everything.</span>');
+      expect(report).toContain('<td class="answer-cell">Nobody wants to hire.');
+    } finally {
+      await testApp.responses.updateOne({ _id: ids[0] }, { $set: { language: 'en' } });
+      await new ChangeCounters(testApp.connection).bump(surveyCounterKey('professionals'));
+    }
+  });
+
   it('shows an analyst coding independently the figures but not the other coder’s codes, until the lead opens the comparison', async () => {
     const hidden = (await ana.get(agreement)).text;
     expect(hidden).toContain('Disagreements to reconcile (3)');

@@ -294,9 +294,9 @@ describe('quotes and the theme report', () => {
       await analyst.get('/reports/professionals/quotes/drivers_text?codebook=care-crisis-drivers&format=csv')
     ).text;
     const lines = csvLines(csv);
-    expect(lines[0]).toBe('code_id,code_name,quote,attribution,response_id');
+    expect(lines[0]).toBe('code_id,code_name,quote,language,attribution,response_id');
     expect(lines).toContain(
-      `austerity,"Austerity, cuts and deprivation","Cuts, and caseloads. [redacted] in [redacted] saw it.",(Barrister),${ids[0]}`,
+      `austerity,"Austerity, cuts and deprivation","Cuts, and caseloads. [redacted] in [redacted] saw it.",en,(Barrister),${ids[0]}`,
     );
     expect(csv).not.toContain('Poverty and agency staff');
     expect(csv).not.toContain('Jane');

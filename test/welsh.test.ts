@@ -172,10 +172,10 @@ describe('answering in Welsh', () => {
     }
     await respondent.submit();
     const sent = await testApp.responses.findById(id).lean();
-    // A switch replayed after sending goes to the thank-you page and changes nothing.
+    // A switch replayed after sending goes to the thank-you page (in the language it asked for) and changes nothing.
     const replayed = await post(testApp.app, `${page}?lang=cy`, { age_band: '65-plus', action: 'language' });
     expect(replayed.status).toBe(303);
-    expect(replayed.headers.location).toBe(`/s/care-experienced/r/${respondent.token}/done`);
+    expect(replayed.headers.location).toBe(`/s/care-experienced/r/${respondent.token}/done?lang=cy`);
     expect(await testApp.responses.findById(id).lean()).toEqual(sent);
   });
 

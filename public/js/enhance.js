@@ -35,15 +35,18 @@
   var resume = document.getElementById('resume-link');
   if (resume && resume.value.charAt(0) === '/') resume.value = window.location.origin + resume.value;
 
-  // Live character count on long answers.
+  // Live character count on long answers: "1 character left" (Welsh "1 nod ar ôl") has its own
+  // wording; other counts are written as the server writes them, with a thousands comma ("10,000").
   document.querySelectorAll('textarea[data-limit]').forEach(function (area) {
     var count = area.parentElement.querySelector('.char-count');
     var limit = Number(area.dataset.limit);
     if (!count) return;
     var update = function () {
       var left = limit - Array.from(area.value).length;
-      var template = left >= 0 ? area.dataset.left : area.dataset.over;
-      count.textContent = template.replace('{count}', String(Math.abs(left)));
+      var one = Math.abs(left) === 1;
+      var template =
+        left >= 0 ? (one ? area.dataset.leftOne : area.dataset.left) : one ? area.dataset.overOne : area.dataset.over;
+      count.textContent = template.replace('{count}', Math.abs(left).toLocaleString('en-GB'));
     };
     area.addEventListener('input', update);
   });

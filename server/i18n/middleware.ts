@@ -13,8 +13,20 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 /**
- * Chooses the page language: `?lang=` (remembered in a cookie), then the cookie, then English.
- * Only languages with a message catalogue are offered, so adding Welsh is a matter of data.
+ * A path in the given language: `?lang=cy` added for any language but English, so a respondent whose
+ * browser refuses cookies keeps Welsh from page to page (English is what a link without it shows).
+ */
+export function inLanguage(path: string, locale: Locale): string {
+  if (locale === 'en') return path;
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${locale}`;
+}
+
+/**
+ * Chooses the page language: `?lang=` (remembered in a cookie for the browser session), then the
+ * cookie, then English. Only languages with a message catalogue are offered, so adding Welsh is a
+ * matter of data. Pages carry the language in their links and form actions (`withLanguage`), and a
+ * redirect answering a request that named its language names it too (`languageInLink`), so Welsh
+ * survives a browser that refuses cookies.
  */
 export function localeMiddleware(catalogue: MessageCatalogue): RequestHandler {
   const available = catalogue.available;
@@ -30,7 +42,7 @@ export function localeMiddleware(catalogue: MessageCatalogue): RequestHandler {
         httpOnly: true,
         sameSite: 'lax',
         secure: request.secure,
-        maxAge: 365 * 24 * 3600 * 1000,
+        // No Max-Age: a session cookie, so a shared computer does not keep the next person in Welsh.
       });
     } else {
       const remembered = cookieValue(request.headers.cookie, LANGUAGE_COOKIE);
@@ -40,7 +52,11 @@ export function localeMiddleware(catalogue: MessageCatalogue): RequestHandler {
     response.locals.locales = available;
     response.locals.t = catalogue.translator(locale);
     response.locals.pick = (text: Localised) => pick(text, locale);
-    response.locals.currentPath = request.path;
+    response.locals.languageInLink = isAvailable(requested);
+    response.locals.withLanguage = (path: string) => inLanguage(path, locale);
+    // The switch on a page without a form links to this page in the other language: only a page
+    // reached by GET can be reached again that way (a page may name another, `switchPath`).
+    response.locals.currentPath = request.method === 'GET' || request.method === 'HEAD' ? request.path : '/';
     next();
   };
 }

@@ -1,15 +1,11 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
 import { UnreadableFileError } from './encoding.js';
 import type { FileRow, RowSource } from './rows.js';
 import { SharedStrings } from './shared-strings.js';
+import { asArray, cellFormats, MAIN_NS, parseXml } from './xlsx-styles.js';
 import { entryChunks, zipEntries, type ZipEntry } from './zip-entries.js';
 
-const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const RELS_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-/** Excel's built-in number formats that show a date or a time, and those that show a percentage. */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57]);
-const BUILT_IN_PERCENT_FORMATS = new Set([9, 10]);
 /** Excel's last column is XFD (16,384): a cell reference beyond it is not a worksheet's. */
 const MAX_COLUMNS = 16_384;
 /** One cell's text, and all the shared strings together: past these the file is refused, not read into memory. */
@@ -61,22 +57,10 @@ async function openWorkbook(file: string): Promise<Workbook> {
   const properties = workbook.getElementsByTagNameNS(MAIN_NS, 'workbookPr')[0];
   const date1904 = ['1', 'true'].includes(properties?.getAttribute('date1904') ?? '');
   const stylesXml = await readSmallEntry(file, entries, 'xl/styles.xml');
-  const styles = stylesXml ? parseXml(stylesXml) : undefined;
-  const dateStyles = styles ? styleIndexes(styles, dateFormatIds(styles)) : new Set<number>();
-  const percentStyles = styles ? styleIndexes(styles, BUILT_IN_PERCENT_FORMATS) : new Set<number>();
+  const { dateStyles, percentStyles } = cellFormats(stylesXml);
   const stringsEntry = entries.get('xl/sharedStrings.xml');
   const sharedStrings = stringsEntry ? await readSharedStrings(file, stringsEntry) : new SharedStrings();
   return { sheet, sharedStrings, dateStyles, percentStyles, date1904 };
-}
-
-function asArray<T>(list: { length: number; item(index: number): T | null }): T[] {
-  const items: T[] = [];
-  for (let index = 0; index < list.length; index += 1) items.push(list.item(index)!);
-  return items;
-}
-
-function parseXml(text: string) {
-  return new DOMParser().parseFromString(text, 'text/xml');
 }
 
 async function readSmallEntry(file: string, entries: Map<string, ZipEntry>, name: string): Promise<string | undefined> {
@@ -86,27 +70,6 @@ async function readSmallEntry(file: string, entries: Map<string, ZipEntry>, name
   let text = '';
   for await (const chunk of entryChunks(file, entry)) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
-}
-
-/** The number formats that show a date or a time: the built-in ones and any custom format with d, m, y, h or s. */
-function dateFormatIds(styles: ReturnType<typeof parseXml>): Set<number> {
-  const ids = new Set(BUILT_IN_DATE_FORMATS);
-  for (const format of asArray(styles.getElementsByTagNameNS(MAIN_NS, 'numFmt'))) {
-    const code = (format.getAttribute('formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
-    if (/[dmyhs]/i.test(code)) ids.add(Number(format.getAttribute('numFmtId')));
-  }
-  return ids;
-}
-
-/** Which cell styles (`s` attribute) use one of these number formats. */
-function styleIndexes(styles: ReturnType<typeof parseXml>, formatIds: Set<number>): Set<number> {
-  const cellFormats = styles.getElementsByTagNameNS(MAIN_NS, 'cellXfs')[0];
-  const indexes = new Set<number>();
-  if (!cellFormats) return indexes;
-  asArray(cellFormats.getElementsByTagNameNS(MAIN_NS, 'xf')).forEach((xf, index) => {
-    if (formatIds.has(Number(xf.getAttribute('numFmtId') ?? 0))) indexes.add(index);
-  });
-  return indexes;
 }
 
 const tooLong = () =>

@@ -46,7 +46,7 @@ function languageBreakdown(): Breakdown {
   };
 }
 
-/** Every breakdown a survey offers: its groupings first, then its group and country questions, then language. */
+/** Every breakdown a survey offers: its groupings first, then its group and country questions, then language (if Welsh was offered). */
 export function breakdownsOf(survey: Survey): Breakdown[] {
   const { profile, groupings } = survey.definition;
   const grouped = groupings.map((grouping): Breakdown => {
@@ -72,7 +72,7 @@ export function breakdownsOf(survey: Survey): Breakdown[] {
     ...grouped,
     questionBreakdown(survey, 'group'),
     questionBreakdown(survey, 'country'),
-    languageBreakdown(),
+    survey.offersWelsh ? languageBreakdown() : undefined,
   ].filter((breakdown): breakdown is Breakdown => breakdown !== undefined);
 }
 

@@ -211,7 +211,10 @@ export async function respondentProfile(
     distributions: [
       ...grouped,
       ...questions.map((question) => distributionOf(question, byQuestion.get(question.id)!, respondents)),
-      toDistribution('language', 'Language answered in', languageChoices, languages, respondents, false, false),
+      // Only a survey respondents could answer in Welsh has a language to report.
+      ...(survey.offersWelsh
+        ? [toDistribution('language', 'Language answered in', languageChoices, languages, respondents, false, false)]
+        : []),
     ],
   };
 }

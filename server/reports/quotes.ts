@@ -14,6 +14,8 @@ export interface QuoteItem {
   text: string;
   /** Where the passage is in the answer; absent for the whole answer. */
   passage?: { start: number; end: number };
+  /** The language the answer was written in: pages mark a Welsh quote `lang="cy"`. */
+  language: 'en' | 'cy';
   attribution: string;
   /** Names of every code the answer counts for. */
   codes: string[];
@@ -74,6 +76,7 @@ export async function quotesByCode(
       const shown = (text: string) => (starred ? redact(text, record!.redacted ?? []) : text);
       const common = {
         responseId: unit.responseId,
+        language: unit.language ?? ('en' as const),
         attribution: attribution(target.survey, unit),
         codes: [...counted].map((id) => names.get(id) ?? id),
         starred,

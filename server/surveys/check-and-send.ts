@@ -42,19 +42,10 @@ export async function checkView(
   return { survey, token, pages };
 }
 
-export async function submit(
-  context: RespondentContext,
-  survey: Survey,
-  token: string,
-  language?: Locale,
-): Promise<string> {
+/** Sends the answers; the language recorded is the one they were written in (`answeredLanguage`), whatever this page's. */
+export async function submit(context: RespondentContext, survey: Survey, token: string): Promise<string> {
   const draft = await loadDraft(context, survey, token);
-  const result = await submitResponse(context.responses, context.counters, {
-    survey,
-    draft,
-    now: context.now(),
-    language,
-  });
+  const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
   if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
   return surveyPaths.done(survey.id, token);
 }

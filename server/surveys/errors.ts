@@ -4,12 +4,15 @@ import type { Survey } from './registry.js';
 import type { PageView } from './service.js';
 import { surveyPaths } from './paths.js';
 
-/** The survey is outside its dates: its own page says when it is open. */
+/**
+ * The survey is outside its dates: its own page says when it opens, or when it was open. Its
+ * language switch leads to the survey's start, which shows the same page (it may follow a POST).
+ */
 export class SurveyClosedError extends AppError {
-  constructor(survey: Survey, dates: OpeningDates) {
+  constructor(survey: Survey, dates: OpeningDates, now: Date) {
     super(403, `The survey "${survey.id}" is not accepting answers.`, 'closed.title', {
       view: 'closed',
-      locals: { survey, dates },
+      locals: { survey, dates, ended: now >= dates.closes, switchPath: surveyPaths.start(survey.id) },
     });
   }
 }
@@ -28,9 +31,12 @@ export class UnsavedPageError extends ServiceUnavailableError {
   }
 }
 
-/** The final submit could not be stored: say so plainly and offer the same button again (a repeat is harmless). */
+/**
+ * The final submit could not be stored: say so plainly and offer the same button again (a repeat is
+ * harmless). The language switch leads to the check page, where the respondent can send again.
+ */
 export class NotSentError extends ServiceUnavailableError {
-  constructor(action: string) {
-    super('The answers could not be sent.', { view: 'not-sent', locals: { action } });
+  constructor(action: string, switchPath: string) {
+    super('The answers could not be sent.', { view: 'not-sent', locals: { action, switchPath } });
   }
 }

@@ -24,6 +24,14 @@ export class Survey {
     return this.definition.id;
   }
 
+  /**
+   * Whether respondents could answer in Welsh: a hosted survey whose definition is translated. Only
+   * then do reports break answers down by language (an imported survey's answers have none).
+   */
+  get offersWelsh(): boolean {
+    return this.origin === 'hosted' && this.definition.title.cy !== undefined;
+  }
+
   question(id: string): Question | undefined {
     return this.byId.get(id);
   }

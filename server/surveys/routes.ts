@@ -29,9 +29,21 @@ const pageParams = draftParams.extend({ pageId: z.string().max(64) });
 const parseParams = <T extends z.ZodType>(schema: T, request: Request): z.infer<T> =>
   validate(request, { params: schema }).params;
 
+/**
+ * Redirects, keeping the language when the request named it (`?lang=cy` on the form's action), so a
+ * browser that refuses cookies stays in Welsh. A path that already names a language keeps its own.
+ */
+function redirect(response: Response, to: string): void {
+  const { languageInLink, withLanguage } = response.locals as {
+    languageInLink?: boolean;
+    withLanguage?: (path: string) => string;
+  };
+  response.redirect(303, languageInLink && withLanguage && !/[?&]lang=/.test(to) ? withLanguage(to) : to);
+}
+
 /** A redirect, the page, or (when what was sent needs fixing) the page with its errors, through the error handler. */
 function respond(response: Response, outcome: PageOutcome): void {
-  if (outcome.kind === 'redirect') return response.redirect(303, outcome.to);
+  if (outcome.kind === 'redirect') return redirect(response, outcome.to);
   if (outcome.view.errors.length > 0) throw new InvalidPageError(outcome.view);
   response.render('survey-page', { view: outcome.view, paths: surveyPaths });
 }
@@ -93,7 +105,7 @@ export function surveyRoutes(context: RespondentContext): Router {
 
   router.get('/s/:surveyId/r/:token', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
-    response.redirect(303, await nextStep(context, await openSurvey(context, surveyId), token));
+    redirect(response, await nextStep(context, await openSurvey(context, surveyId), token));
   });
 
   router.get('/s/:surveyId/r/:token/p/:pageId', async (request, response) => {
@@ -123,18 +135,17 @@ export function surveyRoutes(context: RespondentContext): Router {
       token,
       response.locals as { t: Translate; locale: Locale },
     );
-    if ('redirect' in view) return response.redirect(303, view.redirect);
+    if ('redirect' in view) return redirect(response, view.redirect);
     response.render('check-answers', { view, paths: surveyPaths });
   });
 
   router.post('/s/:surveyId/r/:token/submit', async (request, response) => {
     const { surveyId, token } = parseParams(draftParams, request);
     try {
-      const { locale } = response.locals as { locale: Locale };
-      response.redirect(303, await submit(context, await openSurvey(context, surveyId), token, locale));
+      redirect(response, await submit(context, await openSurvey(context, surveyId), token));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      throw new NotSentError(surveyPaths.submit(surveyId, token));
+      throw new NotSentError(surveyPaths.submit(surveyId, token), surveyPaths.check(surveyId, token));
     }
   });
 
@@ -172,9 +183,9 @@ export function surveyRoutes(context: RespondentContext): Router {
     const survey = context.surveys.get(surveyId);
     if (!survey || survey.origin === 'imported') throw new NotFoundError();
     // A respondent who submitted just before the close date still sees their thank-you page.
-    const { redirect, reference } = await donePage(context, survey, token);
-    if (redirect) return response.redirect(303, redirect);
-    response.render('thanks', { survey, reference });
+    const done = await donePage(context, survey, token);
+    if (done.redirect) return redirect(response, done.redirect);
+    response.render('thanks', { survey, reference: done.reference });
   });
 
   return router;

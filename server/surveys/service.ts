@@ -44,7 +44,8 @@ export type PageOutcome = { kind: 'redirect'; to: string } | { kind: 'invalid'; 
 export async function openSurvey({ surveys, schedules, now }: RespondentContext, surveyId: string): Promise<Survey> {
   const survey = surveys.get(surveyId);
   if (!survey || survey.origin === 'imported') throw new NotFoundError();
-  if (!(await schedules.isOpen(survey, now()))) throw new SurveyClosedError(survey, await schedules.datesOf(survey));
+  const at = now();
+  if (!(await schedules.isOpen(survey, at))) throw new SurveyClosedError(survey, await schedules.datesOf(survey), at);
   return survey;
 }
 
@@ -163,12 +164,15 @@ export async function answerPage(
     };
   }
   const { action } = parsed.value;
+  // The switch posts to the new language (`?lang=`): what it saves was typed on the page in the other one.
+  const shownIn: Locale = action === 'language' ? (locale === 'cy' ? 'en' : 'cy') : locale;
   const saved = await savePage(context.responses, {
     draft,
     page: position.page,
     pageAnswers: parsed.value,
     finished: action === 'continue',
     language: locale,
+    pageLanguage: shownIn,
   });
   if (!saved) return { kind: 'redirect', to: surveyPaths.done(survey.id, token) };
   if (action === 'save') return { kind: 'redirect', to: surveyPaths.saved(survey.id, token) };

@@ -97,7 +97,7 @@ describe('Welsh in a real browser', () => {
           'Ticiwch y blwch i ddweud eich bod yn cytuno i gymryd rhan.',
         );
         await check(`${surveyId} consent error`);
-        await page.getByLabel("Ydw, rwy'n cytuno").check();
+        await page.getByLabel("Rwy'n cytuno").check();
         await parhau(page);
         for (let step = 0; step < 12 && page.url().includes('/p/'); step++) {
           await check(`${surveyId} ${pageId(page)}`);
@@ -117,14 +117,14 @@ describe('Welsh in a real browser', () => {
         await check(`${surveyId} thank you`);
       }
       await page.goto(`${rig.origin}/s/family`);
-      await page.getByLabel("Ydw, rwy'n cytuno").check();
+      await page.getByLabel("Rwy'n cytuno").check();
       await parhau(page);
       await page.getByRole('button', { name: 'Cadw a dod yn ôl yn nes ymlaen' }).click();
       expect(await heading(page)).toBe("Mae eich atebion wedi'u cadw");
       await check('saved');
       await page.goto(`${closedOrigin}/s/family`);
       expect(await heading(page)).toBe("Mae'r arolwg hwn ar gau");
-      expect(await page.locator('main').innerText()).toContain('Mae ar agor o 1 Ionawr 2026 tan 31 Rhagfyr 2027.');
+      expect(await page.locator('main').innerText()).toContain('Roedd ar agor o 1 Ionawr 2026 tan 31 Rhagfyr 2027.');
       await check('closed survey');
       await context.close();
     }

@@ -35,8 +35,15 @@ export async function quotesOutput(
     view: 'reports/quotes',
     locals: () => ({ target, byCode, names, hidden }),
     table: () => ({
-      header: ['code_id', 'code_name', 'quote', 'attribution', 'response_id'],
-      rows: flat().map((quote) => [quote.codeId, quote.codeName, quote.text, quote.attribution, quote.responseId]),
+      header: ['code_id', 'code_name', 'quote', 'language', 'attribution', 'response_id'],
+      rows: flat().map((quote) => [
+        quote.codeId,
+        quote.codeName,
+        quote.text,
+        quote.language,
+        quote.attribution,
+        quote.responseId,
+      ]),
     }),
     json: flat,
   };

@@ -12,7 +12,10 @@ const responseSchema = new mongoose.Schema(
     surveyVersion: { type: Number, required: true },
     tokenHash: { type: String, required: true, unique: true },
     status: { type: String, enum: responseStatuses, required: true, default: 'draft' },
+    /** The language the response was written in (see `answeredLanguage`); while a draft, the one it was last saved in. */
     language: { type: String, required: true, default: 'en' },
+    /** The language each page was answered in, by page id: decides `language` at submit. */
+    pageLanguages: { type: mongoose.Schema.Types.Mixed, default: {} },
     answers: { type: mongoose.Schema.Types.Mixed, default: {} },
     otherText: { type: mongoose.Schema.Types.Mixed, default: {} },
     finishedPages: { type: [String], default: [] },

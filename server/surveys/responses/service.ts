@@ -7,6 +7,7 @@ import type { SurveyPage } from '../definition-schema.js';
 import type { ResponseDocument, ResponseModel } from './model.js';
 import { responseReference } from './reference.js';
 import { newResumeToken, readToken } from './tokens.js';
+import { answeredLanguage, type PageLanguages } from './language.js';
 
 export interface Draft {
   id: ResponseDocument['_id'];
@@ -15,6 +16,7 @@ export interface Draft {
   otherText: Record<string, string>;
   finishedPages: string[];
   language: Locale;
+  pageLanguages: PageLanguages;
 }
 
 function toDraft(document: ResponseDocument): Draft {
@@ -25,6 +27,7 @@ function toDraft(document: ResponseDocument): Draft {
     otherText: (document.otherText ?? {}) as Record<string, string>,
     finishedPages: document.finishedPages,
     language: document.language === 'cy' ? 'cy' : 'en',
+    pageLanguages: (document.pageLanguages ?? {}) as PageLanguages,
   };
 }
 
@@ -47,6 +50,7 @@ export async function startResponse(
     tokenHash: secretHash,
     status: 'draft',
     language,
+    pageLanguages: { [page.id]: language },
     answers: prefixedValues(set, 'answers.'),
     otherText: prefixedValues(set, 'otherText.'),
     finishedPages: [page.id],
@@ -85,12 +89,26 @@ export async function savePage(
     pageAnswers,
     finished,
     language,
-  }: { draft: Draft; page: SurveyPage; pageAnswers: PageAnswers; finished: boolean; language?: Locale },
+    pageLanguage = language,
+  }: {
+    draft: Draft;
+    page: SurveyPage;
+    pageAnswers: PageAnswers;
+    finished: boolean;
+    /** The language the respondent is using now: they may have switched since they started. */
+    language?: Locale;
+    /** The language the page was shown in when these answers were typed. */
+    pageLanguage?: Locale;
+  },
 ): Promise<boolean> {
   const { set, unset } = toUpdate(pageAnswers);
-  // The language the respondent is answering in now: they may have switched since they started.
   const changes: Record<string, string | string[]> =
     language && language !== draft.language ? { ...set, language } : set;
+  // The page's language is recorded when the page is first saved and again only when its answers
+  // change: pressing Continue on Welsh answers shown in English does not make them English.
+  const recorded = draft.pageLanguages[page.id];
+  if (pageLanguage && recorded !== pageLanguage && (recorded === undefined || changesAnswers(draft, pageAnswers)))
+    changes[`pageLanguages.${page.id}`] = pageLanguage;
   const update: Record<string, unknown> = {};
   if (Object.keys(changes).length > 0) update.$set = changes;
   if (Object.keys(unset).length > 0) update.$unset = unset;
@@ -109,7 +127,7 @@ export type SubmitOutcome = { outcome: 'submitted' } | { outcome: 'incomplete'; 
 export async function submitResponse(
   responses: ResponseModel,
   counters: ChangeCounters,
-  { survey, draft, now, language }: { survey: Survey; draft: Draft; now: Date; language?: Locale },
+  { survey, draft, now }: { survey: Survey; draft: Draft; now: Date },
 ): Promise<SubmitOutcome> {
   if (draft.status === 'submitted') return { outcome: 'submitted' };
   const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
@@ -134,8 +152,8 @@ export async function submitResponse(
         surveyVersion: survey.definition.version,
         answers: kept.answers,
         otherText: kept.otherText,
-        // The language the answers were sent in.
-        language: language ?? draft.language,
+        // The language the answers were written in, page by page: not that of the page Send was pressed on.
+        language: answeredLanguage(survey, kept, draft.pageLanguages, draft.language),
       },
     },
   );
@@ -143,6 +161,15 @@ export async function submitResponse(
   // Bumped on every submit, repeated ones too, so a crash between the two writes heals on the retry.
   await counters.bump(surveyCounterKey(survey.id));
   return { outcome: 'submitted' };
+}
+
+/** Whether saving this page would change any stored answer or "other" text. */
+function changesAnswers(draft: Draft, { answers, otherText }: PageAnswers): boolean {
+  const differs = (stored: unknown, given: unknown) => JSON.stringify(stored) !== JSON.stringify(given);
+  return (
+    Object.entries(answers).some(([id, value]) => differs(draft.answers[id], value)) ||
+    Object.entries(otherText).some(([id, value]) => differs(draft.otherText[id], value))
+  );
 }
 
 function toUpdate({ answers, otherText }: PageAnswers) {
