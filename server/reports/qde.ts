@@ -55,7 +55,8 @@ export function codePointOffset(text: string, offset: number): number {
 /** Where a source's text is kept in the .qdpx, as project.qde names it and as the zip entry. */
 export const sourceFile = (guid: string) => ({ path: `internal://${guid}.txt`, entry: `Sources/${guid}.txt` });
 
-const sourceName = (source: ProjectSource) => `Respondent ${source.responseId}: ${source.questionId}`;
+// No ":" or "/": QualCoder also uses a source's name as a file name, which Windows would refuse.
+const sourceName = (source: ProjectSource) => `Respondent ${source.responseId} - ${source.questionId}`;
 
 /**
  * Code names unique across the project ("Other" in two codebooks becomes "Other (Drivers)"):

@@ -69,6 +69,9 @@ describe('the REFI-QDA project writer', () => {
     expect(xml).toContain(`<CodeRef targetGUID="${first}"/>`);
     expect(xml).toContain('startPosition="11" endPosition="15"');
     expect(xml).toContain('name="Survey &amp; &quot;friends&quot;"');
+    // A source's name is also a file name in QualCoder: nothing Windows refuses in one.
+    expect(xml).toContain('<TextSource guid="');
+    expect(xml).toMatch(/<TextSource [^>]*name="Respondent r1 - q1"/);
     expect(texts).toEqual([{ entry: expect.stringMatching(/^Sources\/[0-9a-f-]{36}\.txt$/), text }]);
     expect(projectQde(content).xml).toBe(xml);
   });
