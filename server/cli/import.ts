@@ -1,11 +1,10 @@
 import { readEnvironment } from '../config.js';
-import { connectDatabase } from '../db/connection.js';
-import { startEmbeddedDatabase } from '../db/embedded.js';
 import { record } from '../audit/service.js';
 import { ImportRefusedError, importAnswers, importAuditEntry, type ImportSummary } from '../imports/service.js';
-import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { prepareDatabase } from '../startup.js';
 import { loadSurveys } from '../surveys/registry.js';
 import { commandArgs, requireOption, UsageError } from './args.js';
+import { withDatabase } from './database.js';
 
 const usage = 'import --survey ID --title TITLE --file PATH [--text COLUMN]... [--attribute COLUMN]...';
 
@@ -34,21 +33,16 @@ export async function importCommand(args: string[]): Promise<ImportSummary> {
     attributes: options.attribute ?? [],
     by: 'command line',
   };
-  const env = readEnvironment();
-  const embedded = env.MONGODB_URI
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
-  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
+  const surveysDir = readEnvironment().SURVEYS_DIR;
   try {
-    await prepareDatabase(connection);
-    const summary = await importAnswers({ connection, registry: new Map(loadSurveys(env.SURVEYS_DIR)) }, request);
-    await record(connection, importAuditEntry('command line', summary));
-    return summary;
+    return await withDatabase(async (connection) => {
+      await prepareDatabase(connection);
+      const summary = await importAnswers({ connection, registry: new Map(loadSurveys(surveysDir)) }, request);
+      await record(connection, importAuditEntry('command line', summary));
+      return summary;
+    });
   } catch (error) {
     if (error instanceof ImportRefusedError) throw new UsageError(`${request.file}: ${error.message}`);
     throw error;
-  } finally {
-    await connection.close();
-    await embedded?.stop();
   }
 }

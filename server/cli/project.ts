@@ -4,14 +4,13 @@ import { codingModels } from '../coding/model.js';
 import { CodingReadModel } from '../coding/read-model.js';
 import { readEnvironment } from '../config.js';
 import { ChangeCounters } from '../db/change-counter.js';
-import { connectDatabase } from '../db/connection.js';
-import { startEmbeddedDatabase } from '../db/embedded.js';
 import { ImportedSurveyCatalogue } from '../imports/catalogue.js';
 import { surveyQdpx } from '../reports/project.js';
 import { loadSurveys } from '../surveys/registry.js';
 import { responseModel } from '../surveys/responses/model.js';
-import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { prepareDatabase } from '../startup.js';
 import { commandArgs, requireOption, UsageError } from './args.js';
+import { withDatabase } from './database.js';
 
 const usage = 'project --survey <survey-id> --format qdpx > project.qdpx';
 
@@ -25,11 +24,7 @@ export async function projectCommand(args: string[]): Promise<Uint8Array> {
   if (options.format !== 'qdpx') throw new UsageError(`Unknown format "${options.format}": the only format is qdpx`);
   const env = readEnvironment();
   const surveys = new Map(loadSurveys(env.SURVEYS_DIR));
-  const embedded = env.MONGODB_URI
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
-  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
-  try {
+  return withDatabase(async (connection) => {
     await prepareDatabase(connection);
     const counters = new ChangeCounters(connection);
     // Imported surveys are in the database, not the definition files.
@@ -47,8 +42,5 @@ export async function projectCommand(args: string[]): Promise<Uint8Array> {
       users: userModel(connection),
     };
     return (await surveyQdpx(context, survey)).zip;
-  } finally {
-    await connection.close();
-    await embedded?.stop();
-  }
+  });
 }
