@@ -187,7 +187,17 @@ export function createAppParts(given: AppDependencies): AppParts {
   // Public: anyone may reach these.
   app.use(helpRoutes(signposting));
   app.use(
-    surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }),
+    surveyRoutes({
+      surveys,
+      responses,
+      schedules,
+      counters: coding.counters,
+      now,
+      publicUrl: dependencies.publicUrl,
+      // The survey only: the private link is the respondent's key and never goes in the trail.
+      draftDeleted: (surveyId) =>
+        coding.audit({ actor: 'respondent', action: 'draft.deleted', target: surveyId, detail: {} }),
+    }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
   app.use(authRoutes(passport, throttle, coding.audit));
