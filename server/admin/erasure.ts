@@ -89,6 +89,34 @@ export async function eraseResponse(
 ): Promise<ErasureCandidate> {
   const candidate = await findForErasure(context, responseId);
   const { surveyId } = candidate;
+  const deleted = await deleteResponseAndTrace(context, surveyId, responseId);
+  if (!deleted) return candidate;
+  await context.audit({
+    actor,
+    action: 'response.erased',
+    target: candidate.reference,
+    detail: {
+      survey: surveyId,
+      // The id is not personal data: a restore of an older backup deletes this response again.
+      response: responseId,
+      status: candidate.status,
+      codings: candidate.codings,
+      memos: candidate.memos,
+      quotes: candidate.quotes,
+    },
+  });
+  return candidate;
+}
+
+/**
+ * Deletes the response and everything kept about it; whether this call deleted the response (of
+ * several at once, one does). Also used by a restore, to erase again what an older backup brings back.
+ */
+export async function deleteResponseAndTrace(
+  context: Pick<ErasureContext, 'responses' | 'coding' | 'counters'>,
+  surveyId: string,
+  responseId: string,
+): Promise<boolean> {
   // How many documents one sweep removed (a code-by-search step that lost an id counts as one).
   const deleteWhatHangsOff = async () => {
     const [events, notes, quotes, batches] = await Promise.all([
@@ -111,20 +139,5 @@ export async function eraseResponse(
   // finds nothing: a writer checks the response is still there after writing and removes its own
   // write if not, so anything written after this point removes itself.
   for (let sweep = 0; sweep < 10 && (await deleteWhatHangsOff()) > 0; sweep++);
-  if (!deleted) return candidate;
-  await context.audit({
-    actor,
-    action: 'response.erased',
-    target: candidate.reference,
-    detail: {
-      survey: surveyId,
-      // The id is not personal data: a restore of an older backup deletes this response again.
-      response: responseId,
-      status: candidate.status,
-      codings: candidate.codings,
-      memos: candidate.memos,
-      quotes: candidate.quotes,
-    },
-  });
-  return candidate;
+  return deleted !== null;
 }

@@ -23,6 +23,8 @@ export const auditActions: Record<string, string> = {
   'response.erased': 'Erased a response',
   'draft.deleted': 'A respondent deleted their draft',
   retention: 'Applied the retention rules',
+  backup: 'Backed up the database',
+  restore: 'Restored the database from a backup',
 };
 
 const entrySchema = z.object({
