@@ -11,6 +11,7 @@ import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
 import { jsonLinesLogger } from './http/request-log.js';
 import { startHousekeeping } from './housekeeping.js';
+import { auditTrail } from './audit/service.js';
 import { responseModel } from './surveys/responses/model.js';
 import { sessionSecret } from './auth/secret.js';
 import { userModel } from './auth/user-model.js';
@@ -78,6 +79,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
       throttle,
       counters: new ChangeCounters(connection),
       rules,
+      audit: auditTrail(connection),
     },
     {
       draftRetentionDays: env.DRAFT_RETENTION_DAYS,
