@@ -13,6 +13,7 @@ export const auditActions: Record<string, string> = {
   'download.responses': 'Downloaded raw responses',
   'download.codings': 'Downloaded coded answers',
   'download.quotes': 'Downloaded quotes',
+  'download.report': 'Took the survey report (it quotes answers)',
   'download.project': 'Downloaded a REFI-QDA project',
   'download.audit': 'Downloaded the audit trail',
   reconcile: 'Reconciled an answer',
