@@ -172,6 +172,15 @@ describe('backup and restore', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('writes the backup readable by its owner only: folder 0700, files 0600', async () => {
+    const dir = path.join(folder, 'private');
+    await writeBackup(testApp.connection, dir);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = fs.readdirSync(dir);
+    expect(files).toContain(MANIFEST);
+    for (const file of files) expect(fs.statSync(path.join(dir, file)).mode & 0o777, file).toBe(0o600);
+  });
+
   it('refuses to write into a folder that is not empty', async () => {
     const result = cli('backup', '--out', path.join(folder, 'first'));
     expect(result.code).toBe(1);
