@@ -200,7 +200,7 @@ export function createAppParts(given: AppDependencies): AppParts {
     }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
-  app.use(authRoutes(passport, throttle, coding.audit));
+  app.use(authRoutes(passport, throttle, coding.audit, coding.users));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));

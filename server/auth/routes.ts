@@ -6,6 +6,7 @@ import { validate } from '../http/validate.js';
 import { csrfProtection } from './csrf.js';
 import type { PassportInstance } from './passport.js';
 import type { SessionUser } from './roles.js';
+import type { UserModel } from './user-model.js';
 import { TooManyAttemptsError, type LoginThrottle } from './throttle.js';
 
 const loginForm = z.object({
@@ -20,7 +21,12 @@ function safeNext(next: string | undefined): string {
 }
 
 /** Signing in and out: the only back-office forms anyone may post. */
-export function authRoutes(passport: PassportInstance, throttle: LoginThrottle, audit: Audit): Router {
+export function authRoutes(
+  passport: PassportInstance,
+  throttle: LoginThrottle,
+  audit: Audit,
+  users: UserModel,
+): Router {
   const router = Router({ caseSensitive: true });
 
   router.get('/login', csrfProtection, (request, response) => {
@@ -50,8 +56,13 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle, 
       claim = await throttle.claim([`email:${account}`, `ip:${request.ip}`]);
     } catch (error) {
       // A lock-out is recorded against the account tried (never the password, nor the address).
-      if (error instanceof TooManyAttemptsError)
-        await audit({ actor: account || '(no email given)', action: 'sign-in.locked', target: account });
+      // Whatever was typed is named only if it is an account's email: anything else (a password
+      // typed in the email box, say) must not reach the trail.
+      if (error instanceof TooManyAttemptsError) {
+        const known = account !== '' && (await users.exists({ email: account })) !== null;
+        const actor = known ? account : 'unknown address';
+        await audit({ actor, action: 'sign-in.locked', target: known ? account : '' });
+      }
       throw error;
     }
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
