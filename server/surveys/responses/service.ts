@@ -146,10 +146,10 @@ export async function submitResponse(
   }
   // One document per response, found by the id in the token: a double or retried submit can never
   // store a second one, and a later repeat stops at the status check above without writing.
-  // Only a draft is sent: a delete from the same link racing this submit either removed it first
-  // (nothing matches, and the respondent is not told it was sent) or finds it sent and keeps it.
+  // By `_id` alone (see savePage). A delete from the same link racing this submit either removed
+  // it first (nothing matches, and the respondent is not told it was sent) or finds it sent and keeps it.
   const result = await responses.updateOne(
-    { _id: draft.id, status: 'draft' },
+    { _id: draft.id },
     {
       $set: {
         status: 'submitted',
@@ -163,8 +163,7 @@ export async function submitResponse(
       },
     },
   );
-  if (result.matchedCount === 0 && !(await responses.exists({ _id: draft.id, status: 'submitted' })))
-    return { outcome: 'deleted' };
+  if (result.matchedCount === 0) return { outcome: 'deleted' };
   // Tells every process's coding cache that this survey has a new answer.
   // Bumped on every submit, repeated ones too, so a crash between the two writes heals on the retry.
   await counters.bump(surveyCounterKey(survey.id));
