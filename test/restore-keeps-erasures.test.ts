@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { restoreKeepingErasures } from '../server/admin/restore-erasures.js';
 import { writeBackup } from '../server/db/backup.js';
+import { startHeartbeat } from '../server/db/heartbeat.js';
+import { restoreBackup } from '../server/db/restore.js';
 import { useTestApp } from './helpers/app.js';
 import { postForm, seedCodings, seedResponses } from './helpers/office.js';
 import { signInTeam } from './helpers/workbench.js';
@@ -48,5 +50,28 @@ describe('restoring a backup taken before an erasure', () => {
       actor: 'command line',
       detail: { replace: true, reErased: 1 },
     });
+  });
+});
+
+describe('restoring into a database the app is running on', () => {
+  it('is refused while the app beats its heartbeat, unless forced; allowed once the app stops', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'restore-running-')), 'backup');
+    await writeBackup(testApp.connection, dir);
+    const before = await testApp.responses.countDocuments({});
+    const heartbeat = startHeartbeat(testApp.connection);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await testApp.responses.deleteMany({});
+      await expect(restoreBackup(testApp.connection, dir, { replace: true })).rejects.toThrow(
+        /The app is running on this database .*stop it first/,
+      );
+      expect(await testApp.responses.countDocuments({})).toBe(0);
+      await restoreBackup(testApp.connection, dir, { replace: true, force: true });
+      expect(await testApp.responses.countDocuments({})).toBe(before);
+    } finally {
+      await heartbeat.stop();
+    }
+    await restoreBackup(testApp.connection, dir, { replace: true });
+    expect(await testApp.responses.countDocuments({})).toBe(before);
   });
 });

@@ -20,11 +20,11 @@ export interface RestoreKeepingErasures extends RestoreResult {
 export async function restoreKeepingErasures(
   connection: Connection,
   dir: string,
-  { replace = false } = {},
+  { replace = false, force = false } = {},
 ): Promise<RestoreKeepingErasures> {
   const trail = auditModel(connection);
   const erasures = await trail.find({ action: 'response.erased' }).lean();
-  const result = await restoreBackup(connection, dir, { replace });
+  const result = await restoreBackup(connection, dir, { replace, force });
   const context = {
     responses: responseModel(connection),
     coding: codingModels(connection),

@@ -7,7 +7,7 @@ import { commandArgs, requireOption, UsageError } from './args.js';
 import { withDatabase } from './database.js';
 
 const backupUsage = 'backup --out <new folder>';
-const restoreUsage = 'restore --from <backup folder> [--replace]';
+const restoreUsage = 'restore --from <backup folder> [--replace] [--force]';
 
 /** `backup --out DIR`: every collection as Extended JSON lines and manifest.json; prints the manifest's counts. */
 export async function backupCommand(args: string[]) {
@@ -33,11 +33,15 @@ export async function backupCommand(args: string[]) {
  * restored, and the references of erased responses the backup held, which it erased again.
  */
 export async function restoreCommand(args: string[]): Promise<RestoreKeepingErasures> {
-  const options = commandArgs(args, { from: { type: 'string' }, replace: { type: 'boolean' } }, restoreUsage);
+  const options = commandArgs(
+    args,
+    { from: { type: 'string' }, replace: { type: 'boolean' }, force: { type: 'boolean' } },
+    restoreUsage,
+  );
   const dir = path.resolve(requireOption(options.from, 'from', restoreUsage));
   try {
     return await withDatabase((connection) =>
-      restoreKeepingErasures(connection, dir, { replace: options.replace === true }),
+      restoreKeepingErasures(connection, dir, { replace: options.replace === true, force: options.force === true }),
     );
   } catch (error) {
     if (error instanceof RestoreRefusedError) throw new UsageError(`Nothing was restored: ${error.message}`);

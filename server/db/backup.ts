@@ -5,6 +5,7 @@ import { EJSON, type Document } from 'bson';
 import type { Connection, mongo } from 'mongoose';
 import { z } from 'zod';
 import { projectRoot } from '../config.js';
+import { HEARTBEAT_COLLECTION } from './heartbeat.js';
 
 /**
  * The shape of the stored data. Raise it when a change to the models means an older backup can no
@@ -52,7 +53,7 @@ export async function dataCollections(connection: Connection): Promise<string[]>
   const listed = await db.listCollections({}, { nameOnly: true }).toArray();
   return listed
     .map((entry) => entry.name)
-    .filter((name) => !name.startsWith('system.'))
+    .filter((name) => !name.startsWith('system.') && name !== HEARTBEAT_COLLECTION)
     .sort();
 }
 

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import { EJSON, type Document } from 'bson';
 import type { Connection } from 'mongoose';
 import { readDataFile } from '../data-files.js';
+import { runningApp } from './heartbeat.js';
 import { collectionFile, dataCollections, MANIFEST, manifestSchema, SCHEMA_VERSION, type Manifest } from './backup.js';
 
 /** A backup that cannot be restored, or a database it must not be restored into: said before anything is written. */
@@ -100,10 +101,16 @@ async function existingData(connection: Connection): Promise<Record<string, numb
 export async function restoreBackup(
   connection: Connection,
   dir: string,
-  { replace = false } = {},
+  { replace = false, force = false } = {},
 ): Promise<RestoreResult> {
   const manifest = readManifest(dir);
   await verifyBackup(dir, manifest);
+  // The app's caches do not expect their data swapped underneath them, and its writes would mix in.
+  const running = force ? undefined : await runningApp(connection);
+  if (running)
+    throw new RestoreRefusedError(
+      `The app is running on this database (${running.host}, process ${running.pid}, last seen ${running.at.toISOString()}): stop it first. If it has stopped and this is wrong, add --force.`,
+    );
   const existing = await existingData(connection);
   const held = Object.entries(existing);
   if (held.length > 0 && !replace)
