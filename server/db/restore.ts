@@ -73,8 +73,12 @@ export async function verifyBackup(dir: string, manifest: Manifest): Promise<voi
     if ((await fileHash(file)) !== expected.sha256)
       throw new RestoreRefusedError(`${file} does not match its checksum in the manifest: the file is damaged.`);
     let count = 0;
+    const ids = new Set<string>();
     for await (const entry of documentsIn(file)) {
       if (entry.document._id === undefined) throw new RestoreRefusedError(`${file} line ${entry.line} has no _id.`);
+      const id = EJSON.stringify(entry.document._id as Document, { relaxed: false });
+      if (ids.has(id)) throw new RestoreRefusedError(`${file} line ${entry.line} repeats the _id ${id.slice(0, 100)}.`);
+      ids.add(id);
       count++;
     }
     if (count !== expected.count)
@@ -125,23 +129,35 @@ export async function restoreBackup(
   const present = new Set(await dataCollections(connection));
 
   const restored: Record<string, number> = {};
-  for (const [name, entry] of Object.entries(manifest.collections)) {
-    if (!present.has(name)) await db.createCollection(name);
-    const collection = db.collection(name);
-    for (const index of entry.indexes)
-      await collection.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
-    let batch: Document[] = [];
-    let count = 0;
-    for await (const { document } of documentsIn(path.join(dir, collectionFile(name)))) {
-      batch.push(document);
-      if (batch.length === 500) {
-        await collection.insertMany(batch, { ordered: true });
-        count += batch.length;
-        batch = [];
+  let current = '';
+  try {
+    for (const [name, entry] of Object.entries(manifest.collections)) {
+      current = name;
+      if (!present.has(name)) await db.createCollection(name);
+      const collection = db.collection(name);
+      for (const index of entry.indexes)
+        await collection.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
+      let batch: Document[] = [];
+      let count = 0;
+      for await (const { document } of documentsIn(path.join(dir, collectionFile(name)))) {
+        batch.push(document);
+        if (batch.length === 500) {
+          await collection.insertMany(batch, { ordered: true });
+          count += batch.length;
+          batch = [];
+        }
       }
+      if (batch.length > 0) await collection.insertMany(batch, { ordered: true });
+      restored[name] = count + batch.length;
     }
-    if (batch.length > 0) await collection.insertMany(batch, { ordered: true });
-    restored[name] = count + batch.length;
+  } catch (error) {
+    // Nothing is rolled back (no transactions on FerretDB): say what is there now, and how to retry.
+    const done = Object.keys(restored);
+    throw new Error(
+      `The restore failed in ${current} (${(error as Error).message}). The database is now partial: ${
+        done.length > 0 ? `restored in full: ${done.join(', ')}` : 'no collection was restored in full'
+      }. Fix the cause, then run restore again with --replace.`,
+    );
   }
   const documents = Object.values(restored).reduce((sum, count) => sum + count, 0);
   return { database: db.databaseName, restored, documents, replaced };
