@@ -1,4 +1,4 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChangeCounters } from '../server/db/change-counter.js';
 import { codingModels } from '../server/coding/model.js';

@@ -157,6 +157,7 @@ export async function restoreBackup(
       `The restore failed in ${current} (${(error as Error).message}). The database is now partial: ${
         done.length > 0 ? `restored in full: ${done.join(', ')}` : 'no collection was restored in full'
       }. Fix the cause, then run restore again with --replace.`,
+      { cause: error },
     );
   }
   const documents = Object.values(restored).reduce((sum, count) => sum + count, 0);
