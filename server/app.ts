@@ -10,6 +10,7 @@ import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
+import { isAccount } from './auth/service.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import { LoginThrottle, type ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
@@ -200,7 +201,7 @@ export function createAppParts(given: AppDependencies): AppParts {
     }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
-  app.use(authRoutes(passport, throttle, coding.audit, coding.users));
+  app.use(authRoutes(passport, throttle, coding.audit, (email) => isAccount(coding.users, email)));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));

@@ -6,7 +6,6 @@ import { validate } from '../http/validate.js';
 import { csrfProtection } from './csrf.js';
 import type { PassportInstance } from './passport.js';
 import type { SessionUser } from './roles.js';
-import type { UserModel } from './user-model.js';
 import { TooManyAttemptsError, type LoginThrottle } from './throttle.js';
 
 const loginForm = z.object({
@@ -25,7 +24,8 @@ export function authRoutes(
   passport: PassportInstance,
   throttle: LoginThrottle,
   audit: Audit,
-  users: UserModel,
+  /** Whether an email is an account's: a lock-out names only those. */
+  isAccount: (email: string) => Promise<boolean>,
 ): Router {
   const router = Router({ caseSensitive: true });
 
@@ -59,7 +59,7 @@ export function authRoutes(
       // Whatever was typed is named only if it is an account's email: anything else (a password
       // typed in the email box, say) must not reach the trail.
       if (error instanceof TooManyAttemptsError) {
-        const known = account !== '' && (await users.exists({ email: account })) !== null;
+        const known = await isAccount(account);
         const actor = known ? account : 'unknown address';
         await audit({ actor, action: 'sign-in.locked', target: known ? account : '' });
       }

@@ -183,10 +183,7 @@ export async function saveMemo(
   await undoIfErased(context, responseId, () => context.coding.notes.deleteOne({ _id: key }));
 }
 
-/**
- * Insert, then verify: a memo or star written while the answer was being erased is removed again
- * by its writer (the erasure's last sweep removes those written before it deleted the response).
- */
+// Insert, then verify: a memo or star written while the answer was erased is removed by its writer.
 async function undoIfErased(context: CodingContext, responseId: string, undo: () => Promise<unknown>): Promise<void> {
   if (await context.readModel.responseExists(responseId)) return;
   await undo();
