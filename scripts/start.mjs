@@ -1,4 +1,4 @@
-// `npm start`: the compiled app, built first when it is missing or older than its sources, so
+// `npm start`: the compiled app, built first when it is missing or built from other sources, so
 // `npm install && npm start` on a fresh clone still just works.
 import { pathToFileURL } from 'node:url';
 import { build, compiledMain, isStale } from './build.mjs';

@@ -10,6 +10,7 @@ import { ensureCsrfToken } from './auth/csrf.js';
 import { currentUser } from './auth/guard.js';
 import { configurePassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
+import { isAccount } from './auth/service.js';
 import { MongoSessionStore } from './auth/session-store.js';
 import { LoginThrottle, type ThrottleSettings } from './auth/throttle.js';
 import { userModel } from './auth/user-model.js';
@@ -187,10 +188,20 @@ export function createAppParts(given: AppDependencies): AppParts {
   // Public: anyone may reach these.
   app.use(helpRoutes(signposting));
   app.use(
-    surveyRoutes({ surveys, responses, schedules, counters: coding.counters, now, publicUrl: dependencies.publicUrl }),
+    surveyRoutes({
+      surveys,
+      responses,
+      schedules,
+      counters: coding.counters,
+      now,
+      publicUrl: dependencies.publicUrl,
+      // The survey only: the private link is the respondent's key and never goes in the trail.
+      draftDeleted: (surveyId) =>
+        coding.audit({ actor: 'respondent', action: 'draft.deleted', target: surveyId, detail: {} }),
+    }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);
-  app.use(authRoutes(passport, throttle, coding.audit));
+  app.use(authRoutes(passport, throttle, coding.audit, (email) => isAccount(coding.users, email)));
 
   // The back office: each router refuses anyone without its role, before any of its handlers.
   app.use('/work', codingRoutes(coding));

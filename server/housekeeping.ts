@@ -1,3 +1,4 @@
+import type { Audit } from './audit/service.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { ChangeCounters } from './db/change-counter.js';
 import { londonDayStart } from './surveys/london-time.js';
@@ -31,9 +32,15 @@ export interface Housekeeping {
   throttle: LoginThrottle;
   counters: ChangeCounters;
   rules: AnonymiseRules;
+  /** Where a sweep that deleted or anonymised answers is recorded (counts only). */
+  audit?: Audit;
 }
 
-/** One sweep: drafts of long-closed surveys and old sign-in records. Returns what it deleted. */
+/**
+ * One sweep: drafts of long-closed surveys and old sign-in records, and the retention dates (whose
+ * draft purge skips a survey still open). Returns what it deleted; answers deleted or anonymised
+ * are recorded in the audit trail, as counts.
+ */
 export async function sweep(
   parts: Housekeeping,
   settings: HousekeepingSettings,
@@ -48,6 +55,13 @@ export async function sweep(
   const retained = await applyRetention(parts, retentionDates(settings.retention), { now });
   drafts += Object.values(retained.drafts).reduce((sum, count) => sum + count, 0);
   const anonymised = Object.values(retained.anonymised).reduce((sum, entry) => sum + entry.responses, 0);
+  if (drafts + anonymised > 0)
+    await parts.audit?.({
+      actor: 'housekeeping',
+      action: 'retention',
+      target: 'all surveys',
+      detail: { drafts, anonymised },
+    });
   return { drafts, signInRecords, anonymised };
 }
 

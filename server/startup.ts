@@ -11,6 +11,8 @@ import { MessageCatalogue } from './i18n/catalogue.js';
 import { defaultRateLimits } from './http/rate-limits.js';
 import { jsonLinesLogger } from './http/request-log.js';
 import { startHousekeeping } from './housekeeping.js';
+import { startHeartbeat } from './db/heartbeat.js';
+import { auditTrail } from './audit/service.js';
 import { responseModel } from './surveys/responses/model.js';
 import { sessionSecret } from './auth/secret.js';
 import { userModel } from './auth/user-model.js';
@@ -78,6 +80,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
       throttle,
       counters: new ChangeCounters(connection),
       rules,
+      audit: auditTrail(connection),
     },
     {
       draftRetentionDays: env.DRAFT_RETENTION_DAYS,
@@ -85,6 +88,8 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
       retention: { purgeDraftsAfter: env.RETENTION_PURGE_DRAFTS_AFTER, anonymiseAfter: env.RETENTION_ANONYMISE_AFTER },
     },
   );
+  // Lets a restore see that the app is running on this database, and refuse.
+  const heartbeat = startHeartbeat(connection);
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(env.PORT, env.HOST, () => resolve(listening));
   });
@@ -98,6 +103,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
       // Stop taking requests, let the ones in flight finish and their saves land (10 s at most),
       // then close the database.
       housekeeping.stop();
+      await heartbeat.stop();
       const deadline = Date.now() + 10_000;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -85,6 +85,20 @@ describe('the audit trail', () => {
     expect(JSON.stringify(entry)).not.toContain(PASSWORD);
   });
 
+  it('names a lock-out by what was typed only if it is an account: never a password typed as the email', async () => {
+    const agent = supertest.agent(testApp.app);
+    const typed = 'My Secret Pass 2026';
+    const attempt = async () => {
+      const token = csrfFrom((await agent.get('/login')).text);
+      return agent.post('/login').type('form').send({ email: typed, password: 'x', _csrf: token });
+    };
+    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+    const entry = await expectOneEntry('sign-in.locked', 'unknown address', async () => {
+      expect((await attempt()).status).toBe(429);
+    });
+    expect(JSON.stringify(entry).toLowerCase()).not.toContain(typed.toLowerCase());
+  });
+
   it('records accounts added and changed', async () => {
     let userId = '';
     await expectOneEntry('user.created', 'admin@review.example', async () => {

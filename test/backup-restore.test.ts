@@ -38,17 +38,25 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Every document of every collection, in canonical Extended JSON: types and all. */
+/**
+ * Every document of every collection, in canonical Extended JSON: types and all. The audit entries
+ * of the backups and restores themselves are left out (each run adds one).
+ */
 async function everything(): Promise<Record<string, string[]>> {
   const db = testApp.connection.db!;
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((entry) => entry.name).sort();
   const all: Record<string, string[]> = {};
   for (const name of names) {
-    const documents = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    all[name] = documents.map((document) => EJSON.stringify(document, { relaxed: false }));
+    const documents = (await db.collection(name).find({}).sort({ _id: 1 }).toArray()).filter(
+      (document) => name !== 'auditentries' || !['backup', 'restore'].includes(document.action as string),
+    );
+    if (documents.length > 0 || name !== 'auditentries')
+      all[name] = documents.map((document) => EJSON.stringify(document, { relaxed: false }));
   }
   return all;
 }
+
+const trailOf = (action: string) => testApp.connection.collection('auditentries').find({ action }).toArray();
 
 const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
 
@@ -86,6 +94,7 @@ describe('backup and restore', () => {
     const backedUp = cli('backup', '--out', first);
     expect(backedUp.code, backedUp.stderr).toBe(0);
     const original = manifestOf(first);
+    expect(await trailOf('backup')).toEqual([expect.objectContaining({ actor: 'command line', target: first })]);
     expect(JSON.parse(backedUp.stdout).collections.responses).toBe(before.responses!.length);
     for (const [name, documents] of Object.entries(before)) {
       expect(original.collections[name]?.count, name).toBe(documents.length);
@@ -105,12 +114,24 @@ describe('backup and restore', () => {
     );
     expect(said.documents).toBe(Object.values(before).flat().length);
     expect(await everything()).toEqual(before);
+    // The restore is recorded, after what it restored (the backup's own entry came after the copy).
+    expect(await trailOf('restore')).toEqual([
+      expect.objectContaining({
+        actor: 'command line',
+        target: first,
+        detail: expect.objectContaining({ documents: said.documents }),
+      }),
+    ]);
 
     const again = path.join(folder, 'again');
     await writeBackup(testApp.connection, again);
     const second = manifestOf(again);
-    expect(second.collections).toEqual(original.collections);
-    expect({ ...second, createdAt: '' }).toEqual({ ...original, createdAt: '' });
+    // The same, but for the restore's own audit entry.
+    const { auditentries: trailAfter, ...restAfter } = second.collections;
+    const { auditentries: trailBefore, ...restBefore } = original.collections;
+    expect(restAfter).toEqual(restBefore);
+    expect(trailAfter!.count).toBe(trailBefore!.count + 1);
+    expect({ ...second, createdAt: '', collections: {} }).toEqual({ ...original, createdAt: '', collections: {} });
 
     // The restored app works: the analyst's session, the answer's codes.
     const page = await team.ana.get(at(0));
@@ -149,6 +170,15 @@ describe('backup and restore', () => {
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(JSON.parse(replaced.stdout).replaced).toContain('extra');
     expect(await everything()).toEqual(before);
+  });
+
+  it('writes the backup readable by its owner only: folder 0700, files 0600', async () => {
+    const dir = path.join(folder, 'private');
+    await writeBackup(testApp.connection, dir);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = fs.readdirSync(dir);
+    expect(files).toContain(MANIFEST);
+    for (const file of files) expect(fs.statSync(path.join(dir, file)).mode & 0o777, file).toBe(0o600);
   });
 
   it('refuses to write into a folder that is not empty', async () => {

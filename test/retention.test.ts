@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot, readEnvironment } from '../server/config.js';
 import { ChangeCounters } from '../server/db/change-counter.js';
+import { auditTrail } from '../server/audit/service.js';
 import { sweep } from '../server/housekeeping.js';
 import { LoginThrottle } from '../server/auth/throttle.js';
 import { loadSurveys } from '../server/surveys/registry.js';
@@ -90,18 +91,45 @@ describe('retention', () => {
     expect(again.anonymised.professionals!.responses).toBe(0);
   });
 
-  it('runs in the hourly sweep', async () => {
+  it('runs in the hourly sweep, and records what it did in the audit trail (counts only)', async () => {
     await seed();
-    const deleted = await sweep(
-      {
-        ...parts(),
-        schedules: new SurveySchedules(testApp.connection),
-        throttle: new LoginThrottle(testApp.connection),
-      },
-      { draftRetentionDays: 3650, signInRecordDays: 7, retention: { purgeDraftsAfter: '2026-01-01' } },
-      new Date('2026-02-01T00:00:00Z'),
-    );
+    const trail = testApp.connection.collection('auditentries');
+    await trail.deleteMany({ action: 'retention' });
+    const housekeeping = {
+      ...parts(),
+      schedules: new SurveySchedules(testApp.connection),
+      throttle: new LoginThrottle(testApp.connection),
+      audit: auditTrail(testApp.connection),
+    };
+    const settings = { draftRetentionDays: 3650, signInRecordDays: 7, retention: { purgeDraftsAfter: '2026-01-01' } };
+    // The surveys close at the end of 2027.
+    const deleted = await sweep(housekeeping, settings, new Date('2028-02-01T00:00:00Z'));
     expect(deleted).toEqual({ drafts: 3, signInRecords: 0, anonymised: 0 });
+    expect(await trail.find({ action: 'retention' }).toArray()).toEqual([
+      expect.objectContaining({ actor: 'housekeeping', detail: { drafts: 3, anonymised: 0 } }),
+    ]);
+    // A sweep that changes nothing records nothing.
+    await sweep(housekeeping, settings, new Date('2028-02-01T01:00:00Z'));
+    expect(await trail.countDocuments({ action: 'retention' })).toBe(1);
+  });
+
+  it('never purges the drafts of a survey still open: a respondent may be half-way through', async () => {
+    await seed();
+    const housekeeping = {
+      ...parts(),
+      schedules: new SurveySchedules(testApp.connection),
+      throttle: new LoginThrottle(testApp.connection),
+    };
+    const settings = { draftRetentionDays: 3650, signInRecordDays: 7, retention: { purgeDraftsAfter: '2026-01-01' } };
+    const deleted = await sweep(housekeeping, settings, new Date('2026-02-01T00:00:00Z'));
+    expect(deleted.drafts).toBe(0);
+    expect(await testApp.responses.countDocuments({ status: 'draft' })).toBe(3);
+    const report = await applyRetention(
+      housekeeping,
+      { purgeDraftsAfter: new Date('2026-01-01') },
+      { now: new Date('2026-02-01'), dryRun: true },
+    );
+    expect(report.openKept).toEqual(expect.arrayContaining(['family', 'professionals', 'care-experienced']));
   });
 
   it('has a dry-run command that names what would go', async () => {

@@ -89,8 +89,37 @@ export async function eraseResponse(
 ): Promise<ErasureCandidate> {
   const candidate = await findForErasure(context, responseId);
   const { surveyId } = candidate;
-  const deleteWhatHangsOff = () =>
-    Promise.all([
+  const deleted = await deleteResponseAndTrace(context, surveyId, responseId);
+  if (!deleted) return candidate;
+  await context.audit({
+    actor,
+    action: 'response.erased',
+    target: candidate.reference,
+    detail: {
+      survey: surveyId,
+      // The id is not personal data: a restore of an older backup deletes this response again.
+      response: responseId,
+      status: candidate.status,
+      codings: candidate.codings,
+      memos: candidate.memos,
+      quotes: candidate.quotes,
+    },
+  });
+  return candidate;
+}
+
+/**
+ * Deletes the response and everything kept about it; whether this call deleted the response (of
+ * several at once, one does). Also used by a restore, to erase again what an older backup brings back.
+ */
+export async function deleteResponseAndTrace(
+  context: Pick<ErasureContext, 'responses' | 'coding' | 'counters'>,
+  surveyId: string,
+  responseId: string,
+): Promise<boolean> {
+  // How many documents one sweep removed (a code-by-search step that lost an id counts as one).
+  const deleteWhatHangsOff = async () => {
+    const [events, notes, quotes, batches] = await Promise.all([
       context.coding.events.deleteMany({ responseId }),
       context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
       context.coding.quotes.deleteMany({ responseId }),
@@ -100,23 +129,15 @@ export async function eraseResponse(
         { $pull: { responseIds: responseId, clearedNoCode: responseId } },
       ),
     ]);
+    return events.deletedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount;
+  };
   await deleteWhatHangsOff();
-  await context.responses.deleteOne({ _id: responseId });
+  // One step (FerretDB's deleteOne is two): of several erasures at once, one deletes and records it.
+  const deleted = await context.responses.findOneAndDelete({ _id: responseId });
   await context.counters.bump(surveyCounterKey(surveyId));
-  // A coding, memo or star saved by someone while the above ran is swept up too: once the counter
-  // has moved, no process offers the answer for coding any more.
-  await deleteWhatHangsOff();
-  await context.audit({
-    actor,
-    action: 'response.erased',
-    target: candidate.reference,
-    detail: {
-      survey: surveyId,
-      status: candidate.status,
-      codings: candidate.codings,
-      memos: candidate.memos,
-      quotes: candidate.quotes,
-    },
-  });
-  return candidate;
+  // A coding, memo or star saved by someone while the above ran is swept up too, until a sweep
+  // finds nothing: a writer checks the response is still there after writing and removes its own
+  // write if not, so anything written after this point removes itself.
+  for (let sweep = 0; sweep < 10 && (await deleteWhatHangsOff()) > 0; sweep++);
+  return deleted !== null;
 }

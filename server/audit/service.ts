@@ -13,6 +13,7 @@ export const auditActions: Record<string, string> = {
   'download.responses': 'Downloaded raw responses',
   'download.codings': 'Downloaded coded answers',
   'download.quotes': 'Downloaded quotes',
+  'download.report': 'Took the survey report (it quotes answers)',
   'download.project': 'Downloaded a REFI-QDA project',
   'download.audit': 'Downloaded the audit trail',
   reconcile: 'Reconciled an answer',
@@ -23,6 +24,8 @@ export const auditActions: Record<string, string> = {
   'response.erased': 'Erased a response',
   'draft.deleted': 'A respondent deleted their draft',
   retention: 'Applied the retention rules',
+  backup: 'Backed up the database',
+  restore: 'Restored the database from a backup',
 };
 
 const entrySchema = z.object({

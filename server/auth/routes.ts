@@ -20,7 +20,13 @@ function safeNext(next: string | undefined): string {
 }
 
 /** Signing in and out: the only back-office forms anyone may post. */
-export function authRoutes(passport: PassportInstance, throttle: LoginThrottle, audit: Audit): Router {
+export function authRoutes(
+  passport: PassportInstance,
+  throttle: LoginThrottle,
+  audit: Audit,
+  /** Whether an email is an account's: a lock-out names only those. */
+  isAccount: (email: string) => Promise<boolean>,
+): Router {
   const router = Router({ caseSensitive: true });
 
   router.get('/login', csrfProtection, (request, response) => {
@@ -50,8 +56,13 @@ export function authRoutes(passport: PassportInstance, throttle: LoginThrottle, 
       claim = await throttle.claim([`email:${account}`, `ip:${request.ip}`]);
     } catch (error) {
       // A lock-out is recorded against the account tried (never the password, nor the address).
-      if (error instanceof TooManyAttemptsError)
-        await audit({ actor: account || '(no email given)', action: 'sign-in.locked', target: account });
+      // Whatever was typed is named only if it is an account's email: anything else (a password
+      // typed in the email box, say) must not reach the trail.
+      if (error instanceof TooManyAttemptsError) {
+        const known = await isAccount(account);
+        const actor = known ? account : 'unknown address';
+        await audit({ actor, action: 'sign-in.locked', target: known ? account : '' });
+      }
       throw error;
     }
     passport.authenticate('local', (error: unknown, user: SessionUser | false) => {

@@ -100,3 +100,8 @@ export async function setAccess(
   }
   return { id: String(user._id), email: user.email, role: input.role, disabled: input.disabled };
 }
+
+/** Whether this (lower-cased) email is an account's. */
+export async function isAccount(users: UserModel, email: string): Promise<boolean> {
+  return email !== '' && (await users.exists({ email })) !== null;
+}

@@ -6,6 +6,7 @@ import { retentionDates } from '../housekeeping.js';
 import { londonDayEnd } from '../surveys/london-time.js';
 import { loadSurveys } from '../surveys/registry.js';
 import { responseModel } from '../surveys/responses/model.js';
+import { SurveySchedules } from '../surveys/schedule.js';
 import { applyRetention, loadAnonymiseRules, type RetentionReport } from '../surveys/responses/retention.js';
 import { commandArgs, UsageError } from './args.js';
 import { withDatabase } from './database.js';
@@ -42,7 +43,13 @@ export async function retentionCommand(args: string[]): Promise<RetentionReport 
   const rules = loadAnonymiseRules(surveys);
   const now = on ? londonDayEnd(on) : new Date();
   return withDatabase(async (connection) => {
-    const parts = { surveys, rules, responses: responseModel(connection), counters: new ChangeCounters(connection) };
+    const parts = {
+      surveys,
+      rules,
+      responses: responseModel(connection),
+      counters: new ChangeCounters(connection),
+      schedules: new SurveySchedules(connection),
+    };
     const report = await applyRetention(parts, settings, { now, dryRun });
     if (!dryRun)
       await record(connection, {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SessionUser } from '../auth/roles.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import type { CodeRecord } from '../codebooks/model.js';
-import { BadRequestError } from '../http/errors.js';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { NO_CODE, noteKey, quoteKey, type CodingEvent } from './model.js';
 import { redactionMatches } from './redaction.js';
 import { unitOf, type CodingContext, type CodingTarget } from './target.js';
@@ -180,6 +180,14 @@ export async function saveMemo(
     { $set: { memo: memo.trim().slice(0, 5000), updatedAt: new Date() } },
     { upsert: true },
   );
+  await undoIfErased(context, responseId, () => context.coding.notes.deleteOne({ _id: key }));
+}
+
+// Insert, then verify: a memo or star written while the answer was erased is removed by its writer.
+async function undoIfErased(context: CodingContext, responseId: string, undo: () => Promise<unknown>): Promise<void> {
+  if (await context.readModel.responseExists(responseId)) return;
+  await undo();
+  throw new NotFoundError('This answer has been erased.');
 }
 
 const quoteFields = (target: CodingTarget, responseId: string) => ({
@@ -210,6 +218,7 @@ export async function setStar(
     { ...change, $set: quoteFields(target, responseId) },
     { upsert: true },
   );
+  await undoIfErased(context, responseId, () => context.coding.quotes.deleteOne({ _id: key }));
 }
 
 export const redactionSchema = z.object({

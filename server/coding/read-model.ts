@@ -92,11 +92,31 @@ export class CodingReadModel {
     return done;
   }
 
+  /**
+   * Checked after inserting: an answer erased meanwhile loses the events just written for it. An
+   * erasure deletes the response before its last sweep, so a write either sees the response gone
+   * here and removes itself, or was stored before that sweep, which removes it.
+   */
+  private async withoutErased(events: Omit<CodingEvent, 'at'>[]): Promise<Omit<CodingEvent, 'at'>[]> {
+    const ids = [...new Set(events.map((event) => event.responseId))];
+    const gone: string[] = [];
+    for (const id of ids) if (!(await this.responseExists(id))) gone.push(id);
+    if (gone.length === 0) return events;
+    await this.context.coding.events.deleteMany({ responseId: { $in: gone } });
+    return events.filter((event) => !gone.includes(event.responseId));
+  }
+
+  /** Whether the response is still stored (not erased): one read by `_id`. */
+  async responseExists(responseId: string): Promise<boolean> {
+    return (await this.context.responses.exists({ _id: responseId })) !== null;
+  }
+
   private async recordNow(survey: Survey, events: Omit<CodingEvent, 'at'>[]): Promise<void> {
     this.lastAt = Math.max(Date.now(), this.lastAt + 1);
     const at = new Date(this.lastAt);
     await this.registerCodebook(events[0]!);
     await this.context.coding.events.insertMany(events.map((event) => ({ ...event, at })));
+    events = await this.withoutErased(events);
     const after = await this.context.counters.bump(surveyCounterKey(survey.id));
     for (const [key, index] of this.cache) {
       if (!key.startsWith(`${survey.id}:`)) continue;

@@ -5,6 +5,7 @@ import { EJSON, type Document } from 'bson';
 import type { Connection, mongo } from 'mongoose';
 import { z } from 'zod';
 import { projectRoot } from '../config.js';
+import { HEARTBEAT_COLLECTION } from './heartbeat.js';
 
 /**
  * The shape of the stored data. Raise it when a change to the models means an older backup can no
@@ -52,7 +53,7 @@ export async function dataCollections(connection: Connection): Promise<string[]>
   const listed = await db.listCollections({}, { nameOnly: true }).toArray();
   return listed
     .map((entry) => entry.name)
-    .filter((name) => !name.startsWith('system.'))
+    .filter((name) => !name.startsWith('system.') && name !== HEARTBEAT_COLLECTION)
     .sort();
 }
 
@@ -76,13 +77,15 @@ function indexesOf(listed: Document[]): IndexSpec[] {
 export async function writeBackup(connection: Connection, dir: string, now = new Date()): Promise<Manifest> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
     throw new Error(`${dir} is not empty: give a new folder for each backup.`);
-  fs.mkdirSync(dir, { recursive: true });
+  // The backup holds every answer and account: readable by the app's user only.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
   const db = connection.db!;
   const collections: Manifest['collections'] = {};
   for (const name of await dataCollections(connection)) {
     const collection = db.collection(name);
     const hash = crypto.createHash('sha256');
-    const out = fs.createWriteStream(path.join(dir, collectionFile(name)));
+    const out = fs.createWriteStream(path.join(dir, collectionFile(name)), { mode: 0o600 });
     let count = 0;
     try {
       for await (const document of collection.find({}).sort({ _id: 1 }).batchSize(1000)) {
@@ -104,6 +107,6 @@ export async function writeBackup(connection: Connection, dir: string, now = new
     createdAt: now.toISOString(),
     collections,
   };
-  fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   return manifest;
 }

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import { EJSON, type Document } from 'bson';
 import type { Connection } from 'mongoose';
 import { readDataFile } from '../data-files.js';
+import { runningApp } from './heartbeat.js';
 import { collectionFile, dataCollections, MANIFEST, manifestSchema, SCHEMA_VERSION, type Manifest } from './backup.js';
 
 /** A backup that cannot be restored, or a database it must not be restored into: said before anything is written. */
@@ -72,8 +73,12 @@ export async function verifyBackup(dir: string, manifest: Manifest): Promise<voi
     if ((await fileHash(file)) !== expected.sha256)
       throw new RestoreRefusedError(`${file} does not match its checksum in the manifest: the file is damaged.`);
     let count = 0;
+    const ids = new Set<string>();
     for await (const entry of documentsIn(file)) {
       if (entry.document._id === undefined) throw new RestoreRefusedError(`${file} line ${entry.line} has no _id.`);
+      const id = EJSON.stringify(entry.document._id as Document, { relaxed: false });
+      if (ids.has(id)) throw new RestoreRefusedError(`${file} line ${entry.line} repeats the _id ${id.slice(0, 100)}.`);
+      ids.add(id);
       count++;
     }
     if (count !== expected.count)
@@ -100,10 +105,16 @@ async function existingData(connection: Connection): Promise<Record<string, numb
 export async function restoreBackup(
   connection: Connection,
   dir: string,
-  { replace = false } = {},
+  { replace = false, force = false } = {},
 ): Promise<RestoreResult> {
   const manifest = readManifest(dir);
   await verifyBackup(dir, manifest);
+  // The app's caches do not expect their data swapped underneath them, and its writes would mix in.
+  const running = force ? undefined : await runningApp(connection);
+  if (running)
+    throw new RestoreRefusedError(
+      `The app is running on this database (${running.host}, process ${running.pid}, last seen ${running.at.toISOString()}): stop it first. If it has stopped and this is wrong, add --force.`,
+    );
   const existing = await existingData(connection);
   const held = Object.entries(existing);
   if (held.length > 0 && !replace)
@@ -118,23 +129,36 @@ export async function restoreBackup(
   const present = new Set(await dataCollections(connection));
 
   const restored: Record<string, number> = {};
-  for (const [name, entry] of Object.entries(manifest.collections)) {
-    if (!present.has(name)) await db.createCollection(name);
-    const collection = db.collection(name);
-    for (const index of entry.indexes)
-      await collection.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
-    let batch: Document[] = [];
-    let count = 0;
-    for await (const { document } of documentsIn(path.join(dir, collectionFile(name)))) {
-      batch.push(document);
-      if (batch.length === 500) {
-        await collection.insertMany(batch, { ordered: true });
-        count += batch.length;
-        batch = [];
+  let current = '';
+  try {
+    for (const [name, entry] of Object.entries(manifest.collections)) {
+      current = name;
+      if (!present.has(name)) await db.createCollection(name);
+      const collection = db.collection(name);
+      for (const index of entry.indexes)
+        await collection.createIndex(index.key, { name: index.name, ...(index.unique ? { unique: true } : {}) });
+      let batch: Document[] = [];
+      let count = 0;
+      for await (const { document } of documentsIn(path.join(dir, collectionFile(name)))) {
+        batch.push(document);
+        if (batch.length === 500) {
+          await collection.insertMany(batch, { ordered: true });
+          count += batch.length;
+          batch = [];
+        }
       }
+      if (batch.length > 0) await collection.insertMany(batch, { ordered: true });
+      restored[name] = count + batch.length;
     }
-    if (batch.length > 0) await collection.insertMany(batch, { ordered: true });
-    restored[name] = count + batch.length;
+  } catch (error) {
+    // Nothing is rolled back (no transactions on FerretDB): say what is there now, and how to retry.
+    const done = Object.keys(restored);
+    throw new Error(
+      `The restore failed in ${current} (${(error as Error).message}). The database is now partial: ${
+        done.length > 0 ? `restored in full: ${done.join(', ')}` : 'no collection was restored in full'
+      }. Fix the cause, then run restore again with --replace.`,
+      { cause: error },
+    );
   }
   const documents = Object.values(restored).reduce((sum, count) => sum + count, 0);
   return { database: db.databaseName, restored, documents, replaced };

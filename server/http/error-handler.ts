@@ -10,6 +10,7 @@ import {
   type FieldIssue,
 } from './errors.js';
 import { wantsJson } from './negotiate.js';
+import { redactedPath } from './request-log.js';
 
 /** Errors from body parsing carry an HTTP status and a `type`; nothing else of theirs is shown. */
 interface HttpLikeError {
@@ -62,7 +63,7 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
   return (raw: unknown, request, response, _next) => {
     const t: Translate = response.locals.t ?? fallbackCatalogue.translator('en');
     const { error, expected } = toAppError(raw, t);
-    if (!expected) console.error(`Unhandled error on ${request.method} ${request.originalUrl}:`, raw);
+    if (!expected) console.error(`Unhandled error on ${request.method} ${redactedPath(request.originalUrl)}:`, raw);
     // Half a download already went out: end the connection so the client sees it failed.
     if (response.headersSent) {
       response.destroy();
@@ -99,7 +100,10 @@ export function errorHandler(fallbackCatalogue: MessageCatalogue): ErrorRequestH
     // If even the error page cannot be drawn, a line of plain text: never Express's page with a stack trace.
     response.render(view, { ...locals, ...data }, (renderError, html) => {
       if (renderError) {
-        console.error(`Could not render the error page for ${request.method} ${request.originalUrl}:`, renderError);
+        console.error(
+          `Could not render the error page for ${request.method} ${redactedPath(request.originalUrl)}:`,
+          renderError,
+        );
         response.type('text/plain').send(`${title}: ${error.message}`);
         return;
       }

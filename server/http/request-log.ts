@@ -22,14 +22,29 @@ export const jsonLinesLogger: RequestLogger = (line) => process.stdout.write(`${
  * the answers, so it never reaches a log. Anything after `/r/` up to the next slash is replaced.
  */
 export function redactedPath(url: string): string {
-  const path = url.split('?')[0]!.split('#')[0]!;
+  const path = decoded(url.split('?')[0]!.split('#')[0]!);
   return (
     path
-      .replace(/\/(?:r|%72)\/[^/]*/gi, '/r/:token')
+      .replace(/\/r\/[^/]*/gi, '/r/:token')
       // Anything else shaped like a token's secret half (32 URL-safe characters), however it got there.
       .replace(/[A-Za-z0-9_-]{32,}/g, ':redacted')
       .slice(0, 300)
   );
+}
+
+/** Percent-encoding undone (twice-encoded too), so `%2F` or `%72` cannot hide a token from the patterns. */
+function decoded(path: string): string {
+  let text = path;
+  for (let round = 0; round < 3 && /%[0-9a-f]{2}/i.test(text); round++)
+    text = text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        // Bytes that are not UTF-8: each decoded alone, as a Latin-1 character.
+        return run.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      }
+    });
+  return text;
 }
 
 function routeOf(request: Request): string {

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { backOfficeRouter, currentUser, signedInUser } from '../auth/guard.js';
 import { codeIdSchema } from '../codebooks/schema.js';
@@ -29,6 +29,8 @@ const questionParams = surveyParams.extend({ questionId: pathIdSchema });
 export function reportRoutes(context: ReportContext): Router {
   const router = backOfficeRouter('analyst');
   const surveyOf = (surveyId: string) => findSurvey(context.surveys, surveyId);
+  const audited = (request: Request, action: string, target: string, detail: Record<string, string>) =>
+    context.audit({ actor: signedInUser(request).email, action, target, detail });
 
   router.get('/', async (_request, response) => {
     response.render('reports/index', { surveys: await surveyList(context) });
@@ -72,6 +74,12 @@ export function reportRoutes(context: ReportContext): Router {
     const { params, query } = validate(request, { params: questionParams, query: themeQuery });
     const target = await codingTarget(context, params.surveyId, params.questionId, query.codebook);
     const output = await quotesOutput(context, target, query.format !== 'html', signedInUser(request));
+    // A download of the quotes holds answer text: recorded, as the admin's quotes download is.
+    if (query.format !== 'html')
+      await audited(request, 'download.quotes', `${params.surveyId}/${params.questionId}`, {
+        format: query.format,
+        codebook: target.codebook.id,
+      });
     await sendOutput(response, query.format, output, query.chart);
   });
 
@@ -90,7 +98,10 @@ export function reportRoutes(context: ReportContext): Router {
 
   router.get('/:surveyId/report', async (request, response) => {
     const { params } = validate(request, { params: surveyParams });
-    response.render('reports/report', await surveyReport(context, surveyOf(params.surveyId), signedInUser(request)));
+    const report = await surveyReport(context, surveyOf(params.surveyId), signedInUser(request));
+    // The report quotes answers: who took one is recorded.
+    await audited(request, 'download.report', params.surveyId, {});
+    response.render('reports/report', report);
   });
 
   // The report's earlier address, kept for bookmarks.

@@ -47,6 +47,7 @@ export async function submit(context: RespondentContext, survey: Survey, token: 
   const draft = await loadDraft(context, survey, token);
   const result = await submitResponse(context.responses, context.counters, { survey, draft, now: context.now() });
   if (result.outcome === 'incomplete') return surveyPaths.page(survey.id, token, result.pageId);
+  if (result.outcome === 'deleted') await loadDraft(context, survey, token); // not found: says so
   return surveyPaths.done(survey.id, token);
 }
 
@@ -63,7 +64,12 @@ export async function deleteDraft(
 ): Promise<'deleted' | 'sent'> {
   const draft = await loadDraft(context, survey, token);
   if (draft.status === 'submitted') return 'sent';
-  await context.responses.deleteOne({ _id: draft.id });
+  // Only while still a draft: a submit racing this delete has either sent it (kept) or not.
+  // findOneAndDelete, not deleteOne: FerretDB's deleteOne reads the filter and deletes by _id in
+  // two steps, so it can delete answers sent in between; find-and-modify is one step on both servers.
+  const deleted = await context.responses.findOneAndDelete({ _id: draft.id, status: 'draft' });
+  if (!deleted) return 'sent';
+  await context.draftDeleted?.(survey.id);
   return 'deleted';
 }
 

@@ -27,6 +27,8 @@ export interface RespondentContext {
   now: () => Date;
   /** The address respondents reach the surveys at (PUBLIC_URL), for links they keep. */
   publicUrl?: string;
+  /** Told when a respondent deletes their own draft (the app records it in the audit trail). */
+  draftDeleted?: (surveyId: string) => Promise<void>;
 }
 
 /** What a page shows: its questions, the values to fill in, and any errors to fix. */

@@ -4,6 +4,7 @@ import { projectRoot } from '../../config.js';
 import { readDataFile } from '../../data-files.js';
 import { surveyCounterKey, type ChangeCounters } from '../../db/change-counter.js';
 import type { SurveyRegistry } from '../registry.js';
+import type { SurveySchedules } from '../schedule.js';
 import type { ResponseModel } from './model.js';
 
 export const defaultRetentionFile = path.join(projectRoot, 'server', 'surveys', 'retention.json');
@@ -47,6 +48,8 @@ export interface RetentionReport {
   drafts: Record<string, number>;
   /** Sent answers anonymised (or that would be), by survey, with the answers removed from each. */
   anonymised: Record<string, { responses: number; removes: string[] }>;
+  /** Surveys still open, whose drafts were kept: a respondent may be half-way through. */
+  openKept?: string[];
 }
 
 const monthStart = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
@@ -56,6 +59,8 @@ interface Parts {
   responses: ResponseModel;
   counters: ChangeCounters;
   rules: AnonymiseRules;
+  /** When given, the drafts of a survey still open are never purged (the app and the command pass it). */
+  schedules?: Pick<SurveySchedules, 'isOpen'>;
 }
 
 /**
@@ -71,7 +76,10 @@ export async function applyRetention(
 ): Promise<RetentionReport> {
   const report: RetentionReport = { dryRun, drafts: {}, anonymised: {} };
   for (const survey of parts.surveys.values()) {
-    if (settings.purgeDraftsAfter && now >= settings.purgeDraftsAfter) {
+    const open =
+      settings.purgeDraftsAfter && now >= settings.purgeDraftsAfter && (await parts.schedules?.isOpen(survey, now));
+    if (open) report.openKept = [...(report.openKept ?? []), survey.id];
+    else if (settings.purgeDraftsAfter && now >= settings.purgeDraftsAfter) {
       const filter = { surveyId: survey.id, status: 'draft' as const };
       report.drafts[survey.id] = dryRun
         ? await parts.responses.countDocuments(filter)

@@ -118,7 +118,11 @@ export async function savePage(
   return result.matchedCount === 1;
 }
 
-export type SubmitOutcome = { outcome: 'submitted' } | { outcome: 'incomplete'; pageId: string };
+export type SubmitOutcome =
+  | { outcome: 'submitted' }
+  | { outcome: 'incomplete'; pageId: string }
+  /** The respondent deleted the draft while it was being sent: nothing was sent. */
+  | { outcome: 'deleted' };
 
 /**
  * Submits a draft exactly once: a repeated or concurrent submit finds the response already
@@ -142,7 +146,9 @@ export async function submitResponse(
   }
   // One document per response, found by the id in the token: a double or retried submit can never
   // store a second one, and a later repeat stops at the status check above without writing.
-  await responses.updateOne(
+  // By `_id` alone (see savePage). A delete from the same link racing this submit either removed
+  // it first (nothing matches, and the respondent is not told it was sent) or finds it sent and keeps it.
+  const result = await responses.updateOne(
     { _id: draft.id },
     {
       $set: {
@@ -157,6 +163,7 @@ export async function submitResponse(
       },
     },
   );
+  if (result.matchedCount === 0) return { outcome: 'deleted' };
   // Tells every process's coding cache that this survey has a new answer.
   // Bumped on every submit, repeated ones too, so a crash between the two writes heals on the retry.
   await counters.bump(surveyCounterKey(survey.id));
