@@ -5,11 +5,9 @@ import { codebookModels } from '../codebooks/model.js';
 import { decodeQdc, importQdc, QdcRefusedError, type QdcImportResult } from '../codebooks/qdc-import.js';
 import { QDC_MAX_BYTES } from '../codebooks/qdc-parse.js';
 import { codeIdSchema } from '../codebooks/schema.js';
-import { readEnvironment } from '../config.js';
-import { connectDatabase } from '../db/connection.js';
-import { startEmbeddedDatabase } from '../db/embedded.js';
 import { ConflictError } from '../http/errors.js';
-import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { prepareDatabase } from '../startup.js';
+import { withDatabase } from './database.js';
 import { commandArgs, requireOption, UsageError } from './args.js';
 
 const usage = 'codebook import --file <path.qdc> [--id <codebook-id>]';
@@ -44,14 +42,9 @@ export async function codebookImportCommand(args: string[]): Promise<QdcImportRe
       .basename(file)
       .replace(/\.qdc$/i, '')
       .trim() || 'Imported codebook';
-  const env = readEnvironment();
   try {
     const qdc = readQdcFile(file);
-    const embedded = env.MONGODB_URI
-      ? undefined
-      : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
-    const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
-    try {
+    return await withDatabase(async (connection) => {
       await prepareDatabase(connection);
       const imported = await importQdc(
         codebookModels(connection),
@@ -65,10 +58,7 @@ export async function codebookImportCommand(args: string[]): Promise<QdcImportRe
         detail: { codes: imported.codes, warnings: imported.warnings.length },
       });
       return imported;
-    } finally {
-      await connection.close();
-      await embedded?.stop();
-    }
+    });
   } catch (error) {
     if (error instanceof QdcRefusedError || error instanceof ConflictError)
       throw new UsageError(`${file}: ${error.message}`);

@@ -2,10 +2,8 @@ import { createInterface } from 'node:readline';
 import { record } from '../audit/service.js';
 import { createUser } from '../auth/service.js';
 import { roles, userModel } from '../auth/user-model.js';
-import { readEnvironment } from '../config.js';
-import { connectDatabase } from '../db/connection.js';
-import { startEmbeddedDatabase } from '../db/embedded.js';
-import { EMBEDDED_DB_NAME, prepareDatabase } from '../startup.js';
+import { prepareDatabase } from '../startup.js';
+import { withDatabase } from './database.js';
 import { commandArgs, UsageError } from './args.js';
 
 const usage =
@@ -44,14 +42,9 @@ export async function createUserCommand(args: string[]) {
   const role = roles.find((candidate) => candidate === options.role);
   if (!role) throw new UsageError(`--role must be one of: ${roles.join(', ')}`);
   const password = await readPassword();
-  const env = readEnvironment();
-  const embedded = env.MONGODB_URI
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: env.DATA_DIR, kind: env.EMBEDDED_DB });
-  const connection = await connectDatabase(env.MONGODB_URI ?? embedded!.uri, embedded ? EMBEDDED_DB_NAME : undefined);
-  try {
+  return withDatabase(async (connection) => {
     await prepareDatabase(connection);
-    const user = await createUser(userModel(connection), { email: options.email, role, password });
+    const user = await createUser(userModel(connection), { email: options.email!, role, password });
     await record(connection, {
       actor: 'command line',
       action: 'user.created',
@@ -59,8 +52,5 @@ export async function createUserCommand(args: string[]) {
       detail: { role: user.role },
     });
     return { created: user.email, role: user.role };
-  } finally {
-    await connection.close();
-    await embedded?.stop();
-  }
+  });
 }

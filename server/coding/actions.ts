@@ -42,9 +42,10 @@ function activeCode(target: CodingTarget, codeId: string): CodeRecord {
   return code;
 }
 
-type NewEvent = Omit<CodingEvent, 'at'>;
+export type NewEvent = Omit<CodingEvent, 'at'>;
 
-function eventFor(
+/** One coding event as stored, before its time is set: for single actions and code-by-search steps alike. */
+export function eventFor(
   target: CodingTarget,
   responseId: string,
   coderId: string,

@@ -4,7 +4,8 @@ import type { SessionUser } from '../auth/roles.js';
 import { activeCodes, survivingCodeId } from '../codebooks/service.js';
 import { modelOn } from '../db/models.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
-import { NO_CODE, type CodingEvent } from './model.js';
+import { eventFor, type NewEvent } from './actions.js';
+import { NO_CODE } from './model.js';
 import type { CodingDataContext, CodingTarget } from './target.js';
 
 /**
@@ -45,23 +46,6 @@ const batchSchema = new mongoose.Schema<CodeBatch>(
 
 export const codeBatchModel = (connection: Connection): Model<CodeBatch> =>
   modelOn(connection, 'CodeBatch', batchSchema);
-
-type NewEvent = Omit<CodingEvent, 'at'>;
-const eventFor = (
-  target: CodingTarget,
-  responseId: string,
-  coderId: string,
-  codeId: string,
-  present: boolean,
-): NewEvent => ({
-  surveyId: target.survey.id,
-  questionId: target.question.id,
-  codebookId: target.codebook.id,
-  responseId,
-  coderId,
-  codeId,
-  present,
-});
 
 const hasWholeCode = (target: CodingTarget, responseId: string, coderId: string, codeId: string) =>
   target.index
