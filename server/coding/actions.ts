@@ -44,7 +44,6 @@ function activeCode(target: CodingTarget, codeId: string): CodeRecord {
 
 export type NewEvent = Omit<CodingEvent, 'at'>;
 
-/** One coding event as stored, before its time is set: for single actions and code-by-search steps alike. */
 export function eventFor(
   target: CodingTarget,
   responseId: string,
