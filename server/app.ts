@@ -195,9 +195,14 @@ export function createAppParts(given: AppDependencies): AppParts {
       counters: coding.counters,
       now,
       publicUrl: dependencies.publicUrl,
-      // The survey only: the private link is the respondent's key and never goes in the trail.
-      draftDeleted: (surveyId) =>
-        coding.audit({ actor: 'respondent', action: 'draft.deleted', target: surveyId, detail: {} }),
+      // The survey and the response id, so a restore can delete it again; never the private link's secret.
+      draftDeleted: (surveyId, responseId) =>
+        coding.audit({
+          actor: 'respondent',
+          action: 'draft.deleted',
+          target: surveyId,
+          detail: { response: responseId },
+        }),
     }),
   );
   const throttle = new LoginThrottle(connection, dependencies.throttle);

@@ -7,8 +7,10 @@ import { restoreKeepingErasures } from '../server/admin/restore-erasures.js';
 import { writeBackup } from '../server/db/backup.js';
 import { startHeartbeat } from '../server/db/heartbeat.js';
 import { restoreBackup, RestoreRefusedError } from '../server/db/restore.js';
+import request from 'supertest';
 import { useTestApp } from './helpers/app.js';
 import { postForm, seedCodings, seedResponses } from './helpers/office.js';
+import { Respondent } from './helpers/respondent.js';
 import { signInTeam } from './helpers/workbench.js';
 
 const testApp = useTestApp();
@@ -121,5 +123,30 @@ describe('a restore that cannot finish', () => {
     await expect(restoreBackup(testApp.connection, dir, { replace: true })).rejects.toThrow(
       /failed in users .*now partial: restored in full: .*auditentries.*run restore again with --replace/,
     );
+  });
+});
+
+describe('restoring a backup taken before a respondent deleted their draft', () => {
+  it('does not bring the draft back, and keeps every audit entry written since the backup', async () => {
+    const respondent = new Respondent(testApp.app, 'care-experienced');
+    await respondent.start();
+    const id = respondent.token.slice(0, 24);
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'restore-draft-')), 'backup');
+    await writeBackup(testApp.connection, dir);
+    const deleted = await request(testApp.app)
+      .post(`/s/care-experienced/r/${respondent.token}/delete`)
+      .type('form')
+      .send('');
+    expect(deleted.text).toContain('Your answers have been deleted');
+    const trail = testApp.connection.collection('auditentries');
+    const since = await trail.find({ action: 'draft.deleted' }).toArray();
+    expect(since).toHaveLength(1);
+    expect(JSON.stringify(since)).not.toContain(respondent.token.slice(25));
+
+    const restored = await restoreKeepingErasures(testApp.connection, dir, { replace: true });
+    expect(restored.reDeletedDrafts).toBe(1);
+    expect(await testApp.responses.countDocuments({ _id: id })).toBe(0);
+    expect((await request(testApp.app).get(respondent.location)).status).toBe(404);
+    expect(await trail.countDocuments({ _id: since[0]!._id })).toBe(1);
   });
 });

@@ -10,12 +10,15 @@ import { deleteResponseAndTrace } from './erasure.js';
 export interface RestoreKeepingErasures extends RestoreResult {
   /** References of responses the backup brought back that had been erased since: erased again. */
   reErased: string[];
+  /** Drafts the backup brought back that their respondents had deleted since: deleted again. */
+  reDeletedDrafts: number;
 }
 
 /**
- * Restores a backup (see `restoreBackup`) without undoing an erasure: the erasures recorded in the
- * database being replaced are read first; afterwards each response they name is deleted again, with
- * everything kept about it, and their audit entries are put back. The restore itself is recorded.
+ * Restores a backup (see `restoreBackup`) without undoing an erasure or a respondent's deletion of
+ * their draft: the audit trail of the database being replaced is read first; afterwards every entry
+ * the backup lacks is put back, each response erased since is deleted again with everything kept
+ * about it, and each draft deleted since is deleted again. The restore itself is recorded.
  */
 export async function restoreKeepingErasures(
   connection: Connection,
@@ -23,7 +26,9 @@ export async function restoreKeepingErasures(
   { replace = false, force = false } = {},
 ): Promise<RestoreKeepingErasures> {
   const trail = auditModel(connection);
-  const erasures = await trail.find({ action: 'response.erased' }).lean();
+  // The whole trail of the database being replaced: it is append-only, so a restore keeps every entry.
+  const entries = await trail.find({}).lean();
+  const erasures = entries.filter((entry) => entry.action === 'response.erased');
   const result = await restoreBackup(connection, dir, { replace, force });
   const context = {
     responses: responseModel(connection),
@@ -31,8 +36,16 @@ export async function restoreKeepingErasures(
     counters: new ChangeCounters(connection),
   };
   const reErased: string[] = [];
-  for (const entry of erasures) {
+  for (const entry of entries) {
     if (!(await trail.exists({ _id: entry._id }))) await trail.collection.insertOne(entry);
+  }
+  let reDeletedDrafts = 0;
+  for (const entry of entries.filter((candidate) => candidate.action === 'draft.deleted')) {
+    const { response } = entry.detail as Record<string, unknown>;
+    if (typeof response !== 'string') continue;
+    if (await context.responses.findOneAndDelete({ _id: response, status: 'draft' })) reDeletedDrafts += 1;
+  }
+  for (const entry of erasures) {
     const { survey, response } = entry.detail as Record<string, unknown>;
     if (typeof survey !== 'string') continue;
     // Entries written before the id was kept name the response by its reference only.
@@ -46,7 +59,7 @@ export async function restoreKeepingErasures(
     actor: 'command line',
     action: 'restore',
     target: dir.slice(-300),
-    detail: { documents: result.documents, replace, reErased: reErased.length },
+    detail: { documents: result.documents, replace, reErased: reErased.length, reDeletedDrafts },
   });
-  return { ...result, reErased };
+  return { ...result, reErased, reDeletedDrafts };
 }

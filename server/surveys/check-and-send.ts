@@ -69,7 +69,7 @@ export async function deleteDraft(
   // two steps, so it can delete answers sent in between; find-and-modify is one step on both servers.
   const deleted = await context.responses.findOneAndDelete({ _id: draft.id, status: 'draft' });
   if (!deleted) return 'sent';
-  await context.draftDeleted?.(survey.id);
+  await context.draftDeleted?.(survey.id, String(draft.id));
   return 'deleted';
 }
 

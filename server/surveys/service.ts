@@ -28,7 +28,8 @@ export interface RespondentContext {
   /** The address respondents reach the surveys at (PUBLIC_URL), for links they keep. */
   publicUrl?: string;
   /** Told when a respondent deletes their own draft (the app records it in the audit trail). */
-  draftDeleted?: (surveyId: string) => Promise<void>;
+  /** Told the survey and the deleted response's id (never its token), for the audit trail. */
+  draftDeleted?: (surveyId: string, responseId: string) => Promise<void>;
 }
 
 /** What a page shows: its questions, the values to fill in, and any errors to fix. */
