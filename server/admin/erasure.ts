@@ -1,6 +1,9 @@
 import { codeBatchModel } from '../coding/bulk-actions.js';
+import { CODING_EVENTS, ERASED_EVENT_UPDATE } from '../coding/log.js';
 import { surveyCounterKey } from '../db/change-counter.js';
+import { dropSurveyCheckpoints } from '../db/checkpoint-collections.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { ERASED_ENTRY_UPDATE, SUBMISSION_FEED } from '../surveys/responses/feed.js';
 import { normaliseReference, responseReference } from '../surveys/responses/reference.js';
 import type { OperationsContext } from './operations-routes.js';
 
@@ -119,8 +122,10 @@ export async function deleteResponseAndTrace(
 ): Promise<boolean> {
   // How many documents one sweep removed (a code-by-search step that lost an id counts as one).
   const deleteWhatHangsOff = async () => {
-    const [events, notes, quotes, batches] = await Promise.all([
-      context.coding.events.deleteMany({ responseId }),
+    const [events, , notes, quotes, batches] = await Promise.all([
+      // The events keep their places in their questions' numbered logs, emptied of answer, coder and code.
+      context.responses.db.collection(CODING_EVENTS).updateMany({ responseId }, ERASED_EVENT_UPDATE),
+      context.responses.db.collection(SUBMISSION_FEED).updateMany({ responseId }, ERASED_ENTRY_UPDATE),
       context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
       context.coding.quotes.deleteMany({ responseId }),
       // A code-by-search step keeps the ids of the answers it coded, for its undo.
@@ -129,12 +134,14 @@ export async function deleteResponseAndTrace(
         { $pull: { responseIds: responseId, clearedNoCode: responseId } },
       ),
     ]);
-    return events.deletedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount;
+    return events.modifiedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount;
   };
   await deleteWhatHangsOff();
   // One step (FerretDB's deleteOne is two): of several erasures at once, one deletes and records it.
   const deleted = await context.responses.findOneAndDelete({ _id: responseId });
   await context.counters.bump(surveyCounterKey(surveyId));
+  // Checkpoints hold copies of the survey's answers; the change counter just moved makes them stale anyway.
+  await dropSurveyCheckpoints(context.responses.db, surveyId);
   // A coding, memo or star saved by someone while the above ran is swept up too, until a sweep
   // finds nothing: a writer checks the response is still there after writing and removes its own
   // write if not, so anything written after this point removes itself.

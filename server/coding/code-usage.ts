@@ -1,11 +1,14 @@
 import type { CodeUsage, CodeUsageSource } from '../codebooks/usage.js';
+import { compareLogOrder, type StoredEvent } from './log.js';
 import { FINAL_CODER, NO_CODE, type CodingEvent, type CodingModels } from './model.js';
 
-type StoredEvent = CodingEvent & { _id: unknown };
+/** An event that still names its answer, coder and code (not an erased answer's). */
+type LiveEvent = StoredEvent & Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId'>;
+const isLive = (event: StoredEvent): event is LiveEvent =>
+  event.responseId !== undefined && event.coderId !== undefined && event.codeId !== undefined;
 
-/** The latest of two events for the same coding: by time, then by insertion (as the read model orders them). */
-const isLater = (event: StoredEvent, than: StoredEvent) =>
-  event.at.getTime() - than.at.getTime() || (String(event._id) > String(than._id) ? 1 : -1);
+/** The latest of two events for the same coding, in log order (as the read model applies them). */
+const isLater = (event: StoredEvent, than: StoredEvent) => compareLogOrder(event, than);
 
 /**
  * Code usage from the coding log: the latest event for each (answer, coder, code, passage) says
@@ -18,9 +21,9 @@ export class EventCodeUsage implements CodeUsageSource {
   constructor(private readonly coding: Pick<CodingModels, 'events'>) {}
 
   async usage(codebookId: string, resolve: (codeId: string) => string): Promise<Map<string, CodeUsage>> {
-    const latest = new Map<string, StoredEvent>();
+    const latest = new Map<string, LiveEvent>();
     for await (const event of this.coding.events.find({ codebookId }).lean<StoredEvent>().cursor()) {
-      if (event.codeId === NO_CODE) continue;
+      if (!isLive(event) || event.codeId === NO_CODE) continue;
       const key = [
         event.surveyId,
         event.questionId,

@@ -23,6 +23,10 @@ export interface Coding {
 export const codingKey = (coding: Coding) =>
   coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`;
 
+/** An event as the index applies it: an erased answer's keeps its place without answer, coder or code. */
+type AppliedEvent = Pick<CodingEvent, 'start' | 'end' | 'present'> &
+  Partial<Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId'>>;
+
 /** Everything the workbench, reconciliation and reports need about one question and codebook. */
 export class QuestionIndex {
   readonly byResponse: Map<string, Unit>;
@@ -38,7 +42,24 @@ export class QuestionIndex {
     this.byResponse = new Map(units.map((unit) => [unit.responseId, unit]));
   }
 
-  apply(event: Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId' | 'start' | 'end' | 'present'>): void {
+  /** Adds an answer that arrived after the index was built, in its place in submission order. */
+  insert(unit: Unit): void {
+    if (this.byResponse.has(unit.responseId)) return;
+    let low = 0;
+    let high = this.units.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.units[middle]!.responseId < unit.responseId) low = middle + 1;
+      else high = middle;
+    }
+    this.units.splice(low, 0, unit);
+    for (let i = low; i < this.units.length; i++) this.units[i]!.index = i;
+    this.byResponse.set(unit.responseId, unit);
+  }
+
+  /** Applies one event of the log; an erased answer's event (no answer) and an unknown answer's are skipped. */
+  apply(event: AppliedEvent): void {
+    if (event.responseId === undefined || event.coderId === undefined || event.codeId === undefined) return;
     if (!this.byResponse.has(event.responseId)) return;
     let byCoder = this.codings.get(event.responseId);
     if (!byCoder) this.codings.set(event.responseId, (byCoder = new Map()));
@@ -103,5 +124,24 @@ export class QuestionIndex {
 
   codedCount(coderId: string): number {
     return this.codedCounts.get(coderId) ?? 0;
+  }
+
+  /**
+   * An answer's codings by coder, as kept: a coder whose codings were all removed stays listed
+   * with none (a final coding that removed every code still means "reconciled").
+   */
+  entriesOf(responseId: string): [string, Coding[]][] {
+    return [...(this.codings.get(responseId) ?? [])].map(([coder, codings]) => [coder, [...codings.values()]]);
+  }
+
+  /** Puts back what `entriesOf` gave (a checkpoint being loaded). */
+  restore(responseId: string, entries: [string, Coding[]][]): void {
+    if (!this.byResponse.has(responseId)) return;
+    const byCoder = new Map<string, Map<string, Coding>>();
+    for (const [coder, codings] of entries) {
+      byCoder.set(coder, new Map(codings.map((coding) => [codingKey(coding), coding])));
+      if (codings.length > 0) this.codedCounts.set(coder, (this.codedCounts.get(coder) ?? 0) + 1);
+    }
+    this.codings.set(responseId, byCoder);
   }
 }

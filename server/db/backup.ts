@@ -6,6 +6,7 @@ import type { Connection, mongo } from 'mongoose';
 import { z } from 'zod';
 import { projectRoot } from '../config.js';
 import { HEARTBEAT_COLLECTION } from './heartbeat.js';
+import { DERIVED_COLLECTIONS } from './checkpoint-collections.js';
 
 /**
  * The shape of the stored data. Raise it when a change to the models means an older backup can no
@@ -53,7 +54,9 @@ export async function dataCollections(connection: Connection): Promise<string[]>
   const listed = await db.listCollections({}, { nameOnly: true }).toArray();
   return listed
     .map((entry) => entry.name)
-    .filter((name) => !name.startsWith('system.') && name !== HEARTBEAT_COLLECTION)
+    .filter(
+      (name) => !name.startsWith('system.') && name !== HEARTBEAT_COLLECTION && !DERIVED_COLLECTIONS.includes(name),
+    )
     .sort();
 }
 

@@ -45,6 +45,18 @@ export class ChangeCounters {
       }
     }
   }
+
+  /** Sets the counter to `value` unless it is already higher (a stream's last known position). */
+  async raise(key: string, value: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.counters.updateOne({ _id: key }, { $max: { value } }, { upsert: true });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= 3) throw error;
+      }
+    }
+  }
 }
 
 export const surveyCounterKey = (surveyId: string) => `survey:${surveyId}`;

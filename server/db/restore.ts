@@ -6,6 +6,7 @@ import { EJSON, type Document } from 'bson';
 import type { Connection } from 'mongoose';
 import { readDataFile } from '../data-files.js';
 import { runningApp } from './heartbeat.js';
+import { dropAllCheckpoints } from './checkpoint-collections.js';
 import { collectionFile, dataCollections, MANIFEST, manifestSchema, SCHEMA_VERSION, type Manifest } from './backup.js';
 
 /** A backup that cannot be restored, or a database it must not be restored into: said before anything is written. */
@@ -126,6 +127,8 @@ export async function restoreBackup(
   const db = connection.db!;
   const replaced = replace ? await dataCollections(connection) : [];
   for (const name of replaced) await db.collection(name).drop();
+  // Built from data that is now swapped: whatever they say no longer holds.
+  await dropAllCheckpoints(connection);
   const present = new Set(await dataCollections(connection));
 
   const restored: Record<string, number> = {};

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { projectRoot } from '../../config.js';
 import { readDataFile } from '../../data-files.js';
 import { surveyCounterKey, type ChangeCounters } from '../../db/change-counter.js';
+import { dropSurveyCheckpoints } from '../../db/checkpoint-collections.js';
 import type { SurveyRegistry } from '../registry.js';
 import type { SurveySchedules } from '../schedule.js';
 import type { ResponseModel } from './model.js';
@@ -116,6 +117,8 @@ export async function applyRetention(
         );
       }
       await parts.counters.bump(surveyCounterKey(survey.id));
+      // Checkpoints hold copies of the answers just removed.
+      await dropSurveyCheckpoints(parts.responses.db, survey.id);
     }
   }
   return report;

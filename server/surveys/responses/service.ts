@@ -1,4 +1,5 @@
-import { surveyCounterKey, type ChangeCounters } from '../../db/change-counter.js';
+import type { ChangeCounters } from '../../db/change-counter.js';
+import { submissionFeed } from './feed.js';
 import type { Locale } from '../../i18n/localised.js';
 import { dropHiddenAnswers, firstUnfinishedPage, isVisible, type Answers } from '../flow.js';
 import type { PageAnswers } from '../page-answers.js';
@@ -164,9 +165,9 @@ export async function submitResponse(
     },
   );
   if (result.matchedCount === 0) return { outcome: 'deleted' };
-  // Tells every process's coding cache that this survey has a new answer.
-  // Bumped on every submit, repeated ones too, so a crash between the two writes heals on the retry.
-  await counters.bump(surveyCounterKey(survey.id));
+  // Tells every process's coding read model that this survey has a new answer, without making any
+  // of them re-read the survey. Written after the response, so whoever reads the entry finds it sent.
+  await submissionFeed(responses.db, counters).append(survey.id, [{ responseId: String(draft.id), at: now }]);
   return { outcome: 'submitted' };
 }
 

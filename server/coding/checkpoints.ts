@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import { CHECKPOINT_CHUNKS, CHECKPOINT_HEADS, chunkId } from '../db/checkpoint-collections.js';
+import type { Survey } from '../surveys/registry.js';
+import type { Projection, Positions } from './projection.js';
+import { QuestionIndex, type Coding, type Unit } from './question-index.js';
+
+const deflate = promisify(zlib.deflateRaw);
+const inflate = promisify(zlib.inflateRaw);
+
+/** Bumped whenever what a chunk holds changes shape: an older checkpoint is then rebuilt, never misread. */
+const FORMAT = 1;
+/** Answers per chunk: about 1-2 MB compressed for long answers, well under any document limit. */
+const UNITS_PER_CHUNK = 5000;
+
+interface Head {
+  _id: string;
+  surveyId: string;
+  generation: string;
+  chunks: number;
+  positions: Positions;
+  format: number;
+  writtenAt: Date;
+}
+
+/** One answer as a chunk holds it: id, text, group, country, flags (1 quote consent, 2 Welsh), codings by coder. */
+type StoredUnit = [string, string, string | null, string | null, number, [string, Coding[]][]];
+
+/**
+ * Saves and loads projections, so a process that starts (or opens a question for the first time)
+ * reads a few compressed documents and replays only the log after them instead of the whole survey.
+ *
+ * Saving takes the answers as they are at the start (the positions saved are those of that moment)
+ * while codings are read chunk by chunk as they then stand, without stopping the process. A chunk
+ * can therefore already hold a coding from after the saved position; replaying the log from that
+ * position sets each coding to its last event's value again, so the loaded state is the same.
+ */
+export class Checkpoints {
+  constructor(private readonly connection: Connection) {}
+
+  private get heads(): mongo.Collection<Head> {
+    return this.connection.db!.collection<Head>(CHECKPOINT_HEADS);
+  }
+
+  private get chunks(): mongo.Collection<{ _id: string; data: mongo.Binary }> {
+    return this.connection.db!.collection(CHECKPOINT_CHUNKS);
+  }
+
+  /** `epochNow` reads the survey's change counter: a checkpoint that an erasure overtook is removed again. */
+  async save(projection: Projection, epochNow: () => Promise<number>): Promise<void> {
+    const { key, index, survey } = projection;
+    const positions = { ...projection.positions };
+    const units = [...index.units];
+    const generation = randomUUID();
+    const parts = Math.max(1, Math.ceil(units.length / UNITS_PER_CHUNK));
+    for (let part = 0; part < parts; part++) {
+      const stored: StoredUnit[] = units
+        .slice(part * UNITS_PER_CHUNK, (part + 1) * UNITS_PER_CHUNK)
+        .map((unit) => [
+          unit.responseId,
+          unit.text,
+          unit.group ?? null,
+          unit.country ?? null,
+          (unit.quoteConsent ? 1 : 0) | (unit.language === 'cy' ? 2 : 0),
+          index.entriesOf(unit.responseId),
+        ]);
+      const data = await deflate(Buffer.from(JSON.stringify(stored)), { level: 1 });
+      await this.chunks.insertOne({ _id: chunkId(key, generation, part), data: new mongoose.mongo.Binary(data) });
+    }
+    const previous = await this.heads.findOne({ _id: key });
+    const head: Head = {
+      _id: key,
+      surveyId: survey.id,
+      generation,
+      chunks: parts,
+      positions,
+      format: FORMAT,
+      writtenAt: new Date(),
+    };
+    // Replaces only the checkpoint read above: of two processes saving at once, one wins and the
+    // other removes its own chunks.
+    const won = previous
+      ? (await this.heads.replaceOne({ _id: key, generation: previous.generation }, head)).modifiedCount === 1
+      : await this.heads.insertOne(head).then(
+          () => true,
+          () => false,
+        );
+    await this.dropChunks(key, won ? previous : head);
+    if (won && (await epochNow()) !== positions.epoch) {
+      await this.heads.deleteOne({ _id: key, generation });
+      await this.dropChunks(key, head);
+    }
+  }
+
+  private async dropChunks(key: string, head: Pick<Head, 'generation' | 'chunks'> | null): Promise<void> {
+    if (!head) return;
+    for (let part = 0; part < head.chunks; part++)
+      await this.chunks.deleteOne({ _id: chunkId(key, head.generation, part) });
+  }
+
+  /** The question's checkpoint as a projection, or undefined if there is none, or it is stale or damaged. */
+  async load(survey: Survey, questionId: string, codebookId: string, key: string, epoch: number) {
+    const head = await this.heads.findOne({ _id: key });
+    if (!head || head.format !== FORMAT || head.positions.epoch !== epoch) return undefined;
+    const documents = await Promise.all(
+      Array.from({ length: head.chunks }, (_, part) =>
+        this.chunks.findOne({ _id: chunkId(key, head.generation, part) }),
+      ),
+    );
+    if (documents.some((document) => !document)) return undefined;
+    const stored = await Promise.all(
+      documents.map(async (document) => JSON.parse((await inflate(document!.data.buffer)).toString()) as StoredUnit[]),
+    ).catch(() => undefined);
+    if (!stored) return undefined;
+    const units: Unit[] = [];
+    for (const [responseId, text, group, country, flags] of stored.flat())
+      units.push({
+        responseId,
+        text,
+        lowerText: text.toLowerCase(),
+        group: group ?? undefined,
+        country: country ?? undefined,
+        quoteConsent: (flags & 1) === 1,
+        ...(flags & 2 ? { language: 'cy' as const } : {}),
+        index: units.length,
+      });
+    const index = new QuestionIndex(0, units);
+    for (const [responseId, , , , , entries] of stored.flat()) index.restore(responseId, entries);
+    const projection: Projection = { key, survey, questionId, codebookId, index, positions: { ...head.positions } };
+    return projection;
+  }
+}
