@@ -87,7 +87,6 @@ describe('emerging themes', () => {
     const units: Unit[] = [...pandemic, ...scattered].map((text, index) => ({
       responseId: String(index).padStart(24, '0'),
       text,
-      lowerText: text.toLowerCase(),
       quoteConsent: true,
       index,
     }));

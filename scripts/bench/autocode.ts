@@ -40,7 +40,6 @@ export async function benchAutocode(): Promise<void> {
   const units = answers.map((text, index) => ({
     responseId: String(index),
     text,
-    lowerText: text.toLowerCase(),
     quoteConsent: true,
     index,
   }));

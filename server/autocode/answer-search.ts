@@ -60,7 +60,7 @@ export function searchAnswers(units: Unit[], search: ParsedSearch): SearchHit[] 
   const wanted = new Set(search.words);
   const hits: SearchHit[] = [];
   for (const unit of units) {
-    const squashed = unit.lowerText.replace(/\s+/g, ' ');
+    const squashed = unit.text.toLowerCase().replace(/\s+/g, ' ');
     if (!search.phrases.every((phrase) => squashed.includes(phrase))) continue;
     const tokens = tokensOf(unit);
     const found = new Set(tokens.filter((token) => wanted.has(token.stem)).map((token) => token.stem));

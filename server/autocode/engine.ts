@@ -175,8 +175,16 @@ export class AutoCoder {
 
   /** Learns (or relearns) one coded answer; an answer with no codes is forgotten. */
   learn(key: string, text: string, codes: Iterable<string>): void {
-    const known = [...codes].filter((code) => this.codeIds.includes(code));
-    this.learner.learn(key, [...analyse(text).features.keys()], known);
+    this.learnFeatures(key, [...analyse(text).features.keys()], codes);
+  }
+
+  /** As `learn`, with the answer's features already worked out (`analyse`), as several engines share them. */
+  learnFeatures(key: string, features: string[], codes: Iterable<string>): void {
+    this.learner.learn(
+      key,
+      features,
+      [...codes].filter((code) => this.codeIds.includes(code)),
+    );
   }
 
   forget(key: string): void {

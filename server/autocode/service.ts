@@ -1,6 +1,7 @@
 import { survivingCodeId, type Codebook } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
-import type { CodingReadModel, IndexChange, QuestionIndex } from '../coding/read-model.js';
+import type { CodingReadModel, IndexChange, QuestionIndex, Unit } from '../coding/read-model.js';
+import { analyse } from './text.js';
 import type { SurveyRegistry } from '../surveys/registry.js';
 import { autoCoderForCodebook } from './codebook.js';
 import type { AutoCoder } from './engine.js';
@@ -13,6 +14,12 @@ interface Engine {
 }
 
 const questionKey = (surveyId: string, questionId: string) => `${surveyId}:${questionId}`;
+
+/** Coded answers of a question learned when its whole index is (re)read. */
+const LEARNED_PER_QUESTION = 20_000;
+/** Up to this many are learned at once; more, a slice per turn of the event loop. */
+const LEARN_AT_ONCE = 2_000;
+const LEARN_SLICE = 250;
 
 /**
  * Suggestions in the workbench: one engine per codebook and coder, built from the codings in
@@ -79,22 +86,57 @@ export class EngineSuggestions implements SuggestionSource {
     for (const engine of this.engines.get(change.codebookId)?.values() ?? []) this.teach(engine, change);
   }
 
-  private teach(engine: Engine, { surveyId, questionId, index, responseIds }: IndexChange): void {
-    const independent = !this.shared.has(questionKey(surveyId, questionId));
-    const ids = responseIds ?? index.units.map((unit) => unit.responseId);
-    // A rebuilt index is the whole question: an answer no longer in it (erased) is forgotten too.
-    if (!responseIds)
-      engine.engine.forgetAllBut(`${surveyId}:${questionId}:`, (key) =>
-        index.byResponse.has(key.slice(surveyId.length + questionId.length + 2)),
-      );
-    for (const responseId of ids) {
-      const unit = index.byResponse.get(responseId);
-      if (!unit) continue;
-      const key = `${surveyId}:${questionId}:${responseId}`;
-      const codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
-      if (codes.size === 0) engine.engine.forget(key);
-      else engine.engine.learn(key, unit.text, codes);
+  /** Each answer's features, worked out once for every coder's engine. */
+  private readonly analysed = new WeakMap<Unit, string[]>();
+
+  private featuresOf(unit: Unit): string[] {
+    let features = this.analysed.get(unit);
+    if (!features) this.analysed.set(unit, (features = [...analyse(unit.text).features.keys()]));
+    return features;
+  }
+
+  /** Per engine and question: the latest whole-question lesson, so an older one still running stops. */
+  private readonly lessons = new WeakMap<Engine, Map<string, number>>();
+
+  private teach(engine: Engine, change: IndexChange): void {
+    const { surveyId, questionId, index, responseIds } = change;
+    if (responseIds) {
+      for (const responseId of responseIds) this.teachOne(engine, change, responseId);
+      return;
     }
+    // A rebuilt index is the whole question: an answer no longer in it (erased) is forgotten too.
+    engine.engine.forgetAllBut(`${surveyId}:${questionId}:`, (key) =>
+      index.byResponse.has(key.slice(surveyId.length + questionId.length + 2)),
+    );
+    // The most recently submitted coded answers: a naive Bayes model has long stopped improving
+    // by then, and memory and the time to learn stay bounded however large the question grows.
+    const coded = index.units
+      .filter((unit) => index.isCodedByAnyone(unit.responseId) || index.isReconciled(unit.responseId))
+      .slice(-LEARNED_PER_QUESTION)
+      .map((unit) => unit.responseId);
+    let lessons = this.lessons.get(engine);
+    if (!lessons) this.lessons.set(engine, (lessons = new Map()));
+    const lesson = (lessons.get(questionKey(surveyId, questionId)) ?? 0) + 1;
+    lessons.set(questionKey(surveyId, questionId), lesson);
+    // Small questions are learned at once; a large one a slice at a time between requests, so
+    // opening it never waits for the engine (its suggestions sharpen over the next seconds).
+    const learnFrom = (start: number) => {
+      if (lessons.get(questionKey(surveyId, questionId)) !== lesson) return;
+      const end = coded.length <= LEARN_AT_ONCE ? coded.length : Math.min(coded.length, start + LEARN_SLICE);
+      for (let i = start; i < end; i++) this.teachOne(engine, change, coded[i]!);
+      if (end < coded.length) setImmediate(() => learnFrom(end));
+    };
+    learnFrom(0);
+  }
+
+  private teachOne(engine: Engine, { surveyId, questionId, index }: IndexChange, responseId: string): void {
+    const unit = index.byResponse.get(responseId);
+    if (!unit) return;
+    const independent = !this.shared.has(questionKey(surveyId, questionId));
+    const key = `${surveyId}:${questionId}:${responseId}`;
+    const codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+    if (codes.size === 0) engine.engine.forget(key);
+    else engine.engine.learnFeatures(key, this.featuresOf(unit), codes);
   }
 }
 

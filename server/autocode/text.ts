@@ -1,6 +1,5 @@
-// Text analysis for suggestions, built on natural's Porter stemmer, stop words and n-grams.
+// Text analysis for suggestions, built on natural's Porter stemmer and stop words.
 // natural's sub-modules are imported directly: its index also loads storage back-ends we do not use.
-import { NGrams } from 'natural/lib/natural/ngrams/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as naturalStopWords } from 'natural/lib/natural/util/stopwords.js';
 
@@ -193,11 +192,11 @@ export function analyse(text: string, { dropDomainWords = false } = {}): Analysi
   const features = new Map<string, string>();
   const content: { stem: string; word: string }[] = [];
   let negatedFor = 0;
+  // Each pair of neighbouring content words, named by the words of its first occurrence.
   const flushRun = () => {
-    for (const [a, b] of NGrams.bigrams(content.map((token) => token.stem)) as [string, string][]) {
-      const index = content.findIndex((token, i) => token.stem === a && content[i + 1]?.stem === b);
-      const key = `${a} ${b}`;
-      if (!features.has(key)) features.set(key, `${content[index]?.word ?? a} ${content[index + 1]?.word ?? b}`);
+    for (let i = 0; i + 1 < content.length; i++) {
+      const key = `${content[i]!.stem} ${content[i + 1]!.stem}`;
+      if (!features.has(key)) features.set(key, `${content[i]!.word} ${content[i + 1]!.word}`);
     }
     content.length = 0;
   };

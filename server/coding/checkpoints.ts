@@ -119,7 +119,6 @@ export class Checkpoints {
       units.push({
         responseId,
         text,
-        lowerText: text.toLowerCase(),
         group: group ?? undefined,
         country: country ?? undefined,
         quoteConsent: (flags & 1) === 1,

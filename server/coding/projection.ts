@@ -44,7 +44,6 @@ export function unitFrom(survey: Survey, questionId: string, response: StoredRes
   return {
     responseId: String(response._id),
     text,
-    lowerText: text.toLowerCase(),
     group: typeof answers[group] === 'string' ? (answers[group] as string) : undefined,
     country: typeof answers[country] === 'string' ? (answers[country] as string) : undefined,
     quoteConsent: answers[quoteConsent] === 'yes',

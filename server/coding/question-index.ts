@@ -4,7 +4,6 @@ import { FINAL_CODER, NO_CODE, type CodingEvent } from './model.js';
 export interface Unit {
   responseId: string;
   text: string;
-  lowerText: string;
   group?: string;
   country?: string;
   /** The language the respondent answered in: `cy` for Welsh; absent for English. */

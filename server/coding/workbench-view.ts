@@ -84,7 +84,7 @@ function unitMatches(
   if (query.assigned === '1' && mine && !mine.has(unit.responseId)) return false;
   if (query.group && unit.group !== query.group) return false;
   if (query.country && unit.country !== query.country) return false;
-  if (needle && !unit.lowerText.includes(needle)) return false;
+  if (needle && !unit.text.toLowerCase().includes(needle)) return false;
   if (query.code && !index.codingsOf(unit.responseId, coderId).some((coding) => resolve(coding.codeId) === query.code))
     return false;
   return true;

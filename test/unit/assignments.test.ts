@@ -7,7 +7,6 @@ const units = (count: number): Unit[] =>
   Array.from({ length: count }, (_, index) => ({
     responseId: `r${index}`,
     text: '',
-    lowerText: '',
     quoteConsent: true,
     index,
   }));

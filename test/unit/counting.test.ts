@@ -7,7 +7,6 @@ import { QuestionIndex, type Unit } from '../../server/coding/read-model.js';
 const unit = (index: number): Unit => ({
   responseId: `r${index}`,
   text: `answer ${index}`,
-  lowerText: `answer ${index}`,
   quoteConsent: true,
   index,
 });
