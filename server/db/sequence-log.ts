@@ -55,8 +55,11 @@ export class SequenceLog<T extends object> {
   async readAfter(key: string, position: number, known = new Map<number, T & Sequenced>(), limit = Infinity) {
     const found: (T & Sequenced)[] = [];
     let next = position + 1;
+    // Usually nothing or one entry is new: one look-up first, then more at once while entries keep coming.
+    let width = 1;
     while (found.length < limit) {
-      const seqs = Array.from({ length: Math.min(READ_AHEAD, limit - found.length) }, (_, i) => next + i);
+      const seqs = Array.from({ length: Math.min(width, limit - found.length) }, (_, i) => next + i);
+      width = Math.min(READ_AHEAD, width * 4);
       const entries = await Promise.all(seqs.map((seq) => known.get(seq) ?? this.at(key, seq)));
       for (const entry of entries) {
         if (!entry) return found;
@@ -88,7 +91,8 @@ export class SequenceLog<T extends object> {
    */
   async append(key: string, entries: T[], from = 0): Promise<(T & Sequenced)[]> {
     const stored: (T & Sequenced)[] = [];
-    let next = (await this.head(key, from)) + 1;
+    // A writer that has read the stream up to `from` tries the next number straight away.
+    let next = from > 0 ? from + 1 : (await this.head(key)) + 1;
     while (stored.length < entries.length) {
       const batch = entries
         .slice(stored.length)
