@@ -7,7 +7,9 @@ import { byCodebook, codebooks, folds, ownSet, practitionerSet, shuffled, type L
  * eval/autocode/ and the frozen practitioner-written one in eval/practitioner/ (reported, never
  * tuned on). Each at cold start and along a learning curve by k-fold cross-validation (every
  * answer is scored only by models that never learned it), plus a reliability table of the
- * calibrated scores. Exits 1 if learning lowers top-1 on average on either set.
+ * calibrated scores, saying for each band with 20+ suggestions whether its mean score is within 10
+ * points of the share right, with a one-line verdict (a calibration miss is reported, not an exit
+ * code). Exits 1 if learning lowers top-1 on average on either set.
  * `--no-terms`: the codebooks without their indicative terms (names, definitions, include notes).
  */
 interface Tally {
@@ -81,17 +83,29 @@ function evaluate(name: string, answers: Labelled[], k: number, sizes: number[],
     `${'all codebooks'.padEnd(24)} ${String(total.cold.answers).padStart(7)}   ${cell(total.cold)} | ${total.curve.map((tally, index) => `${labels[index]}: ${cell(tally)}`).join('  ')}`,
   );
   console.log(`\nReliability of the scores of every suggestion shown (top 3), cold start and learned together:`);
-  console.log('score band   suggestions   mean score   observed right   gap');
+  console.log('score band   suggestions   mean score   observed right   gap   within 10 points?');
+  let judged = 0;
+  let off = 0;
   table.forEach((band, index) => {
     if (band.shown === 0) return;
     const mean = band.score / band.shown;
     const observed = band.right / band.shown;
     const gap = Math.round(100 * (observed - mean));
-    const flag = band.shown >= 20 && Math.abs(gap) > 10 ? '  <- off by more than 10 points' : '';
+    let verdict = 'not judged (fewer than 20)';
+    if (band.shown >= 20) {
+      judged++;
+      verdict = Math.abs(gap) <= 10 ? 'yes' : 'NO: off by more than 10 points';
+      if (Math.abs(gap) > 10) off++;
+    }
     console.log(
-      `${`${index * 10}-${index * 10 + 10}%`.padEnd(12)} ${String(band.shown).padStart(11)}   ${(100 * mean).toFixed(1).padStart(9)}%   ${(100 * observed).toFixed(1).padStart(13)}%   ${`${gap > 0 ? '+' : ''}${gap}`.padStart(4)}${flag}`,
+      `${`${index * 10}-${index * 10 + 10}%`.padEnd(12)} ${String(band.shown).padStart(11)}   ${(100 * mean).toFixed(1).padStart(9)}%   ${(100 * observed).toFixed(1).padStart(13)}%   ${`${gap > 0 ? '+' : ''}${gap}`.padStart(4)}   ${verdict}`,
     );
   });
+  console.log(
+    off === 0
+      ? `Calibration verdict: PASS, all ${judged} bands with 20+ suggestions are within 10 points of observed accuracy`
+      : `Calibration verdict: MISS, ${off} of ${judged} bands with 20+ suggestions are off by more than 10 points (reported, not an exit code)`,
+  );
   return total;
 }
 

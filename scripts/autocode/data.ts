@@ -37,7 +37,7 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, where: string): T {
   return parsed.data;
 }
 
-/** The codebook-worded set, eval/autocode/<codebook>.jsonl: the only set anything is tuned on. */
+/** The codebook-worded set, eval/autocode/<codebook>.jsonl: tuned on (with eval/calibration/ for the calibration). */
 export function ownSet(): Labelled[] {
   const dir = path.join(projectRoot, 'eval', 'autocode');
   return fs
@@ -49,6 +49,24 @@ export function ownSet(): Labelled[] {
         codebook: path.basename(name, '.jsonl'),
         ...parse(ownLine, raw, `${name}:${index + 1}`),
       })),
+    );
+}
+
+/**
+ * The calibration set, eval/calibration/<codebook>.jsonl: answers written like real ones
+ * (practitioners' shorthand, several themes, negation), used only to fit the calibration.
+ */
+export function calibrationSet(): Labelled[] {
+  const dir = path.join(projectRoot, 'eval', 'calibration');
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .flatMap((name) =>
+      lines(path.join(dir, name)).map((raw, index) => {
+        const { codebook, text, codes } = parse(practitionerLine, raw, `${name}:${index + 1}`);
+        return { codebook, text, codes };
+      }),
     );
 }
 

@@ -1,6 +1,7 @@
 import type { Suggestion } from '../coding/suggestions.js';
 import { CALIBRATION } from './calibration.js';
 import { Learner, LEARNED_CLAMP } from './learner.js';
+import { calibrated, logistic, type CodeEvidence } from './scoring.js';
 import { analyse, domainStopWords, negationCues, type Analysis } from './text.js';
 
 /** What the engine needs to know about a code. */
@@ -101,54 +102,6 @@ class ColdProfile {
   }
 }
 
-/** The figures the calibration turns into a probability, for one code and one answer. */
-export interface CodeEvidence {
-  codeId: string;
-  /** Cold-start score from the codebook's wording, 0 to 1. */
-  cold: number;
-  /** The cold score relative to the best-scoring code for this answer, 0 to 1. */
-  coldShare: number;
-  /** The learner's log-odds scaled to -1 to 1 (0 before anything is learned). */
-  learned: number;
-  /** How much has been learned: 0 at cold start, towards 1 as coded answers arrive. */
-  weight: number;
-  parts: [string, number][];
-}
-
-/** The calibration's inputs, in the order of its weights. */
-export function calibrationInputs(e: CodeEvidence): number[] {
-  const cold = 1 - e.weight;
-  return [cold * e.cold, cold * e.coldShare, e.weight * e.cold, e.weight * e.coldShare, e.weight * e.learned, e.weight];
-}
-
-/** The logistic score of the evidence (fitted by `npm run calibrate:autocode`): it orders suggestions. */
-export function logistic(e: CodeEvidence): number {
-  const inputs = calibrationInputs(e);
-  let z = CALIBRATION.bias;
-  inputs.forEach((value, index) => (z += value * (CALIBRATION.weights[index] ?? 0)));
-  return 1 / (1 + Math.exp(-z));
-}
-
-/** The probability that a suggestion is right: the isotonic map of its logistic score, interpolated. */
-export function calibrated(raw: number): number {
-  const points = CALIBRATION.isotonic;
-  const first = points[0];
-  const last = points[points.length - 1];
-  if (!first || !last) return raw;
-  if (raw <= first[0]) return first[1];
-  if (raw >= last[0]) return last[1];
-  let low = 0;
-  let high = points.length - 1;
-  while (high - low > 1) {
-    const middle = (low + high) >> 1;
-    if (points[middle]![0] <= raw) low = middle;
-    else high = middle;
-  }
-  const [x0, y0] = points[low]!;
-  const [x1, y1] = points[high]!;
-  return x1 === x0 ? y1 : y0 + ((raw - x0) / (x1 - x0)) * (y1 - y0);
-}
-
 /**
  * Suggested codes for an answer: cold-start evidence from the codebook, blended with a naive Bayes
  * learner by how much has been learned, turned into calibrated probabilities.
@@ -157,6 +110,7 @@ export class AutoCoder {
   private readonly cold: ColdProfile;
   private readonly learner: Learner;
   private readonly codeIds: string[];
+  private readonly termless: Set<string>;
 
   /** @param blendHalf answers learned at which the learner and the codebook count alike (the calibration's). */
   constructor(
@@ -165,6 +119,7 @@ export class AutoCoder {
   ) {
     this.cold = new ColdProfile(codes);
     this.codeIds = codes.map((code) => code.codeId);
+    this.termless = new Set(codes.filter((code) => code.terms.length === 0).map((code) => code.codeId));
     this.learner = new Learner();
     for (const codeId of this.codeIds) this.learner.prior(codeId, this.cold.priorOf(codeId));
   }
@@ -205,6 +160,7 @@ export class AutoCoder {
     const noCodeYet = Math.log(0.5 / (learnedCount + 0.5));
     const colds = this.codeIds.map((codeId) => this.cold.evidence(codeId, analysis));
     const best = Math.max(0, ...colds.map((cold) => cold.total));
+    const length = Math.min(1, analysis.padded.trim().split(/\s+/).length / 80);
     return this.codeIds.map((codeId, index) => {
       const cold = colds[index]!;
       const fromLearner = learned.get(codeId);
@@ -215,6 +171,8 @@ export class AutoCoder {
         coldShare: best > 0 ? cold.total / best : 0,
         learned: Math.max(-1, Math.min(1, logOdds / LEARNED_CLAMP)),
         weight,
+        termless: this.termless.has(codeId) ? 1 : 0,
+        length,
         parts: [...cold.parts, ...(fromLearner?.parts ?? [])],
       };
     });
