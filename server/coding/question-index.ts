@@ -22,6 +22,21 @@ export interface Coding {
 export const codingKey = (coding: Coding) =>
   coding.start === undefined ? coding.codeId : `${coding.codeId}@${coding.start}-${coding.end}`;
 
+interface CoderCodings {
+  coder: string;
+  list: Coding[];
+}
+
+/** One shared, frozen object per whole-answer code: a large question repeats the same few codes. */
+const wholeCodings = new Map<string, Coding>();
+
+function codingOf(codeId: string, start?: number, end?: number): Coding {
+  if (start !== undefined) return { codeId, start, end };
+  let coding = wholeCodings.get(codeId);
+  if (!coding) wholeCodings.set(codeId, (coding = Object.freeze({ codeId })));
+  return coding;
+}
+
 /** An event as the index applies it: an erased answer's keeps its place without answer, coder or code. */
 type AppliedEvent = Pick<CodingEvent, 'start' | 'end' | 'present'> &
   Partial<Pick<CodingEvent, 'responseId' | 'coderId' | 'codeId'>>;
@@ -29,8 +44,11 @@ type AppliedEvent = Pick<CodingEvent, 'start' | 'end' | 'present'> &
 /** Everything the workbench, reconciliation and reports need about one question and codebook. */
 export class QuestionIndex {
   readonly byResponse: Map<string, Unit>;
-  /** responseId → coderId → coding key → coding */
-  private readonly codings = new Map<string, Map<string, Map<string, Coding>>>();
+  /**
+   * responseId → each coder's codings, in the order first given (as a Map would keep them): small
+   * arrays rather than maps of maps, as a large question holds hundreds of thousands of them.
+   */
+  private readonly codings = new Map<string, CoderCodings[]>();
   /** coderId → how many units they have at least one coding on */
   private readonly codedCounts = new Map<string, number>();
 
@@ -61,47 +79,48 @@ export class QuestionIndex {
     if (event.responseId === undefined || event.coderId === undefined || event.codeId === undefined) return;
     if (!this.byResponse.has(event.responseId)) return;
     let byCoder = this.codings.get(event.responseId);
-    if (!byCoder) this.codings.set(event.responseId, (byCoder = new Map()));
-    let mine = byCoder.get(event.coderId);
-    const hadAny = (mine?.size ?? 0) > 0;
-    if (!mine) byCoder.set(event.coderId, (mine = new Map()));
-    const coding: Coding =
-      event.start === undefined
-        ? { codeId: event.codeId }
-        : { codeId: event.codeId, start: event.start, end: event.end };
-    if (event.present) mine.set(codingKey(coding), coding);
-    else mine.delete(codingKey(coding));
-    const hasAny = mine.size > 0;
+    if (!byCoder) this.codings.set(event.responseId, (byCoder = []));
+    let mine = byCoder.find((entry) => entry.coder === event.coderId);
+    if (!mine) byCoder.push((mine = { coder: event.coderId, list: [] }));
+    const hadAny = mine.list.length > 0;
+    const coding = codingOf(event.codeId, event.start, event.end);
+    const key = codingKey(coding);
+    const at = mine.list.findIndex((kept) => codingKey(kept) === key);
+    if (event.present && at < 0) mine.list.push(coding);
+    else if (!event.present && at >= 0) mine.list.splice(at, 1);
+    const hasAny = mine.list.length > 0;
     if (hadAny !== hasAny)
       this.codedCounts.set(event.coderId, (this.codedCounts.get(event.coderId) ?? 0) + (hasAny ? 1 : -1));
   }
 
+  private mine(responseId: string, coderId: string): CoderCodings | undefined {
+    return this.codings.get(responseId)?.find((entry) => entry.coder === coderId);
+  }
+
   /** A coder's codings of an answer (whole and passages), without a "no code applies" decision. */
   codingsOf(responseId: string, coderId: string): Coding[] {
-    return [...(this.codings.get(responseId)?.get(coderId)?.values() ?? [])].filter(
-      (coding) => coding.codeId !== NO_CODE,
-    );
+    return (this.mine(responseId, coderId)?.list ?? []).filter((coding) => coding.codeId !== NO_CODE);
   }
 
   /** The coder decided that no code of the codebook applies to this answer. */
   decidedNoCode(responseId: string, coderId: string): boolean {
-    const mine = this.codings.get(responseId)?.get(coderId);
+    const list = this.mine(responseId, coderId)?.list ?? [];
     // A code given at the same moment as "no code applies" wins, whichever was stored first, so
     // the answer reads the same in every process and after every rebuild.
-    return (mine?.has(NO_CODE) ?? false) && mine!.size === 1;
+    return list.length === 1 && list[0]!.codeId === NO_CODE;
   }
 
   /** Coders (not the final coding) who have coded this answer: with codes, or "no code applies". */
   codersOf(responseId: string): string[] {
-    return [...(this.codings.get(responseId)?.entries() ?? [])]
-      .filter(([coder, codings]) => coder !== FINAL_CODER && codings.size > 0)
-      .map(([coder]) => coder);
+    return (this.codings.get(responseId) ?? [])
+      .filter((entry) => entry.coder !== FINAL_CODER && entry.list.length > 0)
+      .map((entry) => entry.coder);
   }
 
   /** Coded by anyone but the final coding, without building the list of coders (called per answer per request). */
   isCodedByAnyone(responseId: string): boolean {
-    for (const [coder, codings] of this.codings.get(responseId) ?? [])
-      if (coder !== FINAL_CODER && codings.size > 0) return true;
+    for (const entry of this.codings.get(responseId) ?? [])
+      if (entry.coder !== FINAL_CODER && entry.list.length > 0) return true;
     return false;
   }
 
@@ -113,12 +132,12 @@ export class QuestionIndex {
 
   /** Coded by this coder: at least one code, or the decision that none applies. */
   isCodedBy(responseId: string, coderId: string): boolean {
-    return (this.codings.get(responseId)?.get(coderId)?.size ?? 0) > 0;
+    return (this.mine(responseId, coderId)?.list.length ?? 0) > 0;
   }
 
   /** An answer is reconciled once the admin has recorded a final coding for it, even an empty one. */
   isReconciled(responseId: string): boolean {
-    return this.codings.get(responseId)?.has(FINAL_CODER) ?? false;
+    return this.mine(responseId, FINAL_CODER) !== undefined;
   }
 
   codedCount(coderId: string): number {
@@ -130,15 +149,15 @@ export class QuestionIndex {
    * with none (a final coding that removed every code still means "reconciled").
    */
   entriesOf(responseId: string): [string, Coding[]][] {
-    return [...(this.codings.get(responseId) ?? [])].map(([coder, codings]) => [coder, [...codings.values()]]);
+    return (this.codings.get(responseId) ?? []).map((entry) => [entry.coder, [...entry.list]]);
   }
 
   /** Puts back what `entriesOf` gave (a checkpoint being loaded). */
   restore(responseId: string, entries: [string, Coding[]][]): void {
     if (!this.byResponse.has(responseId)) return;
-    const byCoder = new Map<string, Map<string, Coding>>();
+    const byCoder: CoderCodings[] = [];
     for (const [coder, codings] of entries) {
-      byCoder.set(coder, new Map(codings.map((coding) => [codingKey(coding), coding])));
+      byCoder.push({ coder, list: codings.map((coding) => codingOf(coding.codeId, coding.start, coding.end)) });
       if (codings.length > 0) this.codedCounts.set(coder, (this.codedCounts.get(coder) ?? 0) + 1);
     }
     this.codings.set(responseId, byCoder);
