@@ -5,7 +5,7 @@ import mongoose, { type Connection, type mongo } from 'mongoose';
 import { CHECKPOINT_CHUNKS, CHECKPOINT_HEADS, chunkId } from '../db/checkpoint-collections.js';
 import type { Survey } from '../surveys/registry.js';
 import type { Projection, Positions } from './projection.js';
-import { QuestionIndex, type Coding, type Unit } from './question-index.js';
+import { QuestionIndex, shared, type Coding, type Unit } from './question-index.js';
 
 const deflate = promisify(zlib.deflateRaw);
 const inflate = promisify(zlib.inflateRaw);
@@ -110,23 +110,30 @@ export class Checkpoints {
       ),
     );
     if (documents.some((document) => !document)) return undefined;
-    const stored = await Promise.all(
-      documents.map(async (document) => JSON.parse((await inflate(document!.data.buffer)).toString()) as StoredUnit[]),
-    ).catch(() => undefined);
-    if (!stored) return undefined;
+    // One chunk at a time, so only one chunk's text is ever held twice (compressed and parsed).
     const units: Unit[] = [];
-    for (const [responseId, text, group, country, flags] of stored.flat())
-      units.push({
-        responseId,
-        text,
-        group: group ?? undefined,
-        country: country ?? undefined,
-        quoteConsent: (flags & 1) === 1,
-        ...(flags & 2 ? { language: 'cy' as const } : {}),
-        index: units.length,
-      });
+    const codings: [string, [string, Coding[]][]][] = [];
+    for (const document of documents) {
+      const stored = await inflate(document!.data.buffer).then(
+        (bytes) => JSON.parse(bytes.toString()) as StoredUnit[],
+        () => undefined,
+      );
+      if (!stored) return undefined;
+      for (const [responseId, text, group, country, flags, entries] of stored) {
+        units.push({
+          responseId,
+          text,
+          group: shared(group ?? undefined),
+          country: shared(country ?? undefined),
+          quoteConsent: (flags & 1) === 1,
+          ...(flags & 2 ? { language: 'cy' as const } : {}),
+          index: units.length,
+        });
+        if (entries.length > 0) codings.push([responseId, entries]);
+      }
+    }
     const index = new QuestionIndex(0, units);
-    for (const [responseId, , , , , entries] of stored.flat()) index.restore(responseId, entries);
+    for (const [responseId, entries] of codings) index.restore(responseId, entries);
     const projection: Projection = { key, survey, questionId, codebookId, index, positions: { ...head.positions } };
     return projection;
   }

@@ -4,7 +4,7 @@ import type { ResponseModel } from '../surveys/responses/model.js';
 import type { SubmissionEntry } from '../surveys/responses/feed.js';
 import type { CodingEvent } from './model.js';
 import { CODING_EVENTS, compareLogOrder, questionKey, type StoredEvent } from './log.js';
-import { QuestionIndex, type Unit } from './question-index.js';
+import { QuestionIndex, shared, type Unit } from './question-index.js';
 
 /** Where a projection stands: what it was built from, and how far it has read each stream. */
 export interface Positions {
@@ -44,8 +44,8 @@ export function unitFrom(survey: Survey, questionId: string, response: StoredRes
   return {
     responseId: String(response._id),
     text,
-    group: typeof answers[group] === 'string' ? (answers[group] as string) : undefined,
-    country: typeof answers[country] === 'string' ? (answers[country] as string) : undefined,
+    group: typeof answers[group] === 'string' ? shared(answers[group] as string) : undefined,
+    country: typeof answers[country] === 'string' ? shared(answers[country] as string) : undefined,
     quoteConsent: answers[quoteConsent] === 'yes',
     ...(response.language === 'cy' ? { language: 'cy' as const } : {}),
     index: 0,

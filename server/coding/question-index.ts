@@ -27,6 +27,21 @@ interface CoderCodings {
   list: Coding[];
 }
 
+/**
+ * One copy of each short value many answers share (a role, a country): read from the database,
+ * each answer would otherwise bring its own copy of the same string.
+ */
+const sharedValues = new Map<string, string>();
+export function shared(value: string | undefined): string | undefined {
+  if (value === undefined || value.length > 64) return value;
+  let kept = sharedValues.get(value);
+  if (kept === undefined) {
+    if (sharedValues.size > 10_000) sharedValues.clear();
+    sharedValues.set(value, (kept = value));
+  }
+  return kept;
+}
+
 /** One shared, frozen object per whole-answer code: a large question repeats the same few codes. */
 const wholeCodings = new Map<string, Coding>();
 
