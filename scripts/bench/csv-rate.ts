@@ -27,7 +27,12 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The middle value, or the mean of the middle two (with two rounds, the upper one alone would be the best). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 const rate = (count: number, started: number) => count / ((performance.now() - started) / 1000);
 
 /** The engine's raw rate: a plain cursor over the survey's submitted responses, counting documents. */
