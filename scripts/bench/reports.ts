@@ -12,19 +12,14 @@ import mongoose from 'mongoose';
 import { responsesCsv } from '../../server/admin/exports.js';
 import { loadSurveys } from '../../server/surveys/registry.js';
 import { answerText, random, seedAnswers, seedCodings, summarise } from './dataset.js';
+import { csvAgainstFind } from './csv-rate.js';
 
 const SIZES = (process.env.BENCH_REPORT_SIZES ?? '10000,100000').split(',').map(Number);
 
-/** Peak and current resident memory of a process, from /proc (Linux). */
-function memoryOf(pid: number): { peakMb: number; nowMb: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { peakMb: kb('VmHWM') / 1024, nowMb: kb('VmRSS') / 1024 };
-}
-
 /**
- * On N responses with 3N codings: the responses CSV's rate and the app's peak memory while it
- * streams (flat as N grows), then the theme summary with a role cross-tab, first and warm.
+ * On N responses with 3N codings: the responses CSV's rate beside the engine's raw find() rate
+ * over the same documents, and the app's memory while it streams (flat as N grows); then the theme
+ * summary with a role cross-tab, first and warm.
  */
 export async function benchReports(): Promise<void> {
   await csvWithoutDatabase();
@@ -47,7 +42,8 @@ export async function benchReports(): Promise<void> {
     });
     const ids = await seedAnswers(connection, size);
     await seedCodings(connection, ids, [admin.id, other.id], size * 3);
-    await connection.close();
+    // Kept open: the raw find() the CSV is measured against reads through it, from this process.
+    const responses = connection.collection('responses');
 
     const app = await startAppProcess({ MONGODB_URI: uri, NODE_ENV: 'production' }, { echoErrors: true });
     const origin = app.url;
@@ -74,27 +70,10 @@ export async function benchReports(): Promise<void> {
         }),
       });
 
-      const before = memoryOf(app.child.pid!);
-      let started = performance.now();
-      const csv = await call('/admin/exports/professionals/responses.csv');
-      let rows = -1;
-      let bytes = 0;
-      const reader = csv.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        bytes += value.length;
-        for (const byte of value) if (byte === 10) rows++;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const after = memoryOf(app.child.pid!);
-      console.log(
-        `${size} responses: responses CSV ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s = ${Math.round(rows / seconds)} rows/s; ` +
-          `app memory before ${before.nowMb.toFixed(0)} MB, peak while streaming ${after.peakMb.toFixed(0)} MB`,
-      );
+      await csvAgainstFind(size, app.child.pid!, call, responses);
 
       const themes = '/reports/professionals/themes/drivers_text?codebook=care-crisis-drivers&by=group';
-      started = performance.now();
+      let started = performance.now();
       const first = await call(themes);
       await first.text();
       console.log(
@@ -110,6 +89,7 @@ export async function benchReports(): Promise<void> {
       console.log(`${size} responses: ${summarise('theme summary + role cross-tab, rendered', warm)}`);
     } finally {
       await kill(app, 'SIGTERM');
+      await connection.close();
       await database.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -6,27 +6,53 @@ import { csvRow } from '../http/csv.js';
 import type { AdminContext } from './service.js';
 import type { ResponseDocument, ResponseModel } from '../surveys/responses/model.js';
 import { typeOf } from '../surveys/question-types/index.js';
+import type { ExportColumn } from '../surveys/question-types/base.js';
+import type { Question } from '../surveys/definition-schema.js';
 import { isVisible, type Answers } from '../surveys/flow.js';
 import type { Survey } from '../surveys/registry.js';
 
-interface Column {
-  header: string;
-  value: (answers: Answers, otherText: Record<string, string>) => unknown;
+/**
+ * The columns of one question, worked out once per download: its type's columns, then an "other"
+ * column where "Other (please say)" is offered. Rows then only look answers up, and whether the
+ * question was shown is decided once per row, not once per column.
+ */
+interface QuestionColumns {
+  question: Question;
+  columns: ExportColumn<Question>[];
+  other: boolean;
 }
 
-/** The columns each question's type gives, plus an "other" column where "Other (please say)" is offered. */
-function responseColumns(survey: Survey): Column[] {
-  return survey.questions.flatMap((question) => {
-    const columns: Column[] = typeOf(question)
-      .exportColumns(question)
-      .map((column) => ({
-        header: column.header,
-        value: (answers: Answers) => column.value(question, answers[question.id], isVisible(question, answers)),
-      }));
-    if ('other' in question && question.other)
-      columns.push({ header: `${question.id}_other`, value: (_answers, otherText) => otherText[question.id] ?? '' });
-    return columns;
-  });
+function responseLayout(survey: Survey): QuestionColumns[] {
+  return survey.questions.map((question) => ({
+    question,
+    columns: typeOf(question).exportColumns(question),
+    other: 'other' in question && question.other === true,
+  }));
+}
+
+function layoutHeader(layout: QuestionColumns[]): string[] {
+  return layout.flatMap(({ question, columns, other }) => [
+    ...columns.map((column) => column.header),
+    ...(other ? [`${question.id}_other`] : []),
+  ]);
+}
+
+function responseRow(layout: QuestionColumns[], response: ExportedResponse): string {
+  const answers = (response.answers ?? {}) as Answers;
+  const otherText = (response.otherText ?? {}) as Record<string, string>;
+  const cells: unknown[] = [
+    String(response._id),
+    response.submittedAt?.toISOString() ?? '',
+    response.surveyVersion,
+    response.language,
+  ];
+  for (const { question, columns, other } of layout) {
+    const answer = answers[question.id];
+    const visible = isVisible(question, answers);
+    for (const column of columns) cells.push(column.value(question, answer, visible));
+    if (other) cells.push(otherText[question.id] ?? '');
+  }
+  return csvRow(cells);
 }
 
 export type ExportedResponse = Pick<
@@ -34,21 +60,40 @@ export type ExportedResponse = Pick<
   '_id' | 'answers' | 'otherText' | 'submittedAt' | 'surveyVersion' | 'language'
 >;
 
+/** Large batches: each one is a round trip, and a batch of these is a megabyte or two at most. */
+const BATCH_SIZE = 2000;
+
 /**
- * Submitted responses, read in batches as the download is written. Stopping early (a client gone,
- * an error) closes the database cursor rather than leaving it open on the server.
+ * Submitted responses, read in batches as the download is written. The next batch is asked for
+ * before this one is handed on, so the database reads it while the app writes rows out (the
+ * driver alone would ask only once the batch is used up, leaving each side waiting on the other);
+ * never more than one batch ahead, so memory stays flat however many there are. Only the fields
+ * the files need, plain objects (no Mongoose documents). Stopping early (a client gone, an error)
+ * closes the database cursor rather than leaving it open on the server.
  */
 export async function* submittedResponses(responses: ResponseModel, survey: Survey): AsyncGenerator<ExportedResponse> {
-  const cursor = responses
-    .find(
-      { surveyId: survey.id, status: 'submitted' },
-      { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 },
-    )
-    .lean<ExportedResponse[]>()
-    .cursor({ batchSize: 1000 });
+  const cursor = responses.collection.find<ExportedResponse>(
+    { surveyId: survey.id, status: 'submitted' },
+    { projection: { answers: 1, otherText: 1, submittedAt: 1, surveyVersion: 1, language: 1 }, batchSize: BATCH_SIZE },
+  );
+  // Settled into a value at once, so a failed read-ahead is never an unhandled rejection while we wait to look at it.
+  const readAhead = () =>
+    cursor.hasNext().then(
+      (more) => ({ failed: false as const, more }),
+      (error: unknown) => ({ failed: true as const, error }),
+    );
+  let next = readAhead();
   try {
-    for await (const response of cursor) yield response as ExportedResponse;
+    for (;;) {
+      const read = await next;
+      if (read.failed) throw read.error;
+      if (!read.more) return;
+      const batch = cursor.readBufferedDocuments();
+      next = readAhead();
+      yield* batch;
+    }
   } finally {
+    await next;
     await cursor.close();
   }
 }
@@ -57,26 +102,12 @@ const ROWS_PER_CHUNK = 200;
 
 /** Every response as CSV, one row each, in chunks of rows as they are read. */
 export async function* responsesCsv(source: AsyncIterable<ExportedResponse>, survey: Survey): AsyncGenerator<string> {
-  const columns = responseColumns(survey);
-  yield csvRow([
-    'response_id',
-    'submitted_at',
-    'survey_version',
-    'language',
-    ...columns.map((column) => column.header),
-  ]);
+  const layout = responseLayout(survey);
+  yield csvRow(['response_id', 'submitted_at', 'survey_version', 'language', ...layoutHeader(layout)]);
   let rows = 0;
   let pending = '';
   for await (const response of source) {
-    const answers = (response.answers ?? {}) as Answers;
-    const otherText = (response.otherText ?? {}) as Record<string, string>;
-    pending += csvRow([
-      String(response._id),
-      response.submittedAt?.toISOString() ?? '',
-      response.surveyVersion,
-      response.language,
-      ...columns.map((column) => column.value(answers, otherText)),
-    ]);
+    pending += responseRow(layout, response);
     if (++rows % ROWS_PER_CHUNK === 0) {
       yield pending;
       pending = '';

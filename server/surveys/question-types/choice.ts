@@ -68,11 +68,14 @@ export function describeChoices(
 
 /** One column holding the chosen choice's English label. */
 export function labelColumn<Q extends ChoiceLike>(question: Q): ExportColumn<Q> {
+  // Looked up once per download, not once per row: the responses CSV calls value() for every row.
+  const labels = new Map<unknown, string>();
+  for (const choice of englishChoices(question)) if (!labels.has(choice.value)) labels.set(choice.value, choice.label);
   return {
     header: question.id,
     value: (_question, answer) => {
       if (answer === undefined || Array.isArray(answer)) return '';
-      return englishChoices(question).find((choice) => choice.value === answer)?.label ?? answer;
+      return labels.get(answer) ?? answer;
     },
   };
 }
