@@ -31,7 +31,15 @@ export interface SearchView {
   hits: (SearchHit & { myCodes: string[]; noCode: boolean })[];
   codes: CodeRecord[];
   /** The step just taken or undone, for the banner and its undo button. */
-  batch?: { id: string; codeName: string; count: number; undone: boolean; justUndone: boolean };
+  batch?: {
+    id: string;
+    codeName: string;
+    count: number;
+    /** How many of them the undo took the code off (the others no longer had it from the analyst). */
+    undoneCount?: number;
+    undone: boolean;
+    justUndone: boolean;
+  };
 }
 
 /**
@@ -70,6 +78,7 @@ export async function searchView(
         id: found._id,
         codeName: names.get(found.codeId) ?? found.codeId,
         count: found.responseIds.length,
+        undoneCount: found.undoneCount,
         undone: Boolean(found.undoneAt),
         justUndone: Boolean(query.undone),
       };

@@ -26,6 +26,8 @@ export interface CodeBatch {
   clearedNoCode: string[];
   at: Date;
   undoneAt?: Date;
+  /** How many answers the undo took the code off (fewer than `responseIds` where the analyst had taken it off meanwhile). */
+  undoneCount?: number;
 }
 
 const batchSchema = new mongoose.Schema<CodeBatch>(
@@ -40,6 +42,7 @@ const batchSchema = new mongoose.Schema<CodeBatch>(
     clearedNoCode: [String],
     at: Date,
     undoneAt: Date,
+    undoneCount: Number,
   },
   { versionKey: false },
 );
@@ -164,22 +167,18 @@ async function undoStep(
 ): Promise<{ batch: CodeBatch; undone: boolean }> {
   const claimed = await batches.updateOne({ _id: batch._id, undoneAt: null }, { $set: { undoneAt: new Date() } });
   if (claimed.modifiedCount === 0) return { batch, undone: false };
+  // The coding the step stored, under the code id it stored it with: a merge since then leaves
+  // codings as they were (the merged code counts for its survivor), so the step's codings are
+  // still those, and a coding the analyst had of the survivor beforehand is not the step's.
+  const stepCoding = (coding: { codeId: string; start?: number }) =>
+    coding.start === undefined && coding.codeId === batch.codeId;
   const removals: NewEvent[] = [];
-  for (const responseId of batch.responseIds) {
-    for (const coding of target.index.codingsOf(responseId, user.id)) {
-      if (coding.start === undefined && survivingCodeId(target.codebook, coding.codeId) === batch.codeId)
-        removals.push(eventFor(target, responseId, user.id, coding.codeId, false));
-    }
-  }
+  for (const responseId of batch.responseIds)
+    if (target.index.codingsOf(responseId, user.id).some(stepCoding))
+      removals.push(eventFor(target, responseId, user.id, batch.codeId, false));
   const removed = new Set(removals.map((event) => event.responseId));
   const restored = batch.clearedNoCode.filter(
-    (responseId) =>
-      removed.has(responseId) &&
-      target.index
-        .codingsOf(responseId, user.id)
-        .every(
-          (coding) => survivingCodeId(target.codebook, coding.codeId) === batch.codeId && coding.start === undefined,
-        ),
+    (responseId) => removed.has(responseId) && target.index.codingsOf(responseId, user.id).every(stepCoding),
   );
   try {
     await context.readModel.record(target.survey, [
@@ -191,5 +190,6 @@ async function undoStep(
     await batches.updateOne({ _id: batch._id }, { $unset: { undoneAt: 1 } });
     throw error;
   }
-  return { batch, undone: true };
+  await batches.updateOne({ _id: batch._id }, { $set: { undoneCount: removed.size } });
+  return { batch: { ...batch, undoneCount: removed.size }, undone: true };
 }
