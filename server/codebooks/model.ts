@@ -29,6 +29,8 @@ export interface CodeRecord {
   terms: string[];
   retired: boolean;
   mergedInto?: string;
+  /** The emerging-theme group the code was made from (its fingerprint), so the group never makes two. */
+  fromGroup?: string;
   /** The highest sub-code number ever given under this code: taken atomically, so never given twice. */
   childKeys?: number;
 }
@@ -96,6 +98,7 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     retired: { type: Boolean, default: false },
     childKeys: Number,
     mergedInto: String,
+    fromGroup: String,
   },
   { versionKey: false },
 );
