@@ -6,7 +6,7 @@ import { modelOn } from '../db/models.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { eventFor, type NewEvent } from './actions.js';
 import { NO_CODE } from './model.js';
-import type { CodingDataContext, CodingTarget } from './target.js';
+import { codingTarget, type CodingDataContext, type CodingTarget } from './target.js';
 
 /**
  * One code given to many answers in one step (code by search), kept so that the analyst can undo
@@ -69,6 +69,13 @@ function oneAtATime<T>(key: string, step: () => Promise<T>): Promise<T> {
   });
   return done;
 }
+/**
+ * The question as it stands when a step's turn comes: the one read before waiting may be out of
+ * date, if another process changed the survey meanwhile (this process then drops the index the
+ * step before was applied to, rather than updating it).
+ */
+const current = (context: CodingDataContext, target: CodingTarget) =>
+  codingTarget(context, target.survey.id, target.question.id, target.codebook.id);
 const stepKey = (target: CodingTarget, user: SessionUser) => `${user.id}:${target.survey.id}:${target.question.id}`;
 
 /**
@@ -89,7 +96,9 @@ export async function applyCodeToAnswers(
   const unique = [...new Set(responseIds)];
   const missing = unique.filter((responseId) => !target.index.byResponse.has(responseId));
   if (missing.length > 0) throw new BadRequestError('Some of the ticked answers are not part of this question.');
-  return oneAtATime(stepKey(target, user), () => applyStep(context, batches, target, user, unique, codeId));
+  return oneAtATime(stepKey(target, user), async () =>
+    applyStep(context, batches, await current(context, target), user, unique, codeId),
+  );
 }
 
 async function applyStep(
@@ -155,7 +164,9 @@ export async function undoCodeBatch(
   batchId: string,
 ): Promise<{ batch: CodeBatch; undone: boolean }> {
   const batch = await codeBatchOf(batches, target, user, batchId);
-  return oneAtATime(stepKey(target, user), () => undoStep(context, batches, target, user, batch));
+  return oneAtATime(stepKey(target, user), async () =>
+    undoStep(context, batches, await current(context, target), user, batch),
+  );
 }
 
 async function undoStep(
