@@ -91,11 +91,32 @@ export class EngineSuggestions implements SuggestionSource {
       const unit = index.byResponse.get(responseId);
       if (!unit) continue;
       const key = `${surveyId}:${questionId}:${responseId}`;
-      const codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+      let codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+      // An answer this coder's engine may not learn a decision on yet, in an emerging theme made
+      // a code, is that code's example: so the workbench suggests the code on the group's answers
+      // however much has been learned already (nobody's coding; a decision on it replaces it).
+      const decided = independent ? index.isCodedBy(responseId, engine.coderId) : index.isCodedByAnyone(responseId);
+      if (codes.size === 0 && !decided && !index.isReconciled(responseId))
+        codes = new Set(groupCodes(engine.codebook).get(responseId));
       if (codes.size === 0) engine.engine.forget(key);
       else engine.engine.learn(key, unit.text, codes);
     }
   }
+}
+
+const groupCodesCache = new WeakMap<Codebook, Map<string, string[]>>();
+/** The active codes made from emerging themes, by the answers of their groups. */
+function groupCodes(codebook: Codebook): Map<string, string[]> {
+  let byAnswer = groupCodesCache.get(codebook);
+  if (!byAnswer) {
+    byAnswer = new Map();
+    for (const code of codebook.codes)
+      if (!code.retired)
+        for (const responseId of code.groupAnswers ?? [])
+          byAnswer.set(responseId, [...(byAnswer.get(responseId) ?? []), code.codeId]);
+    groupCodesCache.set(codebook, byAnswer);
+  }
+  return byAnswer;
 }
 
 /** What one coder's engine may learn from an answer. */

@@ -130,6 +130,7 @@ export async function codeFromGroup(
     const code = await addCode(context.codebooks, target.codebook.id, fields, user.id, new Date(), {
       terms: group.words,
       fromGroup: group.fingerprint,
+      groupAnswers: group.responseIds,
     });
     return { codebookId: target.codebook.id, codeId: code.codeId };
   });

@@ -57,8 +57,8 @@ export async function addCode(
   fields: CodeFields,
   by: string,
   now = new Date(),
-  /** For a code made from an emerging theme: its distinctive words as indicative terms, and the group's fingerprint. */
-  origin: { terms?: string[]; fromGroup?: string } = {},
+  /** For a code made from an emerging theme: its distinctive words as indicative terms, the group's fingerprint and answers. */
+  origin: { terms?: string[]; fromGroup?: string; groupAnswers?: string[] } = {},
 ): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
   const parent = fields.parent ?? '';
@@ -84,7 +84,7 @@ export async function addCode(
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
     terms: origin.terms ?? [],
     retired: false,
-    ...(origin.fromGroup ? { fromGroup: origin.fromGroup } : {}),
+    ...(origin.fromGroup ? { fromGroup: origin.fromGroup, groupAnswers: origin.groupAnswers ?? [] } : {}),
   };
   await models.codes.create(code).catch((error: unknown) => {
     // Another process added a code of the same id at the same moment.

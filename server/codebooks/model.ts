@@ -31,6 +31,8 @@ export interface CodeRecord {
   mergedInto?: string;
   /** The emerging-theme group the code was made from (its fingerprint), so the group never makes two. */
   fromGroup?: string;
+  /** That group's answers (ids only): suggestions learn them as the code's first examples. */
+  groupAnswers?: string[];
   /** The highest sub-code number ever given under this code: taken atomically, so never given twice. */
   childKeys?: number;
 }
@@ -99,6 +101,7 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     childKeys: Number,
     mergedInto: String,
     fromGroup: String,
+    groupAnswers: { type: [String], default: undefined },
   },
   { versionKey: false },
 );
