@@ -96,4 +96,14 @@ describe('a new code from a group', () => {
     expect(group).toContain('This group is already the code “Weather”');
     expect(group).not.toContain('name="fingerprint"');
   });
+
+  it("keeps the group's answers on the code, and no longer an answer that has been erased", async () => {
+    const code = () => testApp.connection.collection('codes').findOne({ _id: 'care-crisis-drivers/weather' as never });
+    expect(((await code())?.groupAnswers as string[]).sort()).toEqual(ids.slice(0, weather.length).sort());
+    await addUser(testApp, 'adm@review.example', 'admin');
+    const admin = await signIn(testApp.app, 'adm@review.example');
+    const erased = await postForm(admin, `/admin/erase/${ids[0]}`, { confirm: '1' }, '/admin/erase');
+    expect(erased.status).toBe(303);
+    expect(((await code())?.groupAnswers as string[]).sort()).toEqual(ids.slice(1, weather.length).sort());
+  });
 });

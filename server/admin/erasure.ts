@@ -1,3 +1,4 @@
+import { codebookModels } from '../codebooks/model.js';
 import { codeBatchModel } from '../coding/bulk-actions.js';
 import { surveyCounterKey } from '../db/change-counter.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
@@ -119,7 +120,7 @@ export async function deleteResponseAndTrace(
 ): Promise<boolean> {
   // How many documents one sweep removed (a code-by-search step that lost an id counts as one).
   const deleteWhatHangsOff = async () => {
-    const [events, notes, quotes, batches] = await Promise.all([
+    const [events, notes, quotes, batches, codes] = await Promise.all([
       context.coding.events.deleteMany({ responseId }),
       context.coding.notes.deleteMany(memoIds(surveyId, responseId)),
       context.coding.quotes.deleteMany({ responseId }),
@@ -128,8 +129,13 @@ export async function deleteResponseAndTrace(
         { surveyId },
         { $pull: { responseIds: responseId, clearedNoCode: responseId } },
       ),
+      // So does a code made from an emerging theme, for the group's answers.
+      codebookModels(context.responses.db).codes.updateMany(
+        { groupAnswers: responseId },
+        { $pull: { groupAnswers: responseId } },
+      ),
     ]);
-    return events.deletedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount;
+    return events.deletedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount + codes.modifiedCount;
   };
   await deleteWhatHangsOff();
   // One step (FerretDB's deleteOne is two): of several erasures at once, one deletes and records it.
