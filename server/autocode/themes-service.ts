@@ -107,6 +107,9 @@ export async function codeFromGroup(
   return inCodebookTurn(codebook.id, async () => {
     // Read again in the turn: a change just made (this group's code, a moment ago) is in it.
     const target = await codingTarget(context, surveyId, questionId, codebook.id);
+    // The form again (its group's answers may fit the code by now, so the group may be gone).
+    const made = groupCode(target.codebook, input.fingerprint);
+    if (made) return { codebookId: target.codebook.id, codeId: made.codeId };
     const group = groupAnswers(unfitAnswers(target).slice(0, MAX_GROUPED)).find(
       (candidate) => candidate.fingerprint === input.fingerprint,
     );
@@ -114,8 +117,6 @@ export async function codeFromGroup(
       throw new ConflictError(
         'The groups have changed since you looked (answers were coded or arrived). Look at them again.',
       );
-    const made = groupCode(target.codebook, group.fingerprint);
-    if (made) return { codebookId: target.codebook.id, codeId: made.codeId };
     const name = input.name.toLocaleLowerCase('en-GB');
     const same = activeCodes(target.codebook).find((code) => code.name.trim().toLocaleLowerCase('en-GB') === name);
     if (same)
