@@ -61,6 +61,8 @@ describe('searching the answers', () => {
     expect(page.text).toContain('<mark class="search-match">Delays</mark>');
     expect(page.text).toContain('<mark class="search-match">delayed</mark>');
     expect(page.text).not.toContain('Agency staff');
+    // The box takes no more than the page reads (a longer search would be dropped unseen).
+    expect(page.text).toContain('name="q" value="delay" maxlength="500"');
     // Every hit is ticked to start with.
     expect(page.text.match(/name="responseIds" value="[a-f0-9]{24}" checked/g)).toHaveLength(3);
   });

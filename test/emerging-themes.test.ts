@@ -121,14 +121,17 @@ describe('emerging themes', () => {
     const workbench = await analyst.get(`${base}?${view}&at=${answer}`);
     expect(workbench.text).toMatch(/data-suggestion="1"[\s\S]*?Public health emergency <span class="hint">/);
 
-    // The same form again: the group has changed (its answers now fit a code), so it is refused.
+    // The same form again (its answers now fit a code, so the group is gone): the code already
+    // made from it is the answer, and no second code is made.
     const replay = await postForm(
       lead,
       `${themes}/codes`,
       { codebook: 'care-crisis-drivers', fingerprint, name: 'The pandemic again' },
       `${themes}?${view}`,
     );
-    expect(replay.status).toBe(409);
+    expect(replay.status).toBe(303);
+    expect(replay.headers.location).toBe(created.headers.location);
+    expect(await testApp.connection.collection('codes').countDocuments({ name: /pandemic/i })).toBe(0);
   });
 
   it('says there are no groups for a question nobody has answered, and refuses a made-up group', async () => {

@@ -1,3 +1,4 @@
+import { codebookModels } from '../codebooks/model.js';
 import { codeBatchModel } from '../coding/bulk-actions.js';
 import { CODING_EVENTS, ERASED_EVENT_UPDATE } from '../coding/log.js';
 import { surveyCounterKey } from '../db/change-counter.js';
@@ -122,7 +123,7 @@ export async function deleteResponseAndTrace(
 ): Promise<boolean> {
   // How many documents one sweep removed (a code-by-search step that lost an id counts as one).
   const deleteWhatHangsOff = async () => {
-    const [events, , notes, quotes, batches] = await Promise.all([
+    const [events, , notes, quotes, batches, codes] = await Promise.all([
       // The events keep their places in their questions' numbered logs, emptied of answer, coder and code.
       context.responses.db.collection(CODING_EVENTS).updateMany({ responseId }, ERASED_EVENT_UPDATE),
       context.responses.db.collection(SUBMISSION_FEED).updateMany({ responseId }, ERASED_ENTRY_UPDATE),
@@ -133,8 +134,15 @@ export async function deleteResponseAndTrace(
         { surveyId },
         { $pull: { responseIds: responseId, clearedNoCode: responseId } },
       ),
+      // So does a code made from an emerging theme, for the group's answers.
+      codebookModels(context.responses.db).codes.updateMany(
+        { groupAnswers: responseId },
+        { $pull: { groupAnswers: responseId } },
+      ),
     ]);
-    return events.modifiedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount;
+    return (
+      events.modifiedCount + notes.deletedCount + quotes.deletedCount + batches.modifiedCount + codes.modifiedCount
+    );
   };
   await deleteWhatHangsOff();
   // One step (FerretDB's deleteOne is two): of several erasures at once, one deletes and records it.

@@ -20,7 +20,10 @@ interface Token {
   stem: string;
 }
 
-const wordPattern = /[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu;
+const wordPattern = /[\p{L}\p{N}]+(?:['’ʼ]\p{L}+)?/gu;
+/** Apostrophes typed or pasted (straight, curly, the modifier letter) all read as one: `i’r` finds `i'r`. */
+const apostrophes = /[’ʼ]/g;
+const plain = (text: string) => text.replace(apostrophes, "'");
 const tokenCache = new WeakMap<Unit, Token[]>();
 const vectorCache = new WeakMap<Unit, Map<string, string>>();
 
@@ -30,7 +33,7 @@ function tokensOf(unit: Unit): Token[] {
     tokens = [...unit.text.matchAll(wordPattern)].map((match) => ({
       start: match.index,
       end: match.index + match[0].length,
-      stem: stem(match[0].toLowerCase().replace(/['’]s$/, '')),
+      stem: stem(plain(match[0].toLowerCase()).replace(/'s$/, '')),
     }));
     tokenCache.set(unit, tokens);
   }
@@ -44,44 +47,50 @@ export interface ParsedSearch {
 }
 
 export function parseSearch(query: string): ParsedSearch {
-  const phrases = [...query.matchAll(/"([^"]+)"/g)]
-    .map((match) => match[1]!.trim().replace(/\s+/g, ' ').toLowerCase())
-    .filter(Boolean);
-  const rest = query.replace(/"[^"]*"?/g, ' ').toLowerCase();
+  const phrases: string[] = [];
+  // A phrase in straight or curly quotes; one left open runs to the end of the search.
+  const rest = plain(query)
+    .replace(/["“”„]([^"“”„]*)(?:["“”„]|$)/g, (_quoted, phrase: string) => {
+      phrases.push(phrase.trim().replace(/\s+/g, ' ').toLowerCase());
+      return ' ';
+    })
+    .toLowerCase();
   const words = [...rest.matchAll(wordPattern)]
-    .map((match) => match[0].replace(/['’]s$/, ''))
+    .map((match) => match[0].replace(/'s$/, ''))
     .filter((word) => !stopWords.has(word));
-  return { words: [...new Set(words.map(stem))], phrases: [...new Set(phrases)] };
+  return { words: [...new Set(words.map(stem))], phrases: [...new Set(phrases.filter(Boolean))] };
 }
 
 /** Answers holding every word and phrase of the search, each with what matched marked. */
 export function searchAnswers(units: Unit[], search: ParsedSearch): SearchHit[] {
   if (search.words.length === 0 && search.phrases.length === 0) return [];
   const wanted = new Set(search.words);
+  const patterns = search.phrases.map(phrasePattern);
   const hits: SearchHit[] = [];
   for (const unit of units) {
-    const squashed = unit.text.toLowerCase().replace(/\s+/g, ' ');
-    if (!search.phrases.every((phrase) => squashed.includes(phrase))) continue;
     const tokens = tokensOf(unit);
     const found = new Set(tokens.filter((token) => wanted.has(token.stem)).map((token) => token.stem));
     if (found.size < wanted.size) continue;
+    const phraseRanges = patterns.map((pattern) =>
+      [...unit.text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length] as const),
+    );
+    if (phraseRanges.some((ranges) => ranges.length === 0)) continue;
     const ranges = tokens.filter((token) => wanted.has(token.stem)).map((token) => [token.start, token.end] as const);
-    for (const phrase of search.phrases) ranges.push(...phraseRanges(unit.text, phrase));
-    hits.push({ unit, segments: segmentsOf(unit.text, ranges) });
+    hits.push({ unit, segments: segmentsOf(unit.text, [...ranges, ...phraseRanges.flat()]) });
   }
   return hits;
 }
 
-/** Where a phrase occurs, whatever its letter case and spacing. */
-function phraseRanges(text: string, phrase: string): (readonly [number, number])[] {
-  const pattern = new RegExp(
-    phrase
-      .split(' ')
-      .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('\\s+'),
-    'giu',
-  );
-  return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length] as const);
+/**
+ * A phrase as written, whatever its letter case, spacing and apostrophes, as whole words: "aid"
+ * finds "legal aid" but not "said".
+ */
+function phrasePattern(phrase: string): RegExp {
+  const words = phrase
+    .split(' ')
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’ʼ]"))
+    .join('\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${words}(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 /** The text cut into marked and unmarked segments (overlapping ranges merged). */

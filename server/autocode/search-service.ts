@@ -28,10 +28,22 @@ export interface SearchView {
   like?: { responseId: string; text: string };
   searched: boolean;
   total: number;
-  hits: (SearchHit & { myCodes: string[]; noCode: boolean })[];
+  /**
+   * Each with this analyst's codes, and under shared coding (never independent) each colleague's,
+   * as the workbench shows them: "no code applies" for a colleague who decided so.
+   */
+  hits: (SearchHit & { myCodes: string[]; noCode: boolean; colleagues: string[][] })[];
   codes: CodeRecord[];
   /** The step just taken or undone, for the banner and its undo button. */
-  batch?: { id: string; codeName: string; count: number; undone: boolean; justUndone: boolean };
+  batch?: {
+    id: string;
+    codeName: string;
+    count: number;
+    /** How many of them the undo took the code off (the others no longer had it from the analyst). */
+    undoneCount?: number;
+    undone: boolean;
+    justUndone: boolean;
+  };
 }
 
 /**
@@ -59,6 +71,7 @@ export async function searchView(
       ...hit,
       myCodes: myCodes.map((codeId) => names.get(codeId) ?? codeId),
       noCode: target.index.decidedNoCode(hit.unit.responseId, user.id),
+      colleagues: target.settings.independent ? [] : colleaguesCodes(target, hit.unit.responseId, user.id, names),
     };
   });
   const batchId = query.done ?? query.undone;
@@ -70,6 +83,7 @@ export async function searchView(
         id: found._id,
         codeName: names.get(found.codeId) ?? found.codeId,
         count: found.responseIds.length,
+        undoneCount: found.undoneCount,
         undone: Boolean(found.undoneAt),
         justUndone: Boolean(query.undone),
       };
@@ -84,6 +98,20 @@ export async function searchView(
     codes: activeCodes(target.codebook),
     batch,
   };
+}
+
+/** Under shared coding: the codes each colleague gave the answer (an empty list for "no code applies"). */
+function colleaguesCodes(target: CodingTarget, responseId: string, userId: string, names: Map<string, string>) {
+  return target.index
+    .codersOf(responseId)
+    .filter((coder) => coder !== userId)
+    .map((coder) => [
+      ...new Set(
+        target.index
+          .codingsOf(responseId, coder)
+          .map((coding) => names.get(survivingCodeId(target.codebook, coding.codeId)) ?? coding.codeId),
+      ),
+    ]);
 }
 
 /** The page's address, keeping the search. */

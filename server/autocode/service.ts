@@ -110,8 +110,12 @@ export class EngineSuggestions implements SuggestionSource {
     );
     // The most recently submitted coded answers: a naive Bayes model has long stopped improving
     // by then, and memory and the time to learn stay bounded however large the question grows.
+    const examples = groupCodes(engine.codebook);
     const coded = index.units
-      .filter((unit) => index.isCodedByAnyone(unit.responseId) || index.isReconciled(unit.responseId))
+      .filter(
+        ({ responseId }) =>
+          index.isCodedByAnyone(responseId) || index.isReconciled(responseId) || examples.has(responseId),
+      )
       .slice(-LEARNED_PER_QUESTION)
       .map((unit) => unit.responseId);
     let lessons = this.lessons.get(engine);
@@ -134,10 +138,31 @@ export class EngineSuggestions implements SuggestionSource {
     if (!unit) return;
     const independent = !this.shared.has(questionKey(surveyId, questionId));
     const key = `${surveyId}:${questionId}:${responseId}`;
-    const codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+    let codes = trainingCodes(index, engine.codebook, responseId, engine.coderId, independent);
+    // An answer this coder's engine may not learn a decision on yet, in an emerging theme made
+    // a code, is that code's example: so the workbench suggests the code on the group's answers
+    // however much has been learned already (nobody's coding; a decision on it replaces it).
+    const decided = independent ? index.isCodedBy(responseId, engine.coderId) : index.isCodedByAnyone(responseId);
+    if (codes.size === 0 && !decided && !index.isReconciled(responseId))
+      codes = new Set(groupCodes(engine.codebook).get(responseId));
     if (codes.size === 0) engine.engine.forget(key);
     else engine.engine.learnFeatures(key, this.featuresOf(unit), codes);
   }
+}
+
+const groupCodesCache = new WeakMap<Codebook, Map<string, string[]>>();
+/** The active codes made from emerging themes, by the answers of their groups. */
+function groupCodes(codebook: Codebook): Map<string, string[]> {
+  let byAnswer = groupCodesCache.get(codebook);
+  if (!byAnswer) {
+    byAnswer = new Map();
+    for (const code of codebook.codes)
+      if (!code.retired)
+        for (const responseId of code.groupAnswers ?? [])
+          byAnswer.set(responseId, [...(byAnswer.get(responseId) ?? []), code.codeId]);
+    groupCodesCache.set(codebook, byAnswer);
+  }
+  return byAnswer;
 }
 
 /** What one coder's engine may learn from an answer. */

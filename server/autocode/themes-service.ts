@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { SessionUser } from '../auth/roles.js';
 import { addCode, codeInputSchema } from '../codebooks/edits.js';
+import type { CodeRecord } from '../codebooks/model.js';
+import { inCodebookTurn } from '../codebooks/one-at-a-time.js';
 import { codeIdSchema } from '../codebooks/schema.js';
-import type { Codebook } from '../codebooks/service.js';
+import { activeCodes, type Codebook } from '../codebooks/service.js';
 import type { Unit } from '../coding/read-model.js';
 import { confidenceOf } from '../coding/suggestions.js';
 import { codingTarget, type CodingDataContext, type CodingTarget } from '../coding/target.js';
-import { ConflictError } from '../http/errors.js';
+import { BadRequestError, ConflictError } from '../http/errors.js';
 import { pathIdSchema } from '../http/validate.js';
 import { autoCoderForCodebook } from './codebook.js';
 import type { AutoCoder } from './engine.js';
@@ -33,7 +35,8 @@ export interface ThemesView {
   target: CodingTarget;
   /** Answers nobody has given a code and the codebook does not fit (or marked "no code applies"). */
   unfit: number;
-  groups: ThemeGroup[];
+  /** Each with the code made from it, where one was (its answers may still be marked "no code applies"). */
+  groups: (ThemeGroup & { code?: { codeId: string; name: string } })[];
   created?: { codeId: string; name: string; terms: string[] };
 }
 
@@ -77,7 +80,10 @@ export async function themesView(
   return {
     target,
     unfit: unfit.length,
-    groups: groupAnswers(unfit.slice(0, MAX_GROUPED)),
+    groups: groupAnswers(unfit.slice(0, MAX_GROUPED)).map((group) => {
+      const code = groupCode(target.codebook, group.fingerprint);
+      return code ? { ...group, code: { codeId: code.codeId, name: code.name } } : group;
+    }),
     created: created && { codeId: created.codeId, name: created.name, terms: created.terms },
   };
 }
@@ -85,7 +91,10 @@ export async function themesView(
 /**
  * Turns a group into a new code of the codebook: its distinctive words become the code's
  * indicative terms, so the workbench suggests it on the group's answers (and others like them)
- * from then on. Refused if the group has changed since the lead saw it (answers coded or arrived).
+ * from then on. Refused if the group has changed since the lead saw it (answers coded or arrived),
+ * or if the name is already an active code's. Runs in the codebook's turn (with every other change
+ * to it in this process), so a double submit, replayed or sent twice at once, makes one code: the
+ * group's code, once made, is the answer to the same form again.
  */
 export async function codeFromGroup(
   context: CodingDataContext,
@@ -94,21 +103,41 @@ export async function codeFromGroup(
   questionId: string,
   input: NewThemeCode,
 ): Promise<{ codebookId: string; codeId: string }> {
-  const target = await codingTarget(context, surveyId, questionId, input.codebook);
-  const group = groupAnswers(unfitAnswers(target).slice(0, MAX_GROUPED)).find(
-    (candidate) => candidate.fingerprint === input.fingerprint,
-  );
-  if (!group)
-    throw new ConflictError(
-      'The groups have changed since you looked (answers were coded or arrived). Look at them again.',
+  const { codebook } = await codingTarget(context, surveyId, questionId, input.codebook);
+  return inCodebookTurn(codebook.id, async () => {
+    // Read again in the turn: a change just made (this group's code, a moment ago) is in it.
+    const target = await codingTarget(context, surveyId, questionId, codebook.id);
+    // The form again (its group's answers may fit the code by now, so the group may be gone).
+    const made = groupCode(target.codebook, input.fingerprint);
+    if (made) return { codebookId: target.codebook.id, codeId: made.codeId };
+    const group = groupAnswers(unfitAnswers(target).slice(0, MAX_GROUPED)).find(
+      (candidate) => candidate.fingerprint === input.fingerprint,
     );
-  const fields = codeInputSchema.parse({
-    name: input.name,
-    definition:
-      input.definition ||
-      `An emerging theme found in ${group.responseIds.length} answers to "${target.question.id}": ${group.words.join(', ')}.`,
-    parent: '',
+    if (!group)
+      throw new ConflictError(
+        'The groups have changed since you looked (answers were coded or arrived). Look at them again.',
+      );
+    const name = input.name.toLocaleLowerCase('en-GB');
+    const same = activeCodes(target.codebook).find((code) => code.name.trim().toLocaleLowerCase('en-GB') === name);
+    if (same)
+      throw new BadRequestError(`There is already a code called “${same.name}”. Give the new code another name.`);
+    const fields = codeInputSchema.parse({
+      name: input.name,
+      definition:
+        input.definition ||
+        `An emerging theme found in ${group.responseIds.length} answers to "${target.question.id}": ${group.words.join(', ')}.`,
+      parent: '',
+    });
+    const code = await addCode(context.codebooks, target.codebook.id, fields, user.id, new Date(), {
+      terms: group.words,
+      fromGroup: group.fingerprint,
+      groupAnswers: group.responseIds,
+    });
+    return { codebookId: target.codebook.id, codeId: code.codeId };
   });
-  const code = await addCode(context.codebooks, target.codebook.id, fields, user.id, new Date(), group.words);
-  return { codebookId: target.codebook.id, codeId: code.codeId };
+}
+
+/** The active code made from this group, if one was. */
+export function groupCode(codebook: Codebook, fingerprint: string): CodeRecord | undefined {
+  return activeCodes(codebook).find((code) => code.fromGroup === fingerprint);
 }

@@ -57,8 +57,8 @@ export async function addCode(
   fields: CodeFields,
   by: string,
   now = new Date(),
-  /** Indicative terms to start with (an emerging theme's distinctive words); none for a code added by hand. */
-  terms: string[] = [],
+  /** For a code made from an emerging theme: its distinctive words as indicative terms, the group's fingerprint and answers. */
+  origin: { terms?: string[]; fromGroup?: string; groupAnswers?: string[] } = {},
 ): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
   const parent = fields.parent ?? '';
@@ -82,10 +82,18 @@ export async function addCode(
       ? await takeChildKey(models, parentCode, codebook.codes)
       : await takeTopKey(models, codebookId),
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
-    terms,
+    terms: origin.terms ?? [],
     retired: false,
+    ...(origin.fromGroup ? { fromGroup: origin.fromGroup, groupAnswers: origin.groupAnswers ?? [] } : {}),
   };
-  await models.codes.create(code);
+  await models.codes.create(code).catch((error: unknown) => {
+    // Another process added a code of the same id at the same moment.
+    if ((error as { code?: unknown }).code === 11000)
+      throw new ConflictError(
+        `A code called "${fields.name}" was added at the same moment: look at the codebook again`,
+      );
+    throw error;
+  });
   // Another process may have merged or retired the parent meanwhile: then the new code goes again.
   if (parentCode && (await models.codes.exists({ _id: parentCode._id, retired: true }))) {
     await models.codes.deleteOne({ _id: code._id });

@@ -29,6 +29,10 @@ export interface CodeRecord {
   terms: string[];
   retired: boolean;
   mergedInto?: string;
+  /** The emerging-theme group the code was made from (its fingerprint), so the group never makes two. */
+  fromGroup?: string;
+  /** That group's answers (ids only): suggestions learn them as the code's first examples. */
+  groupAnswers?: string[];
   /** The highest sub-code number ever given under this code: taken atomically, so never given twice. */
   childKeys?: number;
 }
@@ -96,6 +100,8 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     retired: { type: Boolean, default: false },
     childKeys: Number,
     mergedInto: String,
+    fromGroup: String,
+    groupAnswers: { type: [String], default: undefined },
   },
   { versionKey: false },
 );

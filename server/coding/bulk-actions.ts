@@ -6,7 +6,7 @@ import { modelOn } from '../db/models.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { eventFor, type NewEvent } from './actions.js';
 import { NO_CODE } from './model.js';
-import type { CodingDataContext, CodingTarget } from './target.js';
+import { codingTarget, type CodingDataContext, type CodingTarget } from './target.js';
 
 /**
  * One code given to many answers in one step (code by search), kept so that the analyst can undo
@@ -26,6 +26,8 @@ export interface CodeBatch {
   clearedNoCode: string[];
   at: Date;
   undoneAt?: Date;
+  /** How many answers the undo took the code off (fewer than `responseIds` where the analyst had taken it off meanwhile). */
+  undoneCount?: number;
 }
 
 const batchSchema = new mongoose.Schema<CodeBatch>(
@@ -40,6 +42,7 @@ const batchSchema = new mongoose.Schema<CodeBatch>(
     clearedNoCode: [String],
     at: Date,
     undoneAt: Date,
+    undoneCount: Number,
   },
   { versionKey: false },
 );
@@ -66,6 +69,13 @@ function oneAtATime<T>(key: string, step: () => Promise<T>): Promise<T> {
   });
   return done;
 }
+/**
+ * The question as it stands when a step's turn comes: the one read before waiting may be out of
+ * date, if another process changed the survey meanwhile (this process then drops the index the
+ * step before was applied to, rather than updating it).
+ */
+const current = (context: CodingDataContext, target: CodingTarget) =>
+  codingTarget(context, target.survey.id, target.question.id, target.codebook.id);
 const stepKey = (target: CodingTarget, user: SessionUser) => `${user.id}:${target.survey.id}:${target.question.id}`;
 
 /**
@@ -86,7 +96,9 @@ export async function applyCodeToAnswers(
   const unique = [...new Set(responseIds)];
   const missing = unique.filter((responseId) => !target.index.byResponse.has(responseId));
   if (missing.length > 0) throw new BadRequestError('Some of the ticked answers are not part of this question.');
-  return oneAtATime(stepKey(target, user), () => applyStep(context, batches, target, user, unique, codeId));
+  return oneAtATime(stepKey(target, user), async () =>
+    applyStep(context, batches, await current(context, target), user, unique, codeId),
+  );
 }
 
 async function applyStep(
@@ -152,7 +164,9 @@ export async function undoCodeBatch(
   batchId: string,
 ): Promise<{ batch: CodeBatch; undone: boolean }> {
   const batch = await codeBatchOf(batches, target, user, batchId);
-  return oneAtATime(stepKey(target, user), () => undoStep(context, batches, target, user, batch));
+  return oneAtATime(stepKey(target, user), async () =>
+    undoStep(context, batches, await current(context, target), user, batch),
+  );
 }
 
 async function undoStep(
@@ -164,22 +178,18 @@ async function undoStep(
 ): Promise<{ batch: CodeBatch; undone: boolean }> {
   const claimed = await batches.updateOne({ _id: batch._id, undoneAt: null }, { $set: { undoneAt: new Date() } });
   if (claimed.modifiedCount === 0) return { batch, undone: false };
+  // The coding the step stored, under the code id it stored it with: a merge since then leaves
+  // codings as they were (the merged code counts for its survivor), so the step's codings are
+  // still those, and a coding the analyst had of the survivor beforehand is not the step's.
+  const stepCoding = (coding: { codeId: string; start?: number }) =>
+    coding.start === undefined && coding.codeId === batch.codeId;
   const removals: NewEvent[] = [];
-  for (const responseId of batch.responseIds) {
-    for (const coding of target.index.codingsOf(responseId, user.id)) {
-      if (coding.start === undefined && survivingCodeId(target.codebook, coding.codeId) === batch.codeId)
-        removals.push(eventFor(target, responseId, user.id, coding.codeId, false));
-    }
-  }
+  for (const responseId of batch.responseIds)
+    if (target.index.codingsOf(responseId, user.id).some(stepCoding))
+      removals.push(eventFor(target, responseId, user.id, batch.codeId, false));
   const removed = new Set(removals.map((event) => event.responseId));
   const restored = batch.clearedNoCode.filter(
-    (responseId) =>
-      removed.has(responseId) &&
-      target.index
-        .codingsOf(responseId, user.id)
-        .every(
-          (coding) => survivingCodeId(target.codebook, coding.codeId) === batch.codeId && coding.start === undefined,
-        ),
+    (responseId) => removed.has(responseId) && target.index.codingsOf(responseId, user.id).every(stepCoding),
   );
   try {
     await context.readModel.record(target.survey, [
@@ -191,5 +201,6 @@ async function undoStep(
     await batches.updateOne({ _id: batch._id }, { $unset: { undoneAt: 1 } });
     throw error;
   }
-  return { batch, undone: true };
+  await batches.updateOne({ _id: batch._id }, { $set: { undoneCount: removed.size } });
+  return { batch: { ...batch, undoneCount: removed.size }, undone: true };
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseSearch, searchAnswers } from '../../server/autocode/answer-search.js';
+import type { Unit } from '../../server/coding/read-model.js';
+
+/** How code by search reads what an analyst types. */
+
+const units: Unit[] = [
+  'Legal aid cuts: parents meet their solicitor on the day.',
+  'She said nobody was afraid to ask for help.',
+  'Mae’r oedi yn y llys yn ddrwg i’r teuluoedd.',
+  "Mae'r llys yn araf i'r plant.",
+  'Court delays, court delays, court delays.',
+].map((text, index) => ({
+  responseId: String(index).padStart(24, '0'),
+  text,
+  lowerText: text.toLowerCase(),
+  quoteConsent: true,
+  index,
+}));
+
+const found = (query: string) =>
+  searchAnswers(units, parseSearch(query)).map((hit) => [
+    hit.unit.index,
+    hit.segments.filter((segment) => segment.hit).map((segment) => segment.text),
+  ]);
+
+describe('searching answers', () => {
+  it('finds a phrase as whole words only', () => {
+    expect(found('"aid"')).toEqual([[0, ['aid']]]);
+    expect(found('"legal aid"')).toEqual([[0, ['Legal aid']]]);
+  });
+
+  it('reads a quote left open as a phrase to the end, not as nothing', () => {
+    expect(parseSearch('court "legal aid')).toEqual({ words: ['court'], phrases: ['legal aid'] });
+    expect(found('"legal aid')).toEqual([[0, ['Legal aid']]]);
+  });
+
+  it('takes curly quotes, as the page’s own hint shows them, for a phrase', () => {
+    expect(parseSearch('“legal aid” cuts')).toEqual({ words: ['cut'], phrases: ['legal aid'] });
+    expect(found('“parents meet”')).toEqual([[0, ['parents meet']]]);
+  });
+
+  it('reads straight and curly apostrophes alike, in words and in phrases (Welsh i’r, Mae’r)', () => {
+    expect(found("i'r").map(([index]) => index)).toEqual([2, 3]);
+    expect(found('i’r').map(([index]) => index)).toEqual([2, 3]);
+    expect(found('"mae\'r llys"')).toEqual([[3, ["Mae'r llys"]]]);
+    expect(found('"yn y llys"')).toEqual([[2, ['yn y llys']]]);
+  });
+
+  it('marks every occurrence, and takes regular-expression characters literally', () => {
+    expect(found('"court delays"')).toEqual([[4, ['Court delays', 'court delays', 'court delays']]]);
+    expect(found('"(.*"')).toEqual([]);
+    expect(found('".*"')).toEqual([]);
+    expect(parseSearch('""')).toEqual({ words: [], phrases: [] });
+  });
+});
