@@ -1,5 +1,5 @@
 import { kill, startAppProcess, type AppProcess } from '../app-process.js';
-import { summarise, percentile } from './dataset.js';
+import { percentile, summarise as summariseSamples } from './dataset.js';
 import { Client, codeToggles, csrfToken, memoryOf, nextAnswerId, respondOnce } from './scale-client.js';
 
 const SECONDS = Number(process.env.BENCH_COLLECT_SECONDS ?? 60);
@@ -9,6 +9,8 @@ const OTHER_SAVE_MS = Number(process.env.BENCH_OTHER_SAVE_MS ?? 500);
 const SUBMIT_MS = Number(process.env.BENCH_SUBMIT_MS ?? 1000);
 
 const base = '/work/professionals/drivers_text';
+const summarise = (label: string, samples: number[]) =>
+  samples.length > 0 ? summariseSamples(label, samples) : `${label}: n=0 (none answered)`;
 const view = 'codebook=care-crisis-drivers';
 
 interface Times {
@@ -153,9 +155,9 @@ export async function codingWhileCollecting(
           ? `; the run was cut off at ${MAX_SECONDS} s with the analyst's ${cutOff.action === 'next' ? 'next answer' : 'save'} unanswered after ${(cutOff.ms / 1000).toFixed(1)} s`
           : ''),
       `  submissions through the public pages: ${submissions.sent} started, ${submissions.done} acknowledged (${(submissions.done / seconds).toFixed(2)}/s), ${failed.length} failed${failed.length ? ` (${[...new Set(failed)].slice(0, 3).join('; ')})` : ''}, ${aborted} cut off at the end; a whole survey took median ${percentile(took, 50).toFixed(0)} ms, p99 ${percentile(took, 99).toFixed(0)} ms`,
-      `  ${summarise('second process, the other analyst: save', theirs.save.length ? theirs.save : [NaN])}`,
-      `  ${summarise('first process, the analyst: next answer (page, HTML included)', mine.next.length ? mine.next : [NaN])}`,
-      `  ${summarise('first process, the analyst: save a coding (JSON, as the workbench script)', mine.save.length ? mine.save : [NaN])}`,
+      `  ${summarise('second process, the other analyst: save', theirs.save)}`,
+      `  ${summarise('first process, the analyst: next answer (page, HTML included)', mine.next)}`,
+      `  ${summarise('first process, the analyst: save a coding (JSON, as the workbench script)', mine.save)}`,
       `  first process memory: rss ${memory.nowMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`,
     ];
     if (failed.length > 0) process.exitCode = 1;
