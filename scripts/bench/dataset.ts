@@ -71,9 +71,19 @@ const codes = [
   'changing-awareness',
 ];
 
-/** Inserts `responses` submitted professionals responses, each with a drivers_text answer. */
-export async function seedAnswers(connection: Connection, responses: number, seed = 1): Promise<string[]> {
+/**
+ * Inserts `responses` submitted professionals responses, each with a drivers_text answer. With
+ * `secondOpenQuestion`, promoters_text gets a varied answer of the same length too (from its own
+ * random sequence, so every other answer is as without it), for benchmarks that open two questions.
+ */
+export async function seedAnswers(
+  connection: Connection,
+  responses: number,
+  seed = 1,
+  { secondOpenQuestion = false } = {},
+): Promise<string[]> {
   const next = random(seed);
+  const nextPromoters = random(seed + 1000);
   const ids: string[] = [];
   const collection = connection.collection('responses');
   for (let offset = 0; offset < responses; offset += 5000) {
@@ -97,7 +107,9 @@ export async function seedAnswers(connection: Connection, responses: number, see
           drivers: ['poverty', 'early-help-cuts'].slice(0, 1 + Math.floor(next() * 2)),
           drivers_text: answerText(next, 40 + Math.floor(next() * 80)),
           barriers_exist: 'no',
-          promoters_text: 'Time and consistent workers.',
+          promoters_text: secondOpenQuestion
+            ? answerText(nextPromoters, 40 + Math.floor(nextPromoters() * 80))
+            : 'Time and consistent workers.',
           quote_consent: next() < 0.7 ? 'yes' : 'no',
         },
         otherText: {},
@@ -113,6 +125,19 @@ export async function seedAnswers(connection: Connection, responses: number, see
   return ids;
 }
 
+/** The question the seeded codings are on: drivers_text with its codebook unless told otherwise. */
+export interface SeededQuestion {
+  questionId: string;
+  codebookId: string;
+  codes: string[];
+}
+
+export const promotersQuestion: SeededQuestion = {
+  questionId: 'promoters_text',
+  codebookId: 'partnership-promoters',
+  codes: ['experienced-workers', 'leadership', 'multi-agency-relationships', 'listening', 'time', 'advocacy'],
+};
+
 /** Inserts `total` coding events spread over the answers and coders, each a present coding. */
 export async function seedCodings(
   connection: Connection,
@@ -120,6 +145,7 @@ export async function seedCodings(
   coderIds: string[],
   total: number,
   seed = 2,
+  question: SeededQuestion = { questionId: 'drivers_text', codebookId: 'care-crisis-drivers', codes },
 ): Promise<void> {
   const next = random(seed);
   const collection = connection.collection('codingevents');
@@ -129,11 +155,11 @@ export async function seedCodings(
     for (let i = offset; i < Math.min(total, offset + 10_000); i++) {
       batch.push({
         surveyId: 'professionals',
-        questionId: 'drivers_text',
-        codebookId: 'care-crisis-drivers',
+        questionId: question.questionId,
+        codebookId: question.codebookId,
         responseId: responseIds[i % responseIds.length],
         coderId: coderIds[Math.floor(i / responseIds.length) % coderIds.length],
-        codeId: codes[Math.floor(next() * codes.length)],
+        codeId: question.codes[Math.floor(next() * question.codes.length)],
         present: true,
         at,
       });
