@@ -71,6 +71,8 @@ export interface AppParts {
   app: Express;
   throttle: LoginThrottle;
   schedules: SurveySchedules;
+  /** Checkpoints of open questions still being saved: a clean shutdown lets them land. */
+  checkpointsSaved(): Promise<void>;
 }
 
 /** Room for a full page of long answers (10,000 characters each, percent-encoded), and no more. */
@@ -229,7 +231,7 @@ export function createAppParts(given: AppDependencies): AppParts {
 
   app.use(notFoundHandler);
   app.use(errorHandler(catalogue));
-  return { app, throttle, schedules };
+  return { app, throttle, schedules, checkpointsSaved: () => coding.readModel.checkpointsSaved() };
 }
 
 export function createApp(dependencies: AppDependencies): Express {

@@ -60,7 +60,7 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
   const poolActivity = watchPoolActivity(connection);
   await prepareDatabase(connection);
 
-  const { app, throttle, schedules } = createAppParts({
+  const { app, throttle, schedules, checkpointsSaved } = createAppParts({
     connection,
     surveys,
     signposting,
@@ -109,6 +109,11 @@ export async function startApp(env: Environment = readEnvironment()): Promise<Ru
       server.closeIdleConnections();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       server.closeAllConnections();
+      // A checkpoint being saved spares the next start a rebuild; within the same 10 s.
+      await Promise.race([
+        checkpointsSaved(),
+        new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+      ]);
       await poolActivity.settled(200, deadline);
       await connection.close();
       await embedded?.stop();
