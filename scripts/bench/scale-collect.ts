@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { kill, startAppProcess, type AppProcess } from '../app-process.js';
 import { percentile, summarise as summariseSamples } from './dataset.js';
 import { Client, codeToggles, csrfToken, memoryOf, nextAnswerId, respondOnce } from './scale-client.js';
@@ -86,6 +87,8 @@ export async function codingWhileCollecting(
 ): Promise<CollectResult> {
   const apps: AppProcess[] = [];
   const stop = new AbortController();
+  // One signal goes with every request of the run: thousands of them, each listening until it ends.
+  setMaxListeners(0, stop.signal);
   try {
     apps.push(await startAppProcess(env, { echoErrors: true }));
     apps.push(await startAppProcess(env, { echoErrors: true }));
