@@ -90,8 +90,8 @@ export async function codingWhileCollecting(
   // One signal goes with every request of the run: thousands of them, each listening until it ends.
   setMaxListeners(0, stop.signal);
   try {
-    apps.push(await startAppProcess(env, { echoErrors: true }));
-    apps.push(await startAppProcess(env, { echoErrors: true }));
+    apps.push(await startAppProcess(env, { echoErrors: true, compiled: true }));
+    apps.push(await startAppProcess(env, { echoErrors: true, compiled: true }));
     const [first, second] = apps as [AppProcess, AppProcess];
     const analyst = new Client(first.url, stop.signal);
     const other = new Client(second.url, stop.signal);

@@ -68,7 +68,9 @@ export class Learner {
 
   learn(key: string, features: string[], codes: Iterable<string>): void {
     this.forget(key);
-    const answer = { features: [...new Set(features)], codes: new Set(codes) };
+    // Kept as given when it has no repeats (an analysis's features never do): engines share it.
+    const unique = new Set(features);
+    const answer = { features: unique.size === features.length ? features : [...unique], codes: new Set(codes) };
     if (answer.codes.size === 0) return;
     this.answers.set(key, answer);
     this.count(answer, 1);

@@ -16,7 +16,7 @@ interface Engine {
 const questionKey = (surveyId: string, questionId: string) => `${surveyId}:${questionId}`;
 
 /** Coded answers of a question learned when its whole index is (re)read. */
-const LEARNED_PER_QUESTION = 10_000;
+const LEARNED_PER_QUESTION = 5_000;
 /** Up to this many are learned at once; more, a slice per turn of the event loop. */
 const LEARN_AT_ONCE = 2_000;
 const LEARN_SLICE = 250;

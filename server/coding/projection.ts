@@ -105,10 +105,12 @@ export async function catchUp(
   sources: ProjectionSources,
   projection: Projection,
   known?: Map<number, CodingEvent & { _id: string; seq: number }>,
+  { submissions = true } = {},
 ): Promise<string[]> {
   const { survey, questionId, key, index, positions } = projection;
   const events = await sources.log.readAfter(key, positions.log, known);
-  const entries = await sources.feed.readAfter(survey.id, positions.feed);
+  // After its own write a process skips the feed: the next request reads it.
+  const entries = submissions ? await sources.feed.readAfter(survey.id, positions.feed) : [];
   const fresh = new Set(entries.flatMap(({ responseId }) => (responseId === undefined ? [] : [responseId])));
   for (const id of fresh) if (index.byResponse.has(id)) fresh.delete(id);
   const responses = await Promise.all(

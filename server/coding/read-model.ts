@@ -142,10 +142,11 @@ export class CodingReadModel {
 
   /** One catch-up at a time per question: callers meanwhile wait for the one under way, then go again. */
   private async catchUpOnce(projection: Projection, known?: Parameters<typeof catchUp>[2]): Promise<void> {
+    const submissions = known === undefined;
     const previous = this.catchingUp.get(projection.key) ?? Promise.resolve();
     const next = previous.then(async () => {
       if (this.cache.get(projection.key) !== projection) return;
-      const changed = await catchUp(this.sources, projection, known);
+      const changed = await catchUp(this.sources, projection, known, { submissions });
       if (changed.length > 0) this.notify(projection, changed);
       this.checkpointIfDue(projection);
     });

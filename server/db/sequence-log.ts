@@ -16,6 +16,8 @@ export const sequenceId = (key: string, seq: number) => `${key}#${String(seq).pa
 
 /** How many look-ups go out at once while reading ahead. */
 const READ_AHEAD = 16;
+/** The remembered end of a stream moves in steps of this many entries. */
+const REMEMBER_EVERY = 16;
 
 /**
  * Streams of entries numbered 1, 2, 3… with no gaps, one stream per key, in one collection.
@@ -109,7 +111,11 @@ export class SequenceLog<T extends object> {
         continue;
       }
     }
-    if (stored.length > 0) await this.counters.raise(this.headKey(key), stored.at(-1)!.seq);
+    // The remembered end only has to be near: readers go forward from it. Moved every 16th entry,
+    // it costs a write now and then instead of one per append.
+    const last = stored.at(-1)?.seq ?? 0;
+    if (stored.length > 0 && Math.floor(last / REMEMBER_EVERY) > Math.floor((last - stored.length) / REMEMBER_EVERY))
+      await this.counters.raise(this.headKey(key), last - (last % REMEMBER_EVERY));
     return stored;
   }
 }
