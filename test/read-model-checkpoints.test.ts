@@ -24,7 +24,15 @@ const codes = ['workforce', 'austerity', 'system-overload', NO_CODE];
 /** Everything a projection holds, in a form two projections can be compared by. */
 function canonical(index: QuestionIndex) {
   return {
-    units: index.units.map((unit) => ({ ...unit })),
+    units: index.units.map(({ responseId, text, group, country, quoteConsent, language, index: at }) => ({
+      responseId,
+      text,
+      group,
+      country,
+      quoteConsent,
+      language,
+      at,
+    })),
     codings: index.units.map((unit) =>
       index
         .entriesOf(unit.responseId)

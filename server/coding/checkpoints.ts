@@ -6,12 +6,13 @@ import { CHECKPOINT_CHUNKS, CHECKPOINT_HEADS, chunkId } from '../db/checkpoint-c
 import type { Survey } from '../surveys/registry.js';
 import type { Projection, Positions } from './projection.js';
 import { QuestionIndex, shared, type Coding, type Unit } from './question-index.js';
+import { StoredUnit, TextBlock } from './text-block.js';
 
 const deflate = promisify(zlib.deflateRaw);
 const inflate = promisify(zlib.inflateRaw);
 
 /** Bumped whenever what a chunk holds changes shape: an older checkpoint is then rebuilt, never misread. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Answers per chunk: about 1-2 MB compressed for long answers, well under any document limit. */
 const UNITS_PER_CHUNK = 5000;
 
@@ -25,8 +26,8 @@ interface Head {
   writtenAt: Date;
 }
 
-/** One answer as a chunk holds it: id, text, group, country, flags (1 quote consent, 2 Welsh), codings by coder. */
-type StoredUnit = [string, string, string | null, string | null, number, [string, Coding[]][]];
+/** One answer as a chunk holds it, but its text: id, group, country, flags (1 quote consent, 2 Welsh), codings by coder. */
+type StoredAnswer = [string, string | null, string | null, number, [string, Coding[]][]];
 
 /**
  * Saves and loads projections, so a process that starts (or opens a question for the first time)
@@ -44,7 +45,7 @@ export class Checkpoints {
     return this.connection.db!.collection<Head>(CHECKPOINT_HEADS);
   }
 
-  private get chunks(): mongo.Collection<{ _id: string; data: mongo.Binary }> {
+  private get chunks(): mongo.Collection<{ _id: string; data: mongo.Binary; texts?: mongo.Binary }> {
     return this.connection.db!.collection(CHECKPOINT_CHUNKS);
   }
 
@@ -56,18 +57,24 @@ export class Checkpoints {
     const generation = randomUUID();
     const parts = Math.max(1, Math.ceil(units.length / UNITS_PER_CHUNK));
     for (let part = 0; part < parts; part++) {
-      const stored: StoredUnit[] = units
-        .slice(part * UNITS_PER_CHUNK, (part + 1) * UNITS_PER_CHUNK)
-        .map((unit) => [
-          unit.responseId,
-          unit.text,
-          unit.group ?? null,
-          unit.country ?? null,
-          (unit.quoteConsent ? 1 : 0) | (unit.language === 'cy' ? 2 : 0),
-          index.entriesOf(unit.responseId),
-        ]);
-      const data = await deflate(Buffer.from(JSON.stringify(stored)), { level: 1 });
-      await this.chunks.insertOne({ _id: chunkId(key, generation, part), data: new mongoose.mongo.Binary(data) });
+      const slice = units.slice(part * UNITS_PER_CHUNK, (part + 1) * UNITS_PER_CHUNK);
+      const answers: StoredAnswer[] = slice.map((unit) => [
+        unit.responseId,
+        unit.group ?? null,
+        unit.country ?? null,
+        (unit.quoteConsent ? 1 : 0) | (unit.language === 'cy' ? 2 : 0),
+        index.entriesOf(unit.responseId),
+      ]);
+      // The texts apart: a loaded checkpoint keeps them as they are stored, compressed (TextBlock).
+      const [data, texts] = await Promise.all([
+        deflate(Buffer.from(JSON.stringify(answers)), { level: 1 }),
+        deflate(Buffer.from(JSON.stringify(slice.map((unit) => unit.text))), { level: 1 }),
+      ]);
+      await this.chunks.insertOne({
+        _id: chunkId(key, generation, part),
+        data: new mongoose.mongo.Binary(data),
+        texts: new mongoose.mongo.Binary(texts),
+      });
     }
     const previous = await this.heads.findOne({ _id: key });
     const head: Head = {
@@ -110,27 +117,32 @@ export class Checkpoints {
       ),
     );
     if (documents.some((document) => !document)) return undefined;
-    // One chunk at a time, so only one chunk's text is ever held twice (compressed and parsed).
     const units: Unit[] = [];
     const codings: [string, [string, Coding[]][]][] = [];
     for (const document of documents) {
-      const stored = await inflate(document!.data.buffer).then(
-        (bytes) => JSON.parse(bytes.toString()) as StoredUnit[],
+      const answers = await inflate(document!.data.buffer).then(
+        (bytes) => JSON.parse(bytes.toString()) as StoredAnswer[],
         () => undefined,
       );
-      if (!stored) return undefined;
-      for (const [responseId, text, group, country, flags, entries] of stored) {
-        units.push({
-          responseId,
-          text,
-          group: shared(group ?? undefined),
-          country: shared(country ?? undefined),
-          quoteConsent: (flags & 1) === 1,
-          ...(flags & 2 ? { language: 'cy' as const } : {}),
-          index: units.length,
-        });
+      if (!answers || !document!.texts) return undefined;
+      const block = new TextBlock(document!.texts.buffer);
+      answers.forEach(([responseId, group, country, flags, entries], position) => {
+        const language = flags & 2 ? ('cy' as const) : undefined;
+        const consent = (flags & 1) === 1;
+        units.push(
+          new StoredUnit(
+            responseId,
+            shared(group ?? undefined),
+            shared(country ?? undefined),
+            consent,
+            language,
+            units.length,
+            block,
+            position,
+          ),
+        );
         if (entries.length > 0) codings.push([responseId, entries]);
-      }
+      });
     }
     const index = new QuestionIndex(0, units);
     for (const [responseId, entries] of codings) index.restore(responseId, entries);
