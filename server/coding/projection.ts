@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import type { Survey } from '../surveys/registry.js';
 import type { SequenceLog } from '../db/sequence-log.js';
 import type { ResponseModel } from '../surveys/responses/model.js';
@@ -32,7 +33,7 @@ export interface ProjectionSources {
   feed: SequenceLog<SubmissionEntry>;
 }
 
-type StoredResponse = { _id: unknown; answers?: unknown; language?: string; status?: string };
+type StoredResponse = { _id: unknown; answers?: unknown; language?: string; status?: string; surveyId?: string };
 const RESPONSE_FIELDS = { _id: 1, answers: 1, language: 1, status: 1 } as const;
 
 /** The question's answer in a submitted response, as a unit to code (index set by the caller). */
@@ -111,13 +112,18 @@ export async function catchUp(
   const events = await sources.log.readAfter(key, positions.log, known);
   // After its own write a process skips the feed: the next request reads it.
   const entries = submissions ? await sources.feed.readAfter(survey.id, positions.feed) : [];
-  const fresh = new Set(entries.flatMap(({ responseId }) => (responseId === undefined ? [] : [responseId])));
-  for (const id of fresh) if (index.byResponse.has(id)) fresh.delete(id);
+  // The feed's new answers, and any answer an event names that this projection has not got: one
+  // coded through a process that read it before this one read the feed (or whose entry was never
+  // written, its submitting process having died), so its codings are not skipped for good.
+  const fresh = new Set(
+    [...entries, ...events].flatMap(({ responseId }) => (responseId === undefined ? [] : [responseId])),
+  );
+  for (const id of fresh) if (index.byResponse.has(id) || !mongoose.isObjectIdOrHexString(id)) fresh.delete(id);
   const responses = await Promise.all(
-    [...fresh].map((id) => sources.responses.findById(id, RESPONSE_FIELDS).lean<StoredResponse>()),
+    [...fresh].map((id) => sources.responses.findById(id, { ...RESPONSE_FIELDS, surveyId: 1 }).lean<StoredResponse>()),
   );
   for (const response of responses) {
-    if (response?.status !== 'submitted') continue;
+    if (response?.status !== 'submitted' || response.surveyId !== survey.id) continue;
     const unit = unitFrom(survey, questionId, response);
     if (unit) index.insert(unit);
   }

@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { connectDatabase } from '../server/db/connection.js';
+import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
+import { CHECKPOINT_CHUNKS, CHECKPOINT_HEADS } from '../server/db/checkpoint-collections.js';
+import { codingModels } from '../server/coding/model.js';
+import { codingLog } from '../server/coding/log.js';
+import { rebuildProjection } from '../server/coding/projection.js';
+import { CodingReadModel } from '../server/coding/read-model.js';
+import { deleteResponseAndTrace } from '../server/admin/erasure.js';
+import { prepareDatabase } from '../server/startup.js';
+import { responseModel } from '../server/surveys/responses/model.js';
+import { submissionFeed } from '../server/surveys/responses/feed.js';
+import { loadSurveys } from '../server/surveys/registry.js';
+import { definitionsDir } from './helpers/app.js';
+
+const survey = loadSurveys(definitionsDir).get('professionals')!;
+const QUESTION = 'drivers_text';
+const BOOK = 'care-crisis-drivers';
+
+let connection: Connection;
+beforeAll(async () => {
+  connection = await connectDatabase(inject('mongoUri'), `test_${crypto.randomUUID().slice(0, 12)}`);
+  await prepareDatabase(connection);
+});
+afterAll(async () => {
+  await connection.dropDatabase();
+  await connection.close();
+});
+beforeEach(async () => {
+  await Promise.all(
+    ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS, 'changecounters'].map(
+      (name) => connection.collection(name).deleteMany({}),
+    ),
+  );
+});
+
+const parts = () => ({
+  responses: responseModel(connection),
+  counters: new ChangeCounters(connection),
+  coding: codingModels(connection),
+});
+
+/** A submitted answer; its feed entry too unless `feed` is false (the submitting process died in between). */
+async function submit(text: string, { feed = true } = {}): Promise<string> {
+  const { responses, counters } = parts();
+  const _id = new mongoose.Types.ObjectId();
+  await responses.collection.insertOne({
+    _id,
+    surveyId: survey.id,
+    status: 'submitted',
+    tokenHash: String(_id),
+    answers: { [QUESTION]: text },
+  });
+  if (feed) await submissionFeed(connection, counters).append(survey.id, [{ responseId: String(_id), at: new Date() }]);
+  return String(_id);
+}
+
+const coding = (responseId: string, coderId: string, codeId: string) => ({
+  surveyId: survey.id,
+  questionId: QUESTION,
+  codebookId: BOOK,
+  responseId,
+  coderId,
+  codeId,
+  present: true,
+});
+
+async function rebuilt() {
+  const { responses, counters } = parts();
+  const epoch = await counters.read(surveyCounterKey(survey.id));
+  const sources = { responses, log: codingLog(connection, counters), feed: submissionFeed(connection, counters) };
+  return (await rebuildProjection(sources, survey, QUESTION, BOOK, epoch)).index;
+}
+
+describe('the coding read model under attack', () => {
+  it("keeps another process's coding of an answer this process has not yet read from the feed", async () => {
+    const first = await submit('Too few staff');
+    const a = new CodingReadModel(parts());
+    await a.get(survey, QUESTION, BOOK);
+    // A new answer arrives; a coder sees it through process B and codes it there.
+    const late = await submit('Caseloads grow');
+    const b = new CodingReadModel(parts());
+    await b.get(survey, QUESTION, BOOK);
+    await b.record(survey, [coding(late, 'ben', 'workforce')]);
+    // Meanwhile process A records a coding of its own (it reads B's event, not yet the feed).
+    await a.record(survey, [coding(first, 'ana', 'austerity')]);
+    const index = await a.get(survey, QUESTION, BOOK);
+    expect((await rebuilt()).codingsOf(late, 'ben')).toEqual([{ codeId: 'workforce' }]);
+    expect(index.codingsOf(late, 'ben')).toEqual([{ codeId: 'workforce' }]);
+    await Promise.all([a.checkpointsSaved(), b.checkpointsSaved()]);
+  });
+
+  it('shows a coded answer whose feed entry was never written (its submitting process died)', async () => {
+    await submit('Too few staff');
+    const a = new CodingReadModel(parts());
+    await a.get(survey, QUESTION, BOOK);
+    const lost = await submit('Courts are slow', { feed: false });
+    // Process B starts afterwards, reads the survey whole, and a coder codes the answer there.
+    const b = new CodingReadModel(parts());
+    expect((await b.get(survey, QUESTION, BOOK)).byResponse.has(lost)).toBe(true);
+    await b.record(survey, [coding(lost, 'ben', 'workforce')]);
+    const index = await a.get(survey, QUESTION, BOOK);
+    expect(index.byResponse.has(lost)).toBe(true);
+    expect(index.codingsOf(lost, 'ben')).toEqual([{ codeId: 'workforce' }]);
+    await Promise.all([a.checkpointsSaved(), b.checkpointsSaved()]);
+  });
+
+  it("rebuilds when a checkpoint's texts are damaged, rather than failing on every read of the question", async () => {
+    const id = await submit('Agency staff leave');
+    const writer = new CodingReadModel({ ...parts(), checkpointEvery: 1 });
+    await writer.get(survey, QUESTION, BOOK);
+    await writer.record(survey, [coding(id, 'ana', 'workforce')]);
+    await writer.checkpointsSaved();
+    const chunks = connection.collection(CHECKPOINT_CHUNKS);
+    expect(await chunks.countDocuments()).toBe(1);
+    await chunks.updateMany({}, { $set: { texts: new mongoose.mongo.Binary(Buffer.from('not deflated at all')) } });
+    const reader = new CodingReadModel(parts());
+    const index = await reader.get(survey, QUESTION, BOOK);
+    expect(() => index.units.map((unit) => unit.text)).not.toThrow();
+    expect(index.byResponse.get(id)?.text).toBe('Agency staff leave');
+    expect(index.codingsOf(id, 'ana')).toEqual([{ codeId: 'workforce' }]);
+    await reader.checkpointsSaved();
+  });
+
+  it("leaves no copy of an erased answer's text in checkpoint chunks, even one a killed save left behind", async () => {
+    const secret = 'My manager Jo Bloggs at Anytown council bullies staff';
+    const id = await submit(secret);
+    await submit('Cuts to early help');
+    const writer = new CodingReadModel({ ...parts(), checkpointEvery: 1 });
+    await writer.get(survey, QUESTION, BOOK);
+    await writer.record(survey, [coding(id, 'ana', 'workforce')]);
+    await writer.checkpointsSaved();
+    // A process killed mid-save leaves chunks of a generation no head points at.
+    const chunks = connection.collection<{ _id: string }>(CHECKPOINT_CHUNKS);
+    for (const chunk of await chunks.find({}).toArray())
+      await chunks.insertOne({ ...chunk, _id: chunk._id.replace(/@[^#]+#/, `@${crypto.randomUUID()}#`) });
+    await deleteResponseAndTrace(parts(), survey.id, id);
+    const left = await chunks.find({}).toArray();
+    const { inflateRawSync } = await import('node:zlib');
+    const texts = left.flatMap((chunk) => {
+      const { texts: bytes } = chunk as unknown as { texts?: { buffer: Uint8Array } };
+      return bytes ? (JSON.parse(inflateRawSync(bytes.buffer).toString()) as string[]) : [];
+    });
+    expect(texts).not.toContain(secret);
+  });
+});
