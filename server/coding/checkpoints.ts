@@ -124,7 +124,7 @@ export class Checkpoints {
         (bytes) => JSON.parse(bytes.toString()) as StoredAnswer[],
         () => undefined,
       );
-      if (!answers || !document!.texts) return undefined;
+      if (!answers || !document!.texts || !TextBlock.holds(document!.texts.buffer, answers.length)) return undefined;
       const block = new TextBlock(document!.texts.buffer);
       answers.forEach(([responseId, group, country, flags, entries], position) => {
         const language = flags & 2 ? ('cy' as const) : undefined;

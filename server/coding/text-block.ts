@@ -13,6 +13,19 @@ const decoded = new Map<TextBlock, string[]>();
 export class TextBlock {
   constructor(private readonly bytes: Uint8Array) {}
 
+  /**
+   * Whether the bytes decompress to `count` texts: checked once when a checkpoint is loaded (then
+   * dropped), so a damaged block makes the question rebuild instead of failing on every read.
+   */
+  static holds(bytes: Uint8Array, count: number): boolean {
+    try {
+      const texts: unknown = JSON.parse(zlib.inflateRawSync(bytes).toString());
+      return Array.isArray(texts) && texts.length === count && texts.every((text) => typeof text === 'string');
+    } catch {
+      return false;
+    }
+  }
+
   text(position: number): string {
     let texts = decoded.get(this);
     if (texts) decoded.delete(this);
