@@ -70,6 +70,8 @@ export class Checkpoints {
         deflate(Buffer.from(JSON.stringify(answers)), { level: 1 }),
         deflate(Buffer.from(JSON.stringify(slice.map((unit) => unit.text))), { level: 1 }),
       ]);
+      // An erasure meanwhile: stop before writing more copies of its answers (it removed what was written).
+      if ((await epochNow()) !== positions.epoch) return this.dropChunks(key, { generation, chunks: part });
       await this.chunks.insertOne({
         _id: chunkId(key, generation, part),
         data: new mongoose.mongo.Binary(data),

@@ -11,15 +11,16 @@ export const CHECKPOINT_CHUNKS = 'projectionchunks';
  */
 export const DERIVED_COLLECTIONS = [CHECKPOINT_HEADS, CHECKPOINT_CHUNKS];
 
-/** Removes every checkpoint of a survey (after an erasure or anonymisation: they copy its answers). */
+/**
+ * Removes every checkpoint of a survey (after an erasure or anonymisation: they copy its answers),
+ * with every chunk of the survey's questions, including those of a save whose process died before
+ * it wrote a head, which no head points at.
+ */
 export async function dropSurveyCheckpoints(connection: Connection, surveyId: string): Promise<void> {
-  const heads = connection.db!.collection<{ _id: string; generation: string; chunks: number }>(CHECKPOINT_HEADS);
-  const chunks = connection.db!.collection<{ _id: string }>(CHECKPOINT_CHUNKS);
-  for (const head of await heads.find({ surveyId }).toArray()) {
-    await heads.deleteOne({ _id: head._id });
-    for (let part = 0; part < head.chunks; part++)
-      await chunks.deleteOne({ _id: chunkId(head._id, head.generation, part) });
-  }
+  await connection.db!.collection(CHECKPOINT_HEADS).deleteMany({ surveyId });
+  // A question's key, and so its chunks' ids, begins with the survey's id and a colon.
+  const prefix = `${surveyId}:`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await connection.db!.collection(CHECKPOINT_CHUNKS).deleteMany({ _id: { $regex: `^${prefix}` } });
 }
 
 export const chunkId = (key: string, generation: string, part: number) => `${key}@${generation}#${part}`;
