@@ -20,7 +20,7 @@ export async function dropSurveyCheckpoints(connection: Connection, surveyId: st
   await connection.db!.collection(CHECKPOINT_HEADS).deleteMany({ surveyId });
   // A question's key, and so its chunks' ids, begins with the survey's id and a colon.
   const prefix = `${surveyId}:`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await connection.db!.collection(CHECKPOINT_CHUNKS).deleteMany({ _id: { $regex: `^${prefix}` } });
+  await connection.db!.collection<{ _id: string }>(CHECKPOINT_CHUNKS).deleteMany({ _id: { $regex: `^${prefix}` } });
 }
 
 export const chunkId = (key: string, generation: string, part: number) => `${key}@${generation}#${part}`;
