@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -12,7 +13,9 @@ import { deleteResponseAndTrace } from '../server/admin/erasure.js';
 import { prepareDatabase } from '../server/startup.js';
 import { responseModel } from '../server/surveys/responses/model.js';
 import { submissionFeed } from '../server/surveys/responses/feed.js';
+import { submitResponse } from '../server/surveys/responses/service.js';
 import { loadSurveys } from '../server/surveys/registry.js';
+import { projectRoot } from '../server/config.js';
 import { definitionsDir } from './helpers/app.js';
 
 const survey = loadSurveys(definitionsDir).get('professionals')!;
@@ -144,5 +147,61 @@ describe('the coding read model under attack', () => {
       return bytes ? (JSON.parse(inflateRawSync(bytes.buffer).toString()) as string[]) : [];
     });
     expect(texts).not.toContain(secret);
+  });
+
+  it('leaves no half-saved checkpoint behind when the command line exports a project (legacy and numbered events)', async () => {
+    const ids = [await submit('Too few staff'), await submit('Cuts to early help')];
+    // Events from before the log was numbered: ObjectId ids, no seq.
+    await connection.collection('codingevents').insertMany(
+      ids.map((responseId) => ({ ...coding(responseId, 'ana', 'workforce'), at: new Date(Date.now() - 60_000) })),
+    );
+    await connection
+      .collection('questioncodebooks')
+      .updateOne(
+        { _id: `${survey.id}:${QUESTION}:${BOOK}` as never },
+        { $set: { surveyId: survey.id, questionId: QUESTION, codebookId: BOOK } },
+        { upsert: true },
+      );
+    const writer = new CodingReadModel(parts());
+    await writer.get(survey, QUESTION, BOOK);
+    await writer.record(survey, [{ ...coding(ids[0]!, 'ana', 'workforce'), present: false }]);
+    await writer.checkpointsSaved();
+    await connection.collection(CHECKPOINT_HEADS).deleteMany({});
+    await connection.collection(CHECKPOINT_CHUNKS).deleteMany({});
+    const run = spawnSync('npm', ['run', '--silent', 'cli', '--', 'project', '--survey', survey.id], {
+      cwd: projectRoot,
+      env: { ...process.env, MONGODB_URI: `${inject('mongoUri').replace(/\/$/, '')}/${connection.name}` },
+    });
+    expect(run.status, String(run.stderr)).toBe(0);
+    const heads = await connection.collection<{ _id: string; generation: string }>(CHECKPOINT_HEADS).find({}).toArray();
+    const chunks = await connection.collection<{ _id: string }>(CHECKPOINT_CHUNKS).find({}).toArray();
+    for (const chunk of chunks)
+      expect(heads.some((head) => chunk._id.startsWith(`${head._id}@${head.generation}#`)), chunk._id).toBe(true);
+    const index = await new CodingReadModel(parts()).get(survey, QUESTION, BOOK);
+    expect(index.codingsOf(ids[0]!, 'ana')).toEqual([]);
+    expect(index.codingsOf(ids[1]!, 'ana')).toEqual([{ codeId: 'workforce' }]);
+  }, 60_000);
+
+  it('writes the feed entry a failed submit left out when the respondent sends again', async () => {
+    await submit('Too few staff');
+    const a = new CodingReadModel(parts());
+    await a.get(survey, QUESTION, BOOK);
+    // The response was stored as sent, then writing its feed entry failed (the respondent saw an error).
+    const lost = await submit('Courts are slow', { feed: false });
+    const draft = {
+      id: new mongoose.Types.ObjectId(lost),
+      status: 'submitted' as const,
+      answers: { [QUESTION]: 'Courts are slow' },
+      otherText: {},
+      finishedPages: [],
+      language: 'en' as const,
+      pageLanguages: {},
+    };
+    const { responses, counters } = parts();
+    expect(await submitResponse(responses, counters, { survey, draft, now: new Date() })).toEqual({
+      outcome: 'submitted',
+    });
+    expect((await a.get(survey, QUESTION, BOOK)).byResponse.get(lost)?.text).toBe('Courts are slow');
+    await a.checkpointsSaved();
   });
 });

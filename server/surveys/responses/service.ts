@@ -127,14 +127,18 @@ export type SubmitOutcome =
 
 /**
  * Submits a draft exactly once: a repeated or concurrent submit finds the response already
- * submitted and changes nothing. Answers to questions hidden by a changed condition are dropped.
+ * submitted and changes nothing (but its submission feed entry, written again). Answers to questions hidden by a changed condition are dropped.
  */
 export async function submitResponse(
   responses: ResponseModel,
   counters: ChangeCounters,
   { survey, draft, now }: { survey: Survey; draft: Draft; now: Date },
 ): Promise<SubmitOutcome> {
-  if (draft.status === 'submitted') return { outcome: 'submitted' };
+  if (draft.status === 'submitted') {
+    // A send repeated after an error: the feed entry may be what failed. Another entry is harmless.
+    await submissionFeed(responses.db, counters).append(survey.id, [{ responseId: String(draft.id), at: now }]);
+    return { outcome: 'submitted' };
+  }
   const unfinished = firstUnfinishedPage(survey, draft.answers, draft.finishedPages);
   if (unfinished) return { outcome: 'incomplete', pageId: unfinished.id };
   const kept = dropHiddenAnswers(survey, draft.answers, draft.otherText);
