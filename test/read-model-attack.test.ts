@@ -204,4 +204,51 @@ describe('the coding read model under attack', () => {
     expect((await a.get(survey, QUESTION, BOOK)).byResponse.get(lost)?.text).toBe('Courts are slow');
     await a.checkpointsSaved();
   });
+
+  it('gives every process and a fresh start the same codings when two processes code the same answers at once', async () => {
+    const ids = await Promise.all(['Too few staff', 'Cuts', 'Caseloads grow'].map((text) => submit(text)));
+    const models = [0, 1].map(() => new CodingReadModel({ ...parts(), checkpointEvery: 3 }));
+    await Promise.all(models.map((model) => model.get(survey, QUESTION, BOOK)));
+    const codes = ['workforce', 'austerity', 'system-overload'];
+    const work = Array.from({ length: 40 }, (_, i) => async () => {
+      const model = models[i % 2]!;
+      if (i % 7 === 3) ids.push(await submit(`Late ${i}`));
+      if (i % 5 === 0) await model.get(survey, QUESTION, BOOK);
+      await model.record(survey, [
+        { ...coding(ids[i % ids.length]!, i % 3 === 0 ? 'final' : 'ana', codes[i % 3]!), present: i % 4 !== 0 },
+        { ...coding(ids[(i + 1) % ids.length]!, 'ben', codes[(i + 1) % 3]!), present: i % 3 !== 0 },
+      ]);
+    });
+    await Promise.all(work.map((run) => run()));
+    await Promise.all(models.map((model) => model.checkpointsSaved()));
+    const expected = await rebuilt();
+    const view = (index: Awaited<ReturnType<typeof rebuilt>>) =>
+      index.units.map((unit) =>
+        index
+          .entriesOf(unit.responseId)
+          .map(([coder, list]) => `${coder}:${list.map((c) => c.codeId).sort().join(',')}`)
+          .sort(),
+      );
+    const fresh = new CodingReadModel(parts());
+    for (const model of [...models, fresh]) expect(view(await model.get(survey, QUESTION, BOOK))).toEqual(view(expected));
+    await fresh.checkpointsSaved();
+  }, 60_000);
+
+  it('numbers every entry exactly once when writers append large batches to one log at once', async () => {
+    const logs = [0, 1, 2, 3].map(() => codingLog(connection, new ChangeCounters(connection)));
+    const key = `${survey.id}:race:book`;
+    const batches = logs.map((log, writer) =>
+      Array.from({ length: 3 }, (_, round) =>
+        Array.from({ length: 25 }, (_, i) => ({ ...coding(`w${writer}r${round}i${i}`, 'ana', 'workforce'), at: new Date() })),
+      ),
+    );
+    await Promise.all(
+      logs.map(async (log, writer) => {
+        for (const batch of batches[writer]!) await log.append(key, batch);
+      }),
+    );
+    const stored = await logs[0]!.readAfter(key, 0);
+    expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(new Set(stored.map((entry) => entry.responseId)).size).toBe(300);
+  }, 60_000);
 });
