@@ -33,8 +33,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await Promise.all(
-    ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS, 'changecounters'].map(
-      (name) => connection.collection(name).deleteMany({}),
+    ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS, 'changecounters'].map((name) =>
+      connection.collection(name).deleteMany({}),
     ),
   );
 });
@@ -152,9 +152,11 @@ describe('the coding read model under attack', () => {
   it('leaves no half-saved checkpoint behind when the command line exports a project (legacy and numbered events)', async () => {
     const ids = [await submit('Too few staff'), await submit('Cuts to early help')];
     // Events from before the log was numbered: ObjectId ids, no seq.
-    await connection.collection('codingevents').insertMany(
-      ids.map((responseId) => ({ ...coding(responseId, 'ana', 'workforce'), at: new Date(Date.now() - 60_000) })),
-    );
+    await connection
+      .collection('codingevents')
+      .insertMany(
+        ids.map((responseId) => ({ ...coding(responseId, 'ana', 'workforce'), at: new Date(Date.now() - 60_000) })),
+      );
     await connection
       .collection('questioncodebooks')
       .updateOne(
@@ -176,7 +178,10 @@ describe('the coding read model under attack', () => {
     const heads = await connection.collection<{ _id: string; generation: string }>(CHECKPOINT_HEADS).find({}).toArray();
     const chunks = await connection.collection<{ _id: string }>(CHECKPOINT_CHUNKS).find({}).toArray();
     for (const chunk of chunks)
-      expect(heads.some((head) => chunk._id.startsWith(`${head._id}@${head.generation}#`)), chunk._id).toBe(true);
+      expect(
+        heads.some((head) => chunk._id.startsWith(`${head._id}@${head.generation}#`)),
+        chunk._id,
+      ).toBe(true);
     const index = await new CodingReadModel(parts()).get(survey, QUESTION, BOOK);
     expect(index.codingsOf(ids[0]!, 'ana')).toEqual([]);
     expect(index.codingsOf(ids[1]!, 'ana')).toEqual([{ codeId: 'workforce' }]);
@@ -226,11 +231,18 @@ describe('the coding read model under attack', () => {
       index.units.map((unit) =>
         index
           .entriesOf(unit.responseId)
-          .map(([coder, list]) => `${coder}:${list.map((c) => c.codeId).sort().join(',')}`)
+          .map(
+            ([coder, list]) =>
+              `${coder}:${list
+                .map((c) => c.codeId)
+                .sort()
+                .join(',')}`,
+          )
           .sort(),
       );
     const fresh = new CodingReadModel(parts());
-    for (const model of [...models, fresh]) expect(view(await model.get(survey, QUESTION, BOOK))).toEqual(view(expected));
+    for (const model of [...models, fresh])
+      expect(view(await model.get(survey, QUESTION, BOOK))).toEqual(view(expected));
     await fresh.checkpointsSaved();
   }, 60_000);
 
@@ -239,7 +251,10 @@ describe('the coding read model under attack', () => {
     const key = `${survey.id}:race:book`;
     const batches = logs.map((log, writer) =>
       Array.from({ length: 3 }, (_, round) =>
-        Array.from({ length: 25 }, (_, i) => ({ ...coding(`w${writer}r${round}i${i}`, 'ana', 'workforce'), at: new Date() })),
+        Array.from({ length: 25 }, (_, i) => ({
+          ...coding(`w${writer}r${round}i${i}`, 'ana', 'workforce'),
+          at: new Date(),
+        })),
       ),
     );
     await Promise.all(
