@@ -266,4 +266,45 @@ describe('the coding read model under attack', () => {
     expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(new Set(stored.map((entry) => entry.responseId)).size).toBe(300);
   }, 60_000);
+
+  it("leaves no copy of an erased answer's text when the erasure races checkpoint saves", async () => {
+    const { inflateRawSync } = await import('node:zlib');
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(
+        ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS].map((name) =>
+          connection.collection(name).deleteMany({}),
+        ),
+      );
+      const secret = `Jo Bloggs ${round} told me`;
+      const id = await submit(secret);
+      const others = await Promise.all(['Cuts', 'Courts are slow'].map((text) => submit(text)));
+      const models = [0, 1].map(() => new CodingReadModel({ ...parts(), checkpointEvery: 1 }));
+      await Promise.all(models.map((model) => model.get(survey, QUESTION, BOOK)));
+      const codes = ['workforce', 'austerity', 'system-overload'];
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) =>
+          models[i % 2]!.record(survey, [coding([id, ...others][i % 3]!, 'ana', codes[i % 3]!)]).then(() =>
+            models[i % 2]!.get(survey, QUESTION, BOOK),
+          ),
+        ),
+        new Promise((resolve) => setTimeout(resolve, round * 15)).then(() =>
+          deleteResponseAndTrace(parts(), survey.id, id),
+        ),
+      ]);
+      await Promise.all(models.map((model) => model.checkpointsSaved()));
+      // Processes that read again afterwards save fresh checkpoints: none may hold the erased answer.
+      await Promise.all(models.map((model) => model.get(survey, QUESTION, BOOK)));
+      await Promise.all(models.map((model) => model.checkpointsSaved()));
+      const chunks = await connection.collection(CHECKPOINT_CHUNKS).find({}).toArray();
+      const texts = chunks.flatMap((chunk) => {
+        const { texts: bytes } = chunk as unknown as { texts?: { buffer: Uint8Array } };
+        return bytes ? (JSON.parse(inflateRawSync(bytes.buffer).toString()) as string[]) : [];
+      });
+      expect(texts, `round ${round}`).not.toContain(secret);
+      const events = await connection.collection('codingevents').find({ responseId: id }).toArray();
+      expect(events).toEqual([]);
+      const entries = await connection.collection('submissionfeed').find({ responseId: id }).toArray();
+      expect(entries).toEqual([]);
+    }
+  }, 120_000);
 });
