@@ -16,7 +16,9 @@ import { submissionFeed } from '../server/surveys/responses/feed.js';
 import { submitResponse } from '../server/surveys/responses/service.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { projectRoot } from '../server/config.js';
+import { importAnswers } from '../server/imports/service.js';
 import { definitionsDir } from './helpers/app.js';
+import { writeFixture } from './helpers/imports.js';
 
 const survey = loadSurveys(definitionsDir).get('professionals')!;
 const QUESTION = 'drivers_text';
@@ -307,4 +309,33 @@ describe('the coding read model under attack', () => {
       expect(entries).toEqual([]);
     }
   }, 120_000);
+
+  it('shows the rows of an import that died before it moved the survey counter, once the import is run again', async () => {
+    const registry = new Map(loadSurveys(definitionsDir));
+    const request = (file: string) => ({
+      surveyId: 'staff-pulse',
+      title: 'Staff pulse',
+      file,
+      text: ['Comments'],
+      attributes: [],
+      by: 'test',
+    });
+    const first = writeFixture('pulse.csv', 'id,Comments\n1,Too few staff\n2,Cuts to early help\n');
+    await importAnswers({ connection, registry }, request(first));
+    const pulse = registry.get('staff-pulse')!;
+    const question = pulse.questions.find((candidate) => candidate.type === 'text')!.id;
+    const model = new CodingReadModel(parts());
+    const book = 'care-crisis-drivers';
+    expect((await model.get(pulse, question, book)).units).toHaveLength(2);
+    const key = surveyCounterKey('staff-pulse');
+    const before = await parts().counters.read(key);
+    // The second import stores its rows, then its process dies before moving the counter.
+    const second = writeFixture('pulse.csv', 'id,Comments\n1,Too few staff\n2,Cuts to early help\n3,Courts are slow\n');
+    await importAnswers({ connection, registry }, request(second));
+    await connection.collection('changecounters').updateOne({ _id: key as never }, { $set: { value: before } });
+    // Run again: every row is already stored.
+    expect((await importAnswers({ connection, registry }, request(second))).imported).toBe(0);
+    expect((await model.get(registry.get('staff-pulse')!, question, book)).units).toHaveLength(3);
+    await model.checkpointsSaved();
+  });
 });

@@ -134,6 +134,9 @@ export async function importAnswers(context: ImportContext, request: ImportReque
   await counters.bump(IMPORTED_SURVEYS_COUNTER);
   await catalogue.refresh(true);
 
+  // The survey's counter moves even when nothing new was stored, or storing failed part way: an
+  // earlier run may have stored rows and stopped before moving it, and processes' coding read
+  // models only read the survey again when it moves.
   const imported = await storeRows(connection, {
     surveyId: request.surveyId,
     opened,
@@ -144,8 +147,7 @@ export async function importAnswers(context: ImportContext, request: ImportReque
     })),
     version,
     now,
-  });
-  if (imported > 0) await counters.bump(surveyCounterKey(request.surveyId));
+  }).finally(() => counters.bump(surveyCounterKey(request.surveyId)));
   return {
     survey: request.surveyId,
     layout: opened.header.layout,
