@@ -338,4 +338,51 @@ describe('the coding read model under attack', () => {
     expect((await model.get(registry.get('staff-pulse')!, question, book)).units).toHaveLength(3);
     await model.checkpointsSaved();
   });
+
+  it('rebuilds for every other kind of damage: bad data bytes, data of the wrong shape, a head without its chunks', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const id = await submit('Agency staff leave');
+    const binary = (bytes: Buffer) => new mongoose.mongo.Binary(bytes);
+    const damages: [string, () => Promise<unknown>][] = [
+      [
+        'bad data bytes',
+        () => connection.collection(CHECKPOINT_CHUNKS).updateMany({}, { $set: { data: binary(Buffer.from('xx')) } }),
+      ],
+      [
+        'data not a list',
+        () =>
+          connection
+            .collection(CHECKPOINT_CHUNKS)
+            .updateMany({}, { $set: { data: binary(deflateRawSync('{"a":1}')) } }),
+      ],
+      [
+        'answers of the wrong shape',
+        () =>
+          connection.collection(CHECKPOINT_CHUNKS).updateMany({}, { $set: { data: binary(deflateRawSync('[[1]]')) } }),
+      ],
+      ['texts missing', () => connection.collection(CHECKPOINT_CHUNKS).updateMany({}, { $unset: { texts: '' } })],
+      ['head without chunks', () => connection.collection(CHECKPOINT_CHUNKS).deleteMany({})],
+      ['head of more chunks', () => connection.collection(CHECKPOINT_HEADS).updateMany({}, { $inc: { chunks: 1 } })],
+    ];
+    for (const [name, damage] of damages) {
+      await Promise.all(
+        [CHECKPOINT_HEADS, CHECKPOINT_CHUNKS].map((collection) => connection.collection(collection).deleteMany({})),
+      );
+      const writer = new CodingReadModel({ ...parts(), checkpointEvery: 1 });
+      await writer.get(survey, QUESTION, BOOK);
+      await writer.record(survey, [{ ...coding(id, 'ana', 'workforce'), present: name.length % 2 === 0 }]);
+      await writer.checkpointsSaved();
+      const expected = await rebuilt();
+      await damage();
+      const reader = new CodingReadModel(parts());
+      const index = await reader.get(survey, QUESTION, BOOK);
+      expect(reader.stats, name).toEqual({ checkpointLoads: 0, rebuilds: 1 });
+      expect(
+        index.units.map((unit) => unit.text),
+        name,
+      ).toEqual(expected.units.map((unit) => unit.text));
+      expect(index.codingsOf(id, 'ana'), name).toEqual(expected.codingsOf(id, 'ana'));
+      await reader.checkpointsSaved();
+    }
+  });
 });
