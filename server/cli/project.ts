@@ -41,6 +41,9 @@ export async function projectCommand(args: string[]): Promise<Uint8Array> {
       counters,
       users: userModel(connection),
     };
-    return (await surveyQdpx(context, survey)).zip;
+    const { zip } = await surveyQdpx(context, survey);
+    // A question read from scratch starts a checkpoint save: let it land before the database closes.
+    await readModel.checkpointsSaved();
+    return zip;
   });
 }
