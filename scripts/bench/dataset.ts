@@ -1,17 +1,9 @@
+import { seeded } from '../../server/autocode/themes-vectors.js';
 import mongoose, { type Connection } from 'mongoose';
 import { ChangeCounters, surveyCounterKey } from '../../server/db/change-counter.js';
 
-/** Deterministic pseudo-random numbers, so every bench run builds the same data. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every bench run builds the same data (the themes' generator). */
+export const random = seeded;
 
 const phrases = [
   'cuts to early help and family support',
