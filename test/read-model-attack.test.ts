@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { connectDatabase } from '../server/db/connection.js';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { CHECKPOINT_CHUNKS, CHECKPOINT_HEADS } from '../server/db/checkpoint-collections.js';
 import { codingModels } from '../server/coding/model.js';
@@ -10,7 +9,6 @@ import { codingLog } from '../server/coding/log.js';
 import { rebuildProjection } from '../server/coding/projection.js';
 import { CodingReadModel } from '../server/coding/read-model.js';
 import { deleteResponseAndTrace } from '../server/admin/erasure.js';
-import { prepareDatabase } from '../server/startup.js';
 import { responseModel } from '../server/surveys/responses/model.js';
 import { submissionFeed } from '../server/surveys/responses/feed.js';
 import { submitResponse } from '../server/surveys/responses/service.js';
@@ -18,27 +16,18 @@ import { loadSurveys } from '../server/surveys/registry.js';
 import { projectRoot } from '../server/config.js';
 import { importAnswers } from '../server/imports/service.js';
 import { definitionsDir } from './helpers/app.js';
+import { clearReadModelData, readModelDatabase } from './helpers/read-model.js';
 import { writeFixture } from './helpers/imports.js';
 
 const survey = loadSurveys(definitionsDir).get('professionals')!;
 const QUESTION = 'drivers_text';
 const BOOK = 'care-crisis-drivers';
 
+const database = readModelDatabase();
 let connection: Connection;
-beforeAll(async () => {
-  connection = await connectDatabase(inject('mongoUri'), `test_${crypto.randomUUID().slice(0, 12)}`);
-  await prepareDatabase(connection);
-});
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
-});
+beforeAll(() => void (connection = database()));
 beforeEach(async () => {
-  await Promise.all(
-    ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS, 'changecounters'].map((name) =>
-      connection.collection(name).deleteMany({}),
-    ),
-  );
+  await clearReadModelData(connection);
 });
 
 const parts = () => ({
@@ -272,11 +261,7 @@ describe('the coding read model under attack', () => {
   it("leaves no copy of an erased answer's text when the erasure races checkpoint saves", async () => {
     const { inflateRawSync } = await import('node:zlib');
     for (let round = 0; round < 6; round++) {
-      await Promise.all(
-        ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, CHECKPOINT_CHUNKS].map((name) =>
-          connection.collection(name).deleteMany({}),
-        ),
-      );
+      await clearReadModelData(connection, { keepCounters: true });
       const secret = `Jo Bloggs ${round} told me`;
       const id = await submit(secret);
       const others = await Promise.all(['Cuts', 'Courts are slow'].map((text) => submit(text)));

@@ -1,19 +1,17 @@
-import crypto from 'node:crypto';
 import fc from 'fast-check';
 import mongoose, { type Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDatabase } from '../server/db/connection.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { CHECKPOINT_HEADS } from '../server/db/checkpoint-collections.js';
 import { codingModels, FINAL_CODER, NO_CODE } from '../server/coding/model.js';
 import { codingLog } from '../server/coding/log.js';
 import { rebuildProjection } from '../server/coding/projection.js';
 import { CodingReadModel, type QuestionIndex } from '../server/coding/read-model.js';
-import { prepareDatabase } from '../server/startup.js';
 import { responseModel } from '../server/surveys/responses/model.js';
 import { submissionFeed } from '../server/surveys/responses/feed.js';
 import { loadSurveys } from '../server/surveys/registry.js';
 import { definitionsDir } from './helpers/app.js';
+import { clearReadModelData, readModelDatabase } from './helpers/read-model.js';
 
 const survey = loadSurveys(definitionsDir).get('professionals')!;
 const QUESTION = 'drivers_text';
@@ -44,15 +42,9 @@ function canonical(index: QuestionIndex) {
   };
 }
 
+const database = readModelDatabase();
 let connection: Connection;
-beforeAll(async () => {
-  connection = await connectDatabase(inject('mongoUri'), `test_${crypto.randomUUID().slice(0, 12)}`);
-  await prepareDatabase(connection);
-});
-afterAll(async () => {
-  await connection.dropDatabase();
-  await connection.close();
-});
+beforeAll(() => void (connection = database()));
 
 type Step =
   | { kind: 'submit'; words: string }
@@ -87,11 +79,7 @@ describe('the coding read model: a checkpoint plus the log after it', () => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
         const surveyId = survey.id;
         // Each run starts from nothing: a fresh survey's data.
-        await Promise.all(
-          ['responses', 'codingevents', 'submissionfeed', CHECKPOINT_HEADS, 'projectionchunks', 'changecounters'].map(
-            (name) => connection.collection(name).deleteMany({}),
-          ),
-        );
+        await clearReadModelData(connection);
         const processes = [0, 1].map(() => new CodingReadModel({ responses, coding, counters, checkpointEvery: 3 }));
         const feed = submissionFeed(connection, counters);
         const ids: string[] = [];
