@@ -2,6 +2,7 @@
 // natural's sub-modules are imported directly: its index also loads storage back-ends we do not use.
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as naturalStopWords } from 'natural/lib/natural/util/stopwords.js';
+import { welshStopWords } from './welsh-stop-words.js';
 
 /**
  * Abbreviations common in children's social care, expanded beside the original so either form
@@ -96,8 +97,8 @@ const scopeEnders = new Set([
 ]);
 const NEGATION_REACH = 5;
 
-/** natural's English stop words, less the negations this engine needs to see. */
-export const stopWords = new Set(naturalStopWords.filter((word) => !negationCues.has(word)));
+/** natural's English stop words, less the negations this engine needs to see, and Welsh function words. */
+export const stopWords = new Set([...naturalStopWords.filter((word) => !negationCues.has(word)), ...welshStopWords]);
 /** Words too common in this field to say anything about a theme on their own. */
 export const domainStopWords = new Set([
   'child',

@@ -66,6 +66,8 @@ export interface WorkbenchView {
   suggestions: ShownSuggestion[];
   /** The engine's guesses below "possible": offered apart, never accepted by the "a" key. */
   weakSuggestions: ShownSuggestion[];
+  /** On a Welsh answer (no engine suggestions): the codes made from an emerging theme this answer was grouped into. */
+  groupSuggestions: KeyedCode[];
 }
 
 type ShownSuggestion = Suggestion & { code: CodeRecord; key?: string; confidence: Confidence };
@@ -179,6 +181,7 @@ export async function workbenchView(
     quote: quoteState(undefined, user),
     suggestions: [],
     weakSuggestions: [],
+    groupSuggestions: [],
   };
   if (!current || view.finished) return view;
 
@@ -224,6 +227,10 @@ export async function workbenchView(
   });
   view.suggestions = shown.filter((suggestion) => suggestion.confidence !== 'unlikely');
   view.weakSuggestions = shown.filter((suggestion) => suggestion.confidence === 'unlikely');
+  if (current.language === 'cy')
+    view.groupSuggestions = codes.filter(
+      ({ code }) => !code.retired && code.groupAnswers?.includes(current.responseId),
+    );
   view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
   return view;
 }

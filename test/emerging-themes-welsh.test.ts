@@ -1,0 +1,96 @@
+import mongoose from 'mongoose';
+import type request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
+import { useTestApp } from './helpers/app.js';
+import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { answerForms, view } from './helpers/workbench.js';
+
+/**
+ * The engine offers no suggestions on Welsh answers (it reads English stems), but a code made from
+ * an emerging theme is still offered on the Welsh answers of its group: the team made it from them.
+ */
+
+const weatherCy = [
+  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
+  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
+  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
+  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
+];
+const scatteredCy = ['Mae’r neiniau a’r teidiau yn camu yn ôl rhag helpu.'];
+const scattered = [
+  'Too many forms and meetings about meetings.',
+  'Television programmes give a distorted picture of what we do.',
+  'Teenagers arguing with stepparents about phones.',
+];
+
+const testApp = useTestApp();
+let lead: request.Agent;
+let ana: request.Agent;
+let ids: string[];
+const themes = '/lead/themes/professionals/drivers_text';
+const { at, setCode } = answerForms(() => ids);
+
+beforeAll(async () => {
+  await addUser(testApp, 'lea@review.example', 'lead');
+  await addUser(testApp, 'ana@review.example', 'analyst');
+  lead = await signIn(testApp.app, 'lea@review.example');
+  ana = await signIn(testApp.app, 'ana@review.example');
+  ids = await seedResponses(
+    testApp,
+    'professionals',
+    [...weatherCy, ...scatteredCy, ...scattered].map((drivers_text) => ({
+      role: 'social-worker',
+      country: 'wales',
+      quote_consent: 'yes',
+      drivers_text,
+    })),
+  );
+  const welsh = ids.slice(0, weatherCy.length + scatteredCy.length).map((id) => new mongoose.Types.ObjectId(id));
+  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
+  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('professionals'));
+});
+
+/** The Welsh answer's offered codes (its "Suggested" list). */
+const offered = async (index: number) => {
+  const html = (await ana.get(at(index))).text;
+  const list = /<h2 id="suggestions-heading">[\s\S]*?(?=<h2|<details|<\/section>)/.exec(html)?.[0] ?? '';
+  return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
+    (m) => m[1],
+  );
+};
+
+describe('a code made from a group of Welsh answers', () => {
+  it('is offered on each of the group’s Welsh answers, and on no other answer', async () => {
+    expect(await offered(0)).toEqual([]);
+    const page = (await lead.get(`${themes}?${view}`)).text;
+    // One group, of the four answers about the weather, named by what they say, not by "yn" or "y".
+    expect(page.match(/<h2 id="group-\d+">[^<]*<\/h2>/g)).toEqual(['<h2 id="group-0">Group 1: 4 answers</h2>']);
+    const words = /class="theme-words">([^<]*)</.exec(page)![1]!.split(', ');
+    expect(words).toEqual(expect.arrayContaining(['bysiau', 'gaeaf']));
+    expect(words.filter((word) => ['yn', 'y', 'mae', 'yr', 'a'].includes(word))).toEqual([]);
+    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
+    const made = await postForm(
+      lead,
+      `${themes}/codes`,
+      { codebook: 'care-crisis-drivers', fingerprint, name: 'Tywydd' },
+      `${themes}?${view}`,
+    );
+    expect(made.status).toBe(303);
+    expect(await Promise.all(weatherCy.map((_text, index) => offered(index)))).toEqual(weatherCy.map(() => ['Tywydd']));
+    expect(await offered(weatherCy.length)).toEqual([]);
+  });
+
+  it('is applied from that list as the analyst’s own coding', async () => {
+    const html = (await ana.get(at(0))).text;
+    const codeId =
+      /name="code" value="([^"]+)"><input type="hidden" name="present" value="1">\s*<button[^>]*>\s*<span class="code-name">Tywydd <span class="hint">from its emerging theme/.exec(
+        html,
+      )?.[1];
+    expect(codeId).toBeDefined();
+    expect((await setCode(ana, 0, codeId!)).status).toBe(303);
+    expect((await ana.get(at(0))).text).toMatch(
+      /aria-pressed="true">\s*<span class="code-name">Tywydd <span class="hint">from/,
+    );
+  });
+});
