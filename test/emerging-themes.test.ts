@@ -115,6 +115,10 @@ describe('emerging themes', () => {
     expect(created.status).toBe(303);
     expect(created.headers.location).toContain('created=public-health-emergency');
     expect((await lead.get(created.headers.location!)).text).toContain('“Public health emergency” is now a code');
+    // The same page naming a code the codebook came with announces nothing.
+    const shipped = await lead.get(`${themes}?${view}&created=austerity`);
+    expect(shipped.status).toBe(200);
+    expect(shipped.text).not.toContain('is now a code');
 
     // The group's answers are now suggested the new code in the workbench, for any analyst.
     const answer = ids[fitted.length + 3]!;

@@ -76,7 +76,10 @@ export async function themesView(
 ): Promise<ThemesView> {
   const target = await codingTarget(context, surveyId, questionId, query.codebook);
   const unfit = unfitAnswers(target);
-  const created = query.created ? target.codebook.codes.find((code) => code.codeId === query.created) : undefined;
+  // Only a code made from a group is announced as one: `?created=` naming any other code says nothing.
+  const created = query.created
+    ? target.codebook.codes.find((code) => code.codeId === query.created && code.fromGroup !== undefined)
+    : undefined;
   return {
     target,
     unfit: unfit.length,
