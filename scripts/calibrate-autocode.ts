@@ -18,10 +18,12 @@ import {
 } from './autocode/fit.js';
 
 /**
- * Fits the engine's calibration (server/autocode/calibration.ts) on two sets, never on
- * eval/practitioner/: the codebook-worded set in eval/autocode/ and the calibration set in
- * eval/calibration/, written like real answers (shorthand, several themes, negation, themes without
- * the codebooks' words) so that the scores hold on answers like the ones the app will see.
+ * Fits the engine's calibration (server/autocode/calibration.ts) on three sets, never on
+ * eval/practitioner/: the codebook-worded set in eval/autocode/, and two sets written like real
+ * answers (shorthand, several themes, negation, themes without the codebooks' words) so that the
+ * scores hold on answers like the ones the app will see: eval/calibration/, by a writer who had
+ * read the codebooks, and eval/calibration-blind/, written as the frozen set was (seeing only the
+ * questions and the codes' names), so with the frozen set's distance from the codebooks' words.
  *
  * 1. Every answer is scored by models that never learned it (5-fold cross-validation), at cold
  *    start and after learning 5, 10, 25, 50 and all the other folds' answers, with the codebooks as
@@ -34,20 +36,25 @@ import {
  *    adjacent violators) of the right/wrong outcome of the suggestions shown (the top 3 by the
  *    logistic score) on that score; the engine interpolates between the fitted points. The order
  *    of suggestions stays that of the logistic score.
- * 4. How much each calibration-set answer weighs against a codebook-worded one, and whether the
- *    isotonic step is kept, are chosen by out-of-fold reliability within the fitting data only:
- *    each fold of both sets is held out in turn, the calibration fitted on the rest, and the
- *    expected calibration error measured on the held-out calibration-set answers.
+ * 4. How much an answer of each calibration set weighs against a codebook-worded one, and whether
+ *    the isotonic step is kept, are chosen by out-of-fold reliability within the fitting data
+ *    only: each fold of every set is held out in turn, the calibration fitted on the rest, and the
+ *    expected calibration error measured on the held-out blind-set answers (the set written most
+ *    like the answers the app will see).
  *
  * `npm run calibrate:autocode` rewrites the file; `--check` only prints the figures.
  */
 const FOLDS = 5;
 const SIZES = [0, 5, 10, 25, 50, Infinity];
 const BLENDS = [5, 10, 20, 40, 80, 160, 320];
-/** Candidate weights of one calibration-set answer against one codebook-worded answer. */
-const SET_WEIGHTS = [1, 2, 4, 8];
+/** Candidate weights of one answer of each calibration set against one codebook-worded answer. */
+const CALIBRATION_WEIGHTS = [1, 4, 8];
+const BLIND_WEIGHTS = [1, 4, 16];
+const describe = (weights: SetWeights) => `calibration set ${weights.calibration}, blind set ${weights.blind}`;
 
-type SetName = 'own' | 'calibration';
+type SetName = 'own' | 'calibration' | 'blind';
+/** How much one answer of each set weighs in a fit (the codebook-worded set's answers weigh 1). */
+type SetWeights = Record<SetName, number>;
 interface Scored {
   set: SetName;
   withoutTerms: boolean;
@@ -67,7 +74,7 @@ function scoredAnswers(sets: Record<SetName, Labelled[]>, blendHalf: number): Sc
   const result: Scored[] = [];
   for (const withoutTerms of [false, true]) {
     const books = codebooks(withoutTerms);
-    for (const set of ['own', 'calibration'] as const) {
+    for (const set of ['own', 'calibration', 'blind'] as const) {
       for (const [id, group] of byCodebook(sets[set])) {
         const book = books.get(id);
         if (!book) throw new Error(`no codebook "${id}"`);
@@ -94,9 +101,10 @@ function scoredAnswers(sets: Record<SetName, Labelled[]>, blendHalf: number): Sc
   return result;
 }
 
-const weightOf = (answer: Scored, setWeight: number) => (answer.set === 'calibration' ? setWeight : 1);
+const EVEN: SetWeights = { own: 1, calibration: 1, blind: 1 };
+const weightOf = (answer: Scored, weights: SetWeights) => weights[answer.set];
 
-const rowsOf = (scored: Scored[], setWeight: number) =>
+const rowsOf = (scored: Scored[], setWeight: SetWeights) =>
   scored.flatMap((answer) =>
     answer.candidates.map((candidate) => ({
       inputs: calibrationInputs(candidate),
@@ -106,7 +114,7 @@ const rowsOf = (scored: Scored[], setWeight: number) =>
   );
 
 /** The suggestions shown (top 3 by the model) with their outcome. */
-const shownBy = (model: Model, scored: Scored[], setWeight = 1): Shown[] =>
+const shownBy = (model: Model, scored: Scored[], setWeight: SetWeights = EVEN): Shown[] =>
   scored.flatMap((answer) =>
     answer.candidates
       .map((candidate) => ({
@@ -118,7 +126,7 @@ const shownBy = (model: Model, scored: Scored[], setWeight = 1): Shown[] =>
       .slice(0, 3),
   );
 
-function fitCalibration(scored: Scored[], setWeight: number, isotonic: boolean): Calibration {
+function fitCalibration(scored: Scored[], setWeight: SetWeights, isotonic: boolean): Calibration {
   const model = fitLogistic(rowsOf(scored, setWeight));
   return { model, isotonic: isotonic ? poolAdjacentViolators(shownBy(model, scored, setWeight)) : [] };
 }
@@ -135,7 +143,7 @@ interface Tally {
  * Out-of-fold reliability: hold out each fold of both sets in turn, fit on the rest, and score the
  * held-out answers' shown suggestions. Returned per set and setting (with or without terms).
  */
-function outOfFold(scored: Scored[], setWeight: number, isotonic: boolean) {
+function outOfFold(scored: Scored[], setWeight: SetWeights, isotonic: boolean) {
   const points = new Map<string, Tally>();
   for (let fold = 0; fold < FOLDS; fold++) {
     const calibration = fitCalibration(
@@ -157,12 +165,14 @@ function outOfFold(scored: Scored[], setWeight: number, isotonic: boolean) {
   return new Map([...points].map(([key, tally]) => [key, { ...tally, bands: bands(tally.table) }]));
 }
 
-const sets = { own: ownSet(), calibration: calibrationSet() };
-console.log(`fitting on ${sets.own.length} codebook-worded and ${sets.calibration.length} calibration-set answers`);
+const sets = { own: ownSet(), calibration: calibrationSet(), blind: calibrationSet('calibration-blind') };
+console.log(
+  `fitting on ${sets.own.length} codebook-worded, ${sets.calibration.length} calibration-set and ${sets.blind.length} blind calibration-set answers`,
+);
 const blends: { blendHalf: number; top1: number }[] = [];
 for (const blendHalf of BLENDS) {
   const scored = scoredAnswers(sets, blendHalf);
-  const model = fitLogistic(rowsOf(scored, 1));
+  const model = fitLogistic(rowsOf(scored, EVEN));
   const learned = scored.filter((answer) => answer.learned);
   const hits = learned.filter(({ candidates, truth }) => {
     const top = [...candidates].sort((a, b) => probability(model, b) - probability(model, a))[0];
@@ -179,29 +189,33 @@ const blendHalf = blends.find((candidate) => candidate.top1 >= bestTop1 - 0.0025
 if (blendHalf === undefined) throw new Error('no evaluation answers');
 const scored = scoredAnswers(sets, blendHalf);
 
-console.log('\nout-of-fold expected calibration error on held-out calibration-set answers (with / without terms):');
-const options: { setWeight: number; isotonic: boolean; error: number }[] = [];
-for (const setWeight of SET_WEIGHTS)
-  for (const isotonic of [false, true]) {
-    const tables = outOfFold(scored, setWeight, isotonic);
-    const withTerms = calibrationError(tables.get('calibration with terms')!.bands);
-    const withoutTerms = calibrationError(tables.get('calibration without terms')!.bands);
-    const error = (withTerms + withoutTerms) / 2;
-    console.log(
-      `calibration-set weight ${setWeight}, ${isotonic ? 'logistic + isotonic' : 'logistic only      '}: ${(100 * withTerms).toFixed(1)} / ${(100 * withoutTerms).toFixed(1)} points`,
-    );
-    options.push({ setWeight, isotonic, error });
-  }
+console.log(
+  '\nout-of-fold expected calibration error on held-out blind calibration-set answers (with / without terms):',
+);
+const options: { weights: SetWeights; isotonic: boolean; error: number }[] = [];
+for (const calibration of CALIBRATION_WEIGHTS)
+  for (const blind of BLIND_WEIGHTS)
+    for (const isotonic of [false, true]) {
+      const weights = { own: 1, calibration, blind };
+      const tables = outOfFold(scored, weights, isotonic);
+      const withTerms = calibrationError(tables.get('blind with terms')!.bands);
+      const withoutTerms = calibrationError(tables.get('blind without terms')!.bands);
+      const error = (withTerms + withoutTerms) / 2;
+      console.log(
+        `weights ${describe(weights)}, ${isotonic ? 'logistic + isotonic' : 'logistic only      '}: ${(100 * withTerms).toFixed(1)} / ${(100 * withoutTerms).toFixed(1)} points`,
+      );
+      options.push({ weights, isotonic, error });
+    }
 const chosen = options.reduce((best, option) => (option.error < best.error - 1e-9 ? option : best));
 console.log(
-  `chosen: calibration-set weight ${chosen.setWeight}, ${chosen.isotonic ? 'logistic + isotonic' : 'logistic only'}`,
+  `chosen: weights ${describe(chosen.weights)}, ${chosen.isotonic ? 'logistic + isotonic' : 'logistic only'}`,
 );
 
 console.log(
   '\nthe chosen method out of fold, cold start and every learning size together: top-1 / top-3, and per score band the suggestions shown and the gap (points right minus score)',
 );
 for (const [key, { bands: table, answers, top1, top3 }] of [
-  ...outOfFold(scored, chosen.setWeight, chosen.isotonic),
+  ...outOfFold(scored, chosen.weights, chosen.isotonic),
 ].sort()) {
   const row = table
     .map((band, index) =>
@@ -215,7 +229,7 @@ for (const [key, { bands: table, answers, top1, top3 }] of [
   );
 }
 
-const final = fitCalibration(scored, chosen.setWeight, chosen.isotonic);
+const final = fitCalibration(scored, chosen.weights, chosen.isotonic);
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 console.log(
   `\nchosen blend ${blendHalf}; weights ${final.model.weights.map(round).join(', ')}; bias ${round(final.model.bias)}; isotonic points ${final.isotonic.length}`,
@@ -224,8 +238,8 @@ if (!process.argv.includes('--check')) {
   const file = path.join(projectRoot, 'server', 'autocode', 'calibration.ts');
   const source = `// Generated by \`npm run calibrate:autocode\` (scripts/calibrate-autocode.ts): do not edit by hand.
 // A logistic regression from the engine's evidence to the probability that a suggested code is one
-// the analysts gave, fitted on cross-validated scores of eval/autocode/ and eval/calibration/ (each
-// calibration-set answer weighing ${chosen.setWeight}), never on eval/practitioner/.
+// the analysts gave, fitted on cross-validated scores of eval/autocode/, eval/calibration/ and
+// eval/calibration-blind/ (one answer of each weighing 1, ${chosen.weights.calibration} and ${chosen.weights.blind}), never on eval/practitioner/.
 export const CALIBRATION = {
   blendHalf: ${blendHalf},
   weights: [${final.model.weights.map(round).join(', ')}],

@@ -53,18 +53,20 @@ export function ownSet(): Labelled[] {
 }
 
 /**
- * The calibration set, eval/calibration/<codebook>.jsonl: answers written like real ones
- * (practitioners' shorthand, several themes, negation), used only to fit the calibration.
+ * A set used only to fit the calibration, eval/<folder>/<codebook>.jsonl: answers written like real
+ * ones (practitioners' shorthand, several themes, negation). `calibration`: written by a writer who
+ * had read the codebooks; `calibration-blind`: written as the frozen practitioner set was, seeing
+ * only the questions and the codes' names.
  */
-export function calibrationSet(): Labelled[] {
-  const dir = path.join(projectRoot, 'eval', 'calibration');
+export function calibrationSet(folder: 'calibration' | 'calibration-blind' = 'calibration'): Labelled[] {
+  const dir = path.join(projectRoot, 'eval', folder);
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.jsonl'))
     .sort()
     .flatMap((name) =>
       lines(path.join(dir, name)).map((raw, index) => {
-        const { codebook, text, codes } = parse(practitionerLine, raw, `${name}:${index + 1}`);
+        const { codebook, text, codes } = parse(practitionerLine, raw, `${folder}/${name}:${index + 1}`);
         return { codebook, text, codes };
       }),
     );
