@@ -49,7 +49,7 @@ const SIZES = [0, 5, 10, 25, 50, Infinity];
 const BLENDS = [5, 10, 20, 40, 80, 160, 320];
 /** Candidate weights of one answer of each calibration set against one codebook-worded answer. */
 const CALIBRATION_WEIGHTS = [1, 4, 8];
-const BLIND_WEIGHTS = [1, 4, 16];
+const BLIND_WEIGHTS = [1, 4, 16, 64];
 const describe = (weights: SetWeights) => `calibration set ${weights.calibration}, blind set ${weights.blind}`;
 
 type SetName = 'own' | 'calibration' | 'blind';
