@@ -118,15 +118,21 @@ console.log(
 const results = [
   evaluate('Codebook-worded set (eval/autocode/)', ownSet(), 5, [10, 25, 50, 100], withoutTerms),
   evaluate('Practitioner set, frozen (eval/practitioner/)', practitionerSet(), 3, [5, 10, Infinity], withoutTerms),
+  evaluate(
+    'Second practitioner set, frozen (eval/practitioner-2/)',
+    practitionerSet('practitioner-2'),
+    3,
+    [5, 10, Infinity],
+    withoutTerms,
+  ),
 ];
+const setNames = ['codebook-worded set', 'practitioner set', 'second practitioner set'];
 console.log(`\ntop-1: the first suggestion is one of the answer's codes; top-3: one of the first three is.`);
 let worse = false;
 for (const [index, { cold, curve }] of results.entries()) {
   const learned = curve.reduce((sum, tally) => sum + tally.top1 / tally.answers, 0) / curve.length;
   const change = 100 * (learned - cold.top1 / cold.answers);
-  console.log(
-    `${index === 0 ? 'codebook-worded' : 'practitioner'} set: learning changes top-1 by ${change.toFixed(1)} points on average`,
-  );
+  console.log(`${setNames[index]}: learning changes top-1 by ${change.toFixed(1)} points on average`);
   if (change < 0) worse = true;
 }
 if (worse) {

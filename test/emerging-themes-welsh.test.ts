@@ -84,13 +84,17 @@ describe('a code made from a group of Welsh answers', () => {
   it('is applied from that list as the analyst’s own coding', async () => {
     const html = (await ana.get(at(0))).text;
     const codeId =
-      /name="code" value="([^"]+)"><input type="hidden" name="present" value="1">\s*<button[^>]*>\s*<span class="code-name">Tywydd <span class="hint">from its emerging theme/.exec(
+      /name="code" value="([^"]+)"><input type="hidden" name="present" value="1">\s*<button[^>]*>\s*(?:<kbd>a<\/kbd>\s*)?<span class="code-name">Tywydd <span class="hint">from its emerging theme/.exec(
         html,
       )?.[1];
     expect(codeId).toBeDefined();
+    // The "a" key accepts it, as it accepts the top suggestion on an English answer.
+    expect(html).toMatch(
+      /data-suggestion="1">[\s\S]*?<kbd>a<\/kbd>\s*<span class="code-name">Tywydd <span class="hint">from/,
+    );
     expect((await setCode(ana, 0, codeId!)).status).toBe(303);
     expect((await ana.get(at(0))).text).toMatch(
-      /aria-pressed="true">\s*<span class="code-name">Tywydd <span class="hint">from/,
+      /aria-pressed="true">\s*<kbd>a<\/kbd>\s*<span class="code-name">Tywydd <span class="hint">from/,
     );
   });
 });

@@ -72,13 +72,23 @@ export function calibrationSet(folder: 'calibration' | 'calibration-blind' = 'ca
     );
 }
 
-/** The frozen practitioner-written set (eval/practitioner/): reported on, never tuned on. */
-export function practitionerSet(): Labelled[] {
-  const file = path.join(projectRoot, 'eval', 'practitioner', 'practitioner-set.jsonl');
-  return lines(file).map((raw, index) => {
-    const { codebook, text, codes } = parse(practitionerLine, raw, `practitioner-set.jsonl:${index + 1}`);
-    return { codebook, text, codes };
-  });
+/**
+ * A frozen set written as real answers are, from the questions and code names only: reported on,
+ * never tuned on. `practitioner`: the first (130 answers); `practitioner-2`: the second, written
+ * after the calibration it judges was fixed.
+ */
+export function practitionerSet(folder: 'practitioner' | 'practitioner-2' = 'practitioner'): Labelled[] {
+  const dir = path.join(projectRoot, 'eval', folder);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .flatMap((name) =>
+      lines(path.join(dir, name)).map((raw, index) => {
+        const { codebook, text, codes } = parse(practitionerLine, raw, `${folder}/${name}:${index + 1}`);
+        return { codebook, text, codes };
+      }),
+    );
 }
 
 /** The codebooks, optionally without their indicative terms (a harder test: names and definitions only). */
