@@ -1,7 +1,8 @@
 /**
  * Welsh function words. The engine reads English, but Welsh answers are searched and grouped into
  * emerging themes too: without these, "yn", "y" and "mae" would be what brings Welsh answers
- * together. None is an English word this field uses to name a theme.
+ * together. Left out: those that are also English words or shorthand in this field ("DA" for domestic
+ * abuse, "NI", "EU", "OS", "Dan", "pan", "na" for n/a), so an English search for them still works.
  */
 export const welshStopWords = [
   'a',
@@ -15,8 +16,6 @@ export const welshStopWords = [
   'byddai',
   'bydd',
   'chi',
-  'da',
-  'dan',
   'dros',
   'dy',
   'dyma',
@@ -26,7 +25,6 @@ export const welshStopWords = [
   'ei',
   'ein',
   'eich',
-  'eu',
   'fe',
   'fel',
   'fi',
@@ -48,18 +46,14 @@ export const welshStopWords = [
   'maen',
   'mae',
   'mewn',
-  'na',
   'nad',
   'nag',
-  'ni',
   'nid',
   'nhw',
   'o',
   'oedd',
   'oes',
   'ond',
-  'os',
-  'pan',
   'pob',
   'roedd',
   'rwy',

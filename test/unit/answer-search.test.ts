@@ -54,3 +54,27 @@ describe('searching answers', () => {
     expect(parseSearch('""')).toEqual({ words: [], phrases: [] });
   });
 });
+
+describe('Welsh function words', () => {
+  const mixed: Unit[] = [
+    'Mae’r neiniau a’r teidiau yn camu yn ôl.',
+    'Mae’r bysiau yn hwyr.',
+    'DA was never discussed at the ICPC.',
+  ].map((text, index) => ({
+    responseId: String(index).padStart(24, '0'),
+    text,
+    lowerText: text.toLowerCase(),
+    quoteConsent: true,
+    index,
+  }));
+  const hits = (query: string) => searchAnswers(mixed, parseSearch(query)).map((hit) => hit.unit.index);
+
+  it('are not searched for, as English stop words are not', () => {
+    expect(parseSearch('mae yn bysiau').words).toEqual(['bysiau']);
+    expect(hits('mae yn bysiau')).toEqual([1]);
+  });
+
+  it('leave English shorthand that is spelt like one searchable', () => {
+    expect(hits('DA')).toEqual([2]);
+  });
+});
