@@ -1,3 +1,4 @@
+import { groupQuestionKey } from '../codebooks/model.js';
 import { survivingCodeId, type Codebook } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import type { CodingReadModel, IndexChange, QuestionIndex, Unit } from '../coding/read-model.js';
@@ -110,7 +111,7 @@ export class EngineSuggestions implements SuggestionSource {
     );
     // The most recently submitted coded answers: a naive Bayes model has long stopped improving
     // by then, and memory and the time to learn stay bounded however large the question grows.
-    const examples = groupCodes(engine.codebook);
+    const examples = groupCodes(engine.codebook, surveyId, questionId);
     const coded = index.units
       .filter(
         ({ responseId }) =>
@@ -144,23 +145,26 @@ export class EngineSuggestions implements SuggestionSource {
     // however much has been learned already (nobody's coding; a decision on it replaces it).
     const decided = independent ? index.isCodedBy(responseId, engine.coderId) : index.isCodedByAnyone(responseId);
     if (codes.size === 0 && !decided && !index.isReconciled(responseId))
-      codes = new Set(groupCodes(engine.codebook).get(responseId));
+      codes = new Set(groupCodes(engine.codebook, surveyId, questionId).get(responseId));
     if (codes.size === 0) engine.engine.forget(key);
     else engine.engine.learnFeatures(key, this.featuresOf(unit), codes);
   }
 }
 
-const groupCodesCache = new WeakMap<Codebook, Map<string, string[]>>();
-/** The active codes made from emerging themes, by the answers of their groups. */
-function groupCodes(codebook: Codebook): Map<string, string[]> {
-  let byAnswer = groupCodesCache.get(codebook);
+const groupCodesCache = new WeakMap<Codebook, Map<string, Map<string, string[]>>>();
+/** The active codes made from emerging themes of this question, by the answers of their groups. */
+function groupCodes(codebook: Codebook, surveyId: string, questionId: string): Map<string, string[]> {
+  let byQuestion = groupCodesCache.get(codebook);
+  if (!byQuestion) groupCodesCache.set(codebook, (byQuestion = new Map()));
+  const question = groupQuestionKey(surveyId, questionId);
+  let byAnswer = byQuestion.get(question);
   if (!byAnswer) {
     byAnswer = new Map();
     for (const code of codebook.codes)
-      if (!code.retired)
+      if (!code.retired && (code.groupQuestion === undefined || code.groupQuestion === question))
         for (const responseId of code.groupAnswers ?? [])
           byAnswer.set(responseId, [...(byAnswer.get(responseId) ?? []), code.codeId]);
-    groupCodesCache.set(codebook, byAnswer);
+    byQuestion.set(question, byAnswer);
   }
   return byAnswer;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SessionUser } from '../auth/roles.js';
 import { addCode, codeInputSchema } from '../codebooks/edits.js';
-import type { CodeRecord } from '../codebooks/model.js';
+import { groupQuestionKey, type CodeRecord } from '../codebooks/model.js';
 import { inCodebookTurn } from '../codebooks/one-at-a-time.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { activeCodes, type Codebook } from '../codebooks/service.js';
@@ -84,7 +84,7 @@ export async function themesView(
     target,
     unfit: unfit.length,
     groups: groupAnswers(unfit.slice(0, MAX_GROUPED)).map((group) => {
-      const code = groupCode(target.codebook, group.fingerprint);
+      const code = groupCode(target.codebook, group.fingerprint, surveyId, questionId);
       return code ? { ...group, code: { codeId: code.codeId, name: code.name } } : group;
     }),
     created: created && { codeId: created.codeId, name: created.name, terms: created.terms },
@@ -111,7 +111,7 @@ export async function codeFromGroup(
     // Read again in the turn: a change just made (this group's code, a moment ago) is in it.
     const target = await codingTarget(context, surveyId, questionId, codebook.id);
     // The form again (its group's answers may fit the code by now, so the group may be gone).
-    const made = groupCode(target.codebook, input.fingerprint);
+    const made = groupCode(target.codebook, input.fingerprint, surveyId, questionId);
     if (made) return { codebookId: target.codebook.id, codeId: made.codeId };
     const group = groupAnswers(unfitAnswers(target).slice(0, MAX_GROUPED)).find(
       (candidate) => candidate.fingerprint === input.fingerprint,
@@ -135,12 +135,21 @@ export async function codeFromGroup(
       terms: group.words,
       fromGroup: group.fingerprint,
       groupAnswers: group.responseIds,
+      groupQuestion: groupQuestionKey(surveyId, questionId),
     });
     return { codebookId: target.codebook.id, codeId: code.codeId };
   });
 }
 
-/** The active code made from this group, if one was. */
-export function groupCode(codebook: Codebook, fingerprint: string): CodeRecord | undefined {
-  return activeCodes(codebook).find((code) => code.fromGroup === fingerprint);
+/** The active code made from this group of this question's answers, if one was. */
+export function groupCode(
+  codebook: Codebook,
+  fingerprint: string,
+  surveyId: string,
+  questionId: string,
+): CodeRecord | undefined {
+  const question = groupQuestionKey(surveyId, questionId);
+  return activeCodes(codebook).find(
+    (code) => code.fromGroup === fingerprint && (code.groupQuestion === undefined || code.groupQuestion === question),
+  );
 }

@@ -58,7 +58,7 @@ export async function addCode(
   by: string,
   now = new Date(),
   /** For a code made from an emerging theme: its distinctive words as indicative terms, the group's fingerprint and answers. */
-  origin: { terms?: string[]; fromGroup?: string; groupAnswers?: string[] } = {},
+  origin: { terms?: string[]; fromGroup?: string; groupAnswers?: string[]; groupQuestion?: string } = {},
 ): Promise<CodeRecord> {
   const codebook = await getCodebook(models, codebookId);
   const parent = fields.parent ?? '';
@@ -84,7 +84,13 @@ export async function addCode(
     order: Math.max(-1, ...codebook.codes.map((existing) => existing.order)) + 1,
     terms: origin.terms ?? [],
     retired: false,
-    ...(origin.fromGroup ? { fromGroup: origin.fromGroup, groupAnswers: origin.groupAnswers ?? [] } : {}),
+    ...(origin.fromGroup
+      ? {
+          fromGroup: origin.fromGroup,
+          groupAnswers: origin.groupAnswers ?? [],
+          ...(origin.groupQuestion ? { groupQuestion: origin.groupQuestion } : {}),
+        }
+      : {}),
   };
   await models.codes.create(code).catch((error: unknown) => {
     // Another process added a code of the same id at the same moment.

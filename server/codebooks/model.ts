@@ -33,8 +33,27 @@ export interface CodeRecord {
   fromGroup?: string;
   /** That group's answers (ids only): suggestions learn them as the code's first examples. */
   groupAnswers?: string[];
+  /**
+   * The question ("survey/question") the group was of: a codebook may code several questions, and
+   * the same respondents' answers to another question were never in the group.
+   */
+  groupQuestion?: string;
   /** The highest sub-code number ever given under this code: taken atomically, so never given twice. */
   childKeys?: number;
+}
+
+/** The question key a code made from an emerging theme records its group's question by. */
+export function groupQuestionKey(surveyId: string, questionId: string): string {
+  return `${surveyId}/${questionId}`;
+}
+
+/**
+ * Whether this answer (to this question) was in the emerging theme the code was made from. A code
+ * made before its group's question was recorded counts for every question, as it did then.
+ */
+export function inCodeGroup(code: CodeRecord, surveyId: string, questionId: string, responseId: string): boolean {
+  if (!code.groupAnswers?.includes(responseId)) return false;
+  return code.groupQuestion === undefined || code.groupQuestion === groupQuestionKey(surveyId, questionId);
 }
 
 export type CodebookAction =
@@ -102,6 +121,7 @@ const codeSchema = new mongoose.Schema<CodeRecord>(
     mergedInto: String,
     fromGroup: String,
     groupAnswers: { type: [String], default: undefined },
+    groupQuestion: String,
   },
   { versionKey: false },
 );

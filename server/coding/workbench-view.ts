@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { confidenceOf, type Confidence, type Suggestion } from './suggestions.js';
 import type { SessionUser } from '../auth/roles.js';
 import { keyedCodes, survivingCodeId } from '../codebooks/service.js';
-import type { CodeRecord } from '../codebooks/model.js';
+import { inCodeGroup, type CodeRecord } from '../codebooks/model.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { objectIdSchema } from '../http/validate.js';
 import { noteKey, quoteKey, type QuoteRecord } from './model.js';
@@ -229,7 +229,7 @@ export async function workbenchView(
   view.weakSuggestions = shown.filter((suggestion) => suggestion.confidence === 'unlikely');
   if (current.language === 'cy')
     view.groupSuggestions = codes.filter(
-      ({ code }) => !code.retired && code.groupAnswers?.includes(current.responseId),
+      ({ code }) => !code.retired && inCodeGroup(code, surveyId, questionId, current.responseId),
     );
   view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
   return view;
