@@ -1,5 +1,5 @@
 import type { Unit } from '../coding/read-model.js';
-import { analyse, domainStopWords, stem, stopWords } from './text.js';
+import { analyse, domainStopWords, isStopWord, stem } from './text.js';
 
 /** A piece of an answer's text, marked when it is what the search found. */
 export interface Segment {
@@ -57,7 +57,7 @@ export function parseSearch(query: string): ParsedSearch {
     .toLowerCase();
   const words = [...rest.matchAll(wordPattern)]
     .map((match) => match[0].replace(/'s$/, ''))
-    .filter((word) => !stopWords.has(word));
+    .filter((word) => !isStopWord(word));
   return { words: [...new Set(words.map(stem))], phrases: [...new Set(phrases.filter(Boolean))] };
 }
 

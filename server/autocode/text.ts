@@ -2,7 +2,7 @@
 // natural's sub-modules are imported directly: its index also loads storage back-ends we do not use.
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as naturalStopWords } from 'natural/lib/natural/util/stopwords.js';
-import { welshStopWords } from './welsh-stop-words.js';
+import { isWelshJoinedFunctionWord, welshStopWords } from './welsh-stop-words.js';
 
 /**
  * Abbreviations common in children's social care, expanded beside the original so either form
@@ -99,6 +99,10 @@ const NEGATION_REACH = 5;
 
 /** natural's English stop words, less the negations this engine needs to see, and Welsh function words. */
 export const stopWords = new Set([...naturalStopWords.filter((word) => !negationCues.has(word)), ...welshStopWords]);
+/** A stop word, or a Welsh function word written joined to the next ("mae’n", "i’r"). */
+export function isStopWord(token: string): boolean {
+  return stopWords.has(token) || isWelshJoinedFunctionWord(token);
+}
 /** Words too common in this field to say anything about a theme on their own. */
 export const domainStopWords = new Set([
   'child',
@@ -228,15 +232,15 @@ export function analyse(text: string, { dropDomainWords = false } = {}): Analysi
       // A negated word is its own feature: "no help" is evidence, just not for "help".
       negatedFor--;
       flushRun();
-      if (!stopWords.has(token) && token.length > 1) {
+      if (!isStopWord(token) && token.length > 1) {
         const key = `not ${stem(token)}`;
         if (!features.has(key)) features.set(key, `not ${token}`);
       }
       continue;
     }
-    if (stopWords.has(token) || token.length < 2 || (dropDomainWords && domainStopWords.has(token))) {
+    if (isStopWord(token) || token.length < 2 || (dropDomainWords && domainStopWords.has(token))) {
       // A stop word does not break a phrase ("shortage of placements"), a skipped word does.
-      if (!stopWords.has(token)) flushRun();
+      if (!isStopWord(token)) flushRun();
       continue;
     }
     const stemmed = stem(token);

@@ -5,6 +5,18 @@
  * abuse, "NI", "EU", "OS", "Dan", "pan", "na" for n/a), so an English search for them still works.
  */
 export const welshStopWords = [
+  // Everyday ones first missed: "dim" (no, none: "ddim" was in), "neu" (or), and their like.
+  'dim',
+  'neu',
+  'doedd',
+  'dydy',
+  'dydi',
+  'dydw',
+  'nac',
+  'mai',
+  'dwi',
+  'dw',
+  'wyt',
   'a',
   'ac',
   'ag',
@@ -76,3 +88,15 @@ export const welshStopWords = [
   'iddi',
   'iddyn',
 ];
+
+/**
+ * Words a Welsh function word is written joined to ("mae’n", "rwy’n", "i’r", "o’r", "ni’n"): the
+ * word before the apostrophe a Welsh function word (or one left out above as also English, which
+ * joined like this is Welsh), the part after one of Welsh's short forms ('n yn, 'r y/yr, 'w ei/eu,
+ * 'u eu, 'th dy, 'i ei). English words so written ("rock'n") are not function words of either.
+ */
+const welshJoinable = new Set([...welshStopWords, 'ni', 'eu', 'os', 'pan', 'na', 'dan', 'e', 'ti']);
+export function isWelshJoinedFunctionWord(token: string): boolean {
+  const match = /^(.+)['’ʼ](n|r|w|u|th|i)$/.exec(token);
+  return match !== null && welshJoinable.has(match[1]!);
+}

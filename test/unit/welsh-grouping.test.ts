@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Unit } from '../../server/coding/read-model.js';
+import { parseSearch, searchAnswers } from '../../server/autocode/answer-search.js';
+import { groupAnswers } from '../../server/autocode/themes.js';
+
+/**
+ * Welsh function words must not bring Welsh answers together in an emerging theme or name a group:
+ * also when written joined to the next word ("mae’n", "rwy’n", "i’r", "o’r") and the everyday
+ * ones the list missed ("dim", "neu").
+ */
+const units = (texts: string[], language?: 'cy'): Unit[] =>
+  texts.map((text, index) => ({
+    responseId: String(index).padStart(24, '0'),
+    text,
+    lowerText: text.toLowerCase(),
+    quoteConsent: true,
+    index,
+    ...(language ? { language } : {}),
+  }));
+
+// Four answers about four different things, written with the same function words.
+const unrelated = [
+  'Mae’n anodd iawn, rwy’n teimlo bod yr ysgol wedi methu i’r plant o’r dechrau, dim neu fawr ddim.',
+  'Mae’n glir bod angen tai, rwy’n gwybod i’r teulu fod mewn llety dros dro o’r cychwyn, dim neu ddim.',
+  'Mae’n amlwg, rwy’n credu, i’r gweithiwr cymdeithasol newid o’r mis cyntaf, dim neu ddim.',
+  'Mae’n drist, rwy’n siŵr i’r cyfreithiwr beidio ag esbonio dim o’r broses, neu ddim.',
+];
+const courts = [
+  'Llysoedd araf iawn, achosion yn cymryd blwyddyn gyfan.',
+  'Llysoedd yn araf, y barnwr yn newid.',
+  'Llys teulu araf a barnwr newydd.',
+];
+const grandparents = [
+  'Nain a taid yn barod i helpu ond neb wedi gofyn.',
+  'Nain wedi cynnig gofalu ond neb yn gwrando.',
+  'Taid a nain heb gael asesiad o gwbl.',
+];
+
+describe('Welsh function words in emerging themes', () => {
+  it('do not group answers that share nothing else, nor name a group', () => {
+    const groups = groupAnswers(units([...unrelated, ...courts, ...grandparents], 'cy'));
+    const functionWords = ["mae'n", "rwy'n", "i'r", "o'r", 'dim', 'neu'];
+    for (const group of groups) expect(group.words.filter((word) => functionWords.includes(word))).toEqual([]);
+    const unrelatedIds = units(unrelated).map((unit) => unit.responseId);
+    for (const group of groups)
+      expect(group.responseIds.filter((id) => unrelatedIds.includes(id)).length).toBeLessThan(2);
+  });
+
+  it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
+    const welsh = units(unrelated, 'cy');
+    expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
+    expect(searchAnswers(welsh, parseSearch('mae’n ysgol')).map((hit) => hit.unit.index)).toEqual([0]);
+  });
+});
