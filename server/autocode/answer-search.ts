@@ -116,7 +116,7 @@ export function segmentsOf(text: string, ranges: (readonly [number, number])[]):
 export function featuresOf(unit: Unit): Map<string, string> {
   let features = vectorCache.get(unit);
   if (!features) {
-    features = analyse(unit.text, { dropDomainWords: true }).features;
+    features = analyse(unit.text, { dropDomainWords: true, welsh: unit.language === 'cy' }).features;
     vectorCache.set(unit, features);
   }
   return features;

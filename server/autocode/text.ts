@@ -2,7 +2,7 @@
 // natural's sub-modules are imported directly: its index also loads storage back-ends we do not use.
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as naturalStopWords } from 'natural/lib/natural/util/stopwords.js';
-import { isWelshJoinedFunctionWord, welshStopWords } from './welsh-stop-words.js';
+import { isWelshJoinedFunctionWord, welshOnlyStopWords, welshStopWords } from './welsh-stop-words.js';
 
 /**
  * Abbreviations common in children's social care, expanded beside the original so either form
@@ -97,12 +97,9 @@ const scopeEnders = new Set([
 ]);
 const NEGATION_REACH = 5;
 
-/** natural's English stop words, less the negations this engine needs to see, and Welsh function words. */
+/** natural's English stop words, less the negations this engine needs to see, and Welsh function words (also joined: "mae’n"). */
 export const stopWords = new Set([...naturalStopWords.filter((word) => !negationCues.has(word)), ...welshStopWords]);
-/** A stop word, or a Welsh function word written joined to the next ("mae’n", "i’r"). */
-export function isStopWord(token: string): boolean {
-  return stopWords.has(token) || isWelshJoinedFunctionWord(token);
-}
+export const isStopWord = (token: string) => stopWords.has(token) || isWelshJoinedFunctionWord(token);
 /** Words too common in this field to say anything about a theme on their own. */
 export const domainStopWords = new Set([
   'child',
@@ -187,11 +184,9 @@ export interface Analysis {
 
 const tokenPattern = /[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()\n]/g;
 
-/**
- * Unigram and bigram features of the content words, leaving out words a negation governs:
- * "not a lack of funding but caseloads" yields caseloads, not funding.
- */
-export function analyse(text: string, { dropDomainWords = false } = {}): Analysis {
+/** Content words and pairs, not words a negation governs; `welsh`: also Welsh words that are English shorthand. */
+export function analyse(text: string, { dropDomainWords = false, welsh = false } = {}): Analysis {
+  const isStop = (token: string) => isStopWord(token) || (welsh && welshOnlyStopWords.has(token));
   const normalised = normalise(text);
   const tokens = normalised.match(tokenPattern) ?? [];
   const features = new Map<string, string>();
@@ -232,15 +227,15 @@ export function analyse(text: string, { dropDomainWords = false } = {}): Analysi
       // A negated word is its own feature: "no help" is evidence, just not for "help".
       negatedFor--;
       flushRun();
-      if (!isStopWord(token) && token.length > 1) {
+      if (!isStop(token) && token.length > 1) {
         const key = `not ${stem(token)}`;
         if (!features.has(key)) features.set(key, `not ${token}`);
       }
       continue;
     }
-    if (isStopWord(token) || token.length < 2 || (dropDomainWords && domainStopWords.has(token))) {
+    if (isStop(token) || token.length < 2 || (dropDomainWords && domainStopWords.has(token))) {
       // A stop word does not break a phrase ("shortage of placements"), a skipped word does.
-      if (!isStopWord(token)) flushRun();
+      if (!isStop(token)) flushRun();
       continue;
     }
     const stemmed = stem(token);

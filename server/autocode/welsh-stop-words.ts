@@ -95,7 +95,12 @@ export const welshStopWords = [
  * joined like this is Welsh), the part after one of Welsh's short forms ('n yn, 'r y/yr, 'w ei/eu,
  * 'u eu, 'th dy, 'i ei). English words so written ("rock'n") are not function words of either.
  */
-const welshJoinable = new Set([...welshStopWords, 'ni', 'eu', 'os', 'pan', 'na', 'dan', 'e', 'ti']);
+/**
+ * Welsh function words left out of the list above because they are also English shorthand or words
+ * here: stop words only in an answer written in Welsh, so they do not group Welsh answers.
+ */
+export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da']);
+const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
 export function isWelshJoinedFunctionWord(token: string): boolean {
   const match = /^(.+)['’ʼ](n|r|w|u|th|i)$/.exec(token);
   return match !== null && welshJoinable.has(match[1]!);

@@ -46,6 +46,18 @@ describe('Welsh function words in emerging themes', () => {
       expect(group.responseIds.filter((id) => unrelatedIds.includes(id)).length).toBeLessThan(2);
   });
 
+  it('that are also English shorthand (ni, eu, os, pan) do not group Welsh answers either', () => {
+    const alike = [
+      'Cefnogaeth gan yr ysgol, os oedd ni eisiau, pan eu plant yn sâl.',
+      'Tai addas, ni ddylai eu plant symud pan oedd pethau’n anodd, os o gwbl.',
+      'Gweithiwr cymdeithasol cyson, os ni’n onest, pan eu hangen.',
+      'Cyfreithiwr ac eiriolwr, pan aethon ni i’r llys, os eu teulu yn deall.',
+    ];
+    const groups = groupAnswers(units([...alike, ...courts, ...grandparents], 'cy'));
+    for (const group of groups)
+      expect(group.words.filter((word) => ['ni', 'eu', 'os', 'pan'].includes(word))).toEqual([]);
+  });
+
   it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
     const welsh = units(unrelated, 'cy');
     expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
