@@ -76,4 +76,16 @@ describe('a code made from an emerging theme of one question', () => {
       otherCy.map(() => []),
     );
   });
+
+  it('is announced as just made only on its own question’s page, and not once retired', async () => {
+    const notice = (html: string) => /class="notice" role="status"/.test(html);
+    const codeId = 'tywydd';
+    expect(notice((await lead.get(`${themes}?${view}&created=${codeId}`)).text)).toBe(true);
+    // Another question's page would say the workbench suggests it on "the group's answers" there.
+    expect(notice((await lead.get(`/lead/themes/family/change_text?${view}&created=${codeId}`)).text)).toBe(false);
+    const book = '/codebooks/family-experience';
+    expect((await postForm(lead, `${book}/codes/${codeId}/retire`, {}, book)).status).toBe(303);
+    expect(await offered('help_needed_text', 0)).toEqual([]);
+    expect(notice((await lead.get(`${themes}?${view}&created=${codeId}`)).text)).toBe(false);
+  });
 });

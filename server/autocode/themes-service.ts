@@ -76,9 +76,16 @@ export async function themesView(
 ): Promise<ThemesView> {
   const target = await codingTarget(context, surveyId, questionId, query.codebook);
   const unfit = unfitAnswers(target);
-  // Only a code made from a group is announced as one: `?created=` naming any other code says nothing.
+  // Only an active code made from a group of this question is announced as one: `?created=` naming
+  // any other code (or one retired or merged since) says nothing.
+  const question = groupQuestionKey(surveyId, questionId);
   const created = query.created
-    ? target.codebook.codes.find((code) => code.codeId === query.created && code.fromGroup !== undefined)
+    ? activeCodes(target.codebook).find(
+        (code) =>
+          code.codeId === query.created &&
+          code.fromGroup !== undefined &&
+          (code.groupQuestion === undefined || code.groupQuestion === question),
+      )
     : undefined;
   return {
     target,
