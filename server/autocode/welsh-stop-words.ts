@@ -5,8 +5,7 @@
  * abuse, "NI", "EU", "OS", "Dan", "pan", "na" for n/a), so an English search for them still works.
  */
 export const welshStopWords = [
-  // Everyday ones first missed: "dim" (no, none: "ddim" was in), "neu" (or), and their like.
-  'dim',
+  // Everyday ones first missed: "neu" (or) and the like ("dim" is below, as also English).
   'neu',
   'doedd',
   'dydy',
@@ -37,7 +36,6 @@ export const welshStopWords = [
   'ei',
   'ein',
   'eich',
-  'fe',
   'fel',
   'fi',
   'fo',
@@ -79,7 +77,6 @@ export const welshStopWords = [
   'yma',
   'yn',
   'yno',
-  'yr',
   'yw',
   'ydy',
   'ydw',
@@ -97,9 +94,9 @@ export const welshStopWords = [
  */
 /**
  * Welsh function words left out of the list above because they are also English shorthand or words
- * here: stop words only in an answer written in Welsh, so they do not group Welsh answers.
+ * here ("FE" further education, "Yr 10", "a dim view"): stop words only in an answer written in Welsh, so they do not group Welsh answers.
  */
-export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da']);
+export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da', 'fe', 'yr', 'dim']);
 const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
 export function isWelshJoinedFunctionWord(token: string): boolean {
   const match = /^(.+)['’ʼ](n|r|w|u|th|i)$/.exec(token);

@@ -80,4 +80,18 @@ describe('Welsh function words', () => {
   it('leave English shorthand that is spelt like one searchable', () => {
     expect(hits('DA')).toEqual([2]);
   });
+
+  it('leave English words and shorthand spelt like one searchable: FE (further education), Yr 10', () => {
+    const english: Unit[] = ['Care leavers at FE college get no support.', 'A Yr 10 pupil was excluded.'].map(
+      (text, index) => ({
+        responseId: String(index).padStart(24, '0'),
+        text,
+        lowerText: text.toLowerCase(),
+        quoteConsent: true,
+        index,
+      }),
+    );
+    expect(searchAnswers(english, parseSearch('FE')).map((hit) => hit.unit.index)).toEqual([0]);
+    expect(searchAnswers(english, parseSearch('yr')).map((hit) => hit.unit.index)).toEqual([1]);
+  });
 });
