@@ -58,6 +58,19 @@ describe('Welsh function words in emerging themes', () => {
       expect(group.words.filter((word) => ['ni', 'eu', 'os', 'pan'].includes(word))).toEqual([]);
   });
 
+  it('that mean in, get, make, would (yng, cael, gwneud, fyddai) do not name a group', () => {
+    const wouldHave = [
+      'Byddai cael athro cefnogol yng Nghaerdydd wedi gwneud gwahaniaeth, fyddai hynny’n well.',
+      'Byddai cael tŷ addas yng Nghasnewydd wedi gwneud gwahaniaeth, fyddai’n braf.',
+      'Byddai cael cyfreithiwr yng Ngwynedd wedi gwneud gwahaniaeth, fyddai’n deg.',
+      'Byddai cael eiriolwr yng Nghonwy wedi gwneud gwahaniaeth, fyddai’n help.',
+    ];
+    const groups = groupAnswers(units([...wouldHave, ...courts, ...grandparents], 'cy'));
+    const functionWords = ['cael', 'yng', 'gwneud', "fyddai'n", 'fyddai'];
+    for (const group of groups)
+      expect(group.words.filter((word) => functionWords.some((f) => word.split(' ').includes(f)))).toEqual([]);
+  });
+
   it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
     const welsh = units(unrelated, 'cy');
     expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
