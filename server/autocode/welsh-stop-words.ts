@@ -118,6 +118,8 @@ export const welshStopWords = [
 export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da', 'fe', 'yr', 'dim']);
 const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
 export function isWelshJoinedFunctionWord(token: string): boolean {
+  // Most tokens have no apostrophe: the engine reads every word of every answer through here.
+  if (!token.includes("'") && !token.includes('’') && !token.includes('ʼ')) return false;
   const match = /^(.+)['’ʼ](n|r|w|u|th|i)$/.exec(token);
   return match !== null && welshJoinable.has(match[1]!);
 }
