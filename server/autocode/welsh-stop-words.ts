@@ -106,17 +106,19 @@ export const welshStopWords = [
 ];
 
 /**
+ * Welsh function words left out of the list above because they are also English shorthand or words
+ * here ("FE" further education, "Yr 10", "a dim view"): stop words only in an answer written in
+ * Welsh, so they do not group Welsh answers.
+ */
+export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da', 'fe', 'yr', 'dim']);
+const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
+
+/**
  * Words a Welsh function word is written joined to ("mae’n", "rwy’n", "i’r", "o’r", "ni’n"): the
  * word before the apostrophe a Welsh function word (or one left out above as also English, which
  * joined like this is Welsh), the part after one of Welsh's short forms ('n yn, 'r y/yr, 'w ei/eu,
  * 'u eu, 'th dy, 'i ei). English words so written ("rock'n") are not function words of either.
  */
-/**
- * Welsh function words left out of the list above because they are also English shorthand or words
- * here ("FE" further education, "Yr 10", "a dim view"): stop words only in an answer written in Welsh, so they do not group Welsh answers.
- */
-export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da', 'fe', 'yr', 'dim']);
-const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
 export function isWelshJoinedFunctionWord(token: string): boolean {
   // Most tokens have no apostrophe: the engine reads every word of every answer through here.
   if (!token.includes("'") && !token.includes('’') && !token.includes('ʼ')) return false;
