@@ -100,4 +100,23 @@ describe('a new code from a group, on a question already much coded', () => {
     // Ben's engine, under independent coding, never learns Ana's decisions.
     for (let index = 0; index < weather.length; index++) expect((await suggested(ben, index))[0]).toBe('Weather');
   });
+
+  it('is suggested as the code it became after a lead merges it into another, at least as a guess', async () => {
+    const merged = await postForm(
+      lead,
+      '/codebooks/care-crisis-drivers/merge',
+      { from: 'weather', into: 'changing-awareness' },
+      '/codebooks/care-crisis-drivers',
+    );
+    expect(merged.status).toBe(303);
+    // Its answers are now examples of the code it became: the engine's first guess there, on the
+    // group's words (the merged code's words are no longer any code's terms, so it is a guess).
+    for (let index = 0; index < weather.length; index++) {
+      const html = (await ben.get(at(index))).text;
+      expect(
+        /<span class="code-name">([^<]*?) <span class="hint">/.exec(html.split('suggestions-heading')[1]!)?.[1],
+      ).toBe('Changing awareness');
+      expect(/Because: ([^<]*)/.exec(html)?.[1]).toMatch(/winter|weather|buses/);
+    }
+  });
 });

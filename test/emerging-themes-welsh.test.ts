@@ -97,4 +97,18 @@ describe('a code made from a group of Welsh answers', () => {
       /aria-pressed="true">\s*<kbd>a<\/kbd>\s*<span class="code-name">Tywydd <span class="hint">from/,
     );
   });
+
+  it('is offered as the code it became after a lead merges it into another', async () => {
+    const merged = await postForm(
+      lead,
+      '/codebooks/care-crisis-drivers/merge',
+      { from: 'tywydd', into: 'austerity' },
+      '/codebooks/care-crisis-drivers',
+    );
+    expect(merged.status).toBe(303);
+    expect(await Promise.all(weatherCy.map((_text, index) => offered(index)))).toEqual(
+      weatherCy.map(() => ['Austerity, cuts and deprivation']),
+    );
+    expect(await offered(weatherCy.length)).toEqual([]);
+  });
 });

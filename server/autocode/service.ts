@@ -160,10 +160,14 @@ function groupCodes(codebook: Codebook, surveyId: string, questionId: string): M
   let byAnswer = byQuestion.get(question);
   if (!byAnswer) {
     byAnswer = new Map();
-    for (const code of codebook.codes)
-      if (!code.retired && (code.groupQuestion === undefined || code.groupQuestion === question))
-        for (const responseId of code.groupAnswers ?? [])
-          byAnswer.set(responseId, [...(byAnswer.get(responseId) ?? []), code.codeId]);
+    const active = new Set(codebook.codes.filter((code) => !code.retired).map((code) => code.codeId));
+    for (const code of codebook.codes) {
+      // A group's code merged into another: the group's answers are examples of the code it became.
+      const survivor = survivingCodeId(codebook, code.codeId);
+      if (!active.has(survivor) || (code.groupQuestion !== undefined && code.groupQuestion !== question)) continue;
+      for (const responseId of code.groupAnswers ?? [])
+        byAnswer.set(responseId, [...new Set([...(byAnswer.get(responseId) ?? []), survivor])]);
+    }
     byQuestion.set(question, byAnswer);
   }
   return byAnswer;

@@ -227,10 +227,17 @@ export async function workbenchView(
   });
   view.suggestions = shown.filter((suggestion) => suggestion.confidence !== 'unlikely');
   view.weakSuggestions = shown.filter((suggestion) => suggestion.confidence === 'unlikely');
-  if (current.language === 'cy')
-    view.groupSuggestions = codes.filter(
-      ({ code }) => !code.retired && inCodeGroup(code, surveyId, questionId, current.responseId),
+  if (current.language === 'cy') {
+    // A group's code merged into another still stands for the group: the code it became is offered.
+    const fromGroups = new Set(
+      codebook.codes
+        .filter(
+          (code) => (!code.retired || code.mergedInto) && inCodeGroup(code, surveyId, questionId, current.responseId),
+        )
+        .map((code) => resolve(code.codeId)),
     );
+    view.groupSuggestions = codes.filter(({ code }) => !code.retired && fromGroups.has(code.codeId));
+  }
   view.segments = segmentText(current.text, view.spans, redactionMatches(current.text, view.quote.redacted));
   return view;
 }
