@@ -4,7 +4,7 @@ import { addCode, codeInputSchema } from '../codebooks/edits.js';
 import { groupQuestionKey, type CodeRecord } from '../codebooks/model.js';
 import { inCodebookTurn } from '../codebooks/one-at-a-time.js';
 import { codeIdSchema } from '../codebooks/schema.js';
-import { activeCodes, type Codebook } from '../codebooks/service.js';
+import { activeCodes, survivingCodeId, type Codebook } from '../codebooks/service.js';
 import type { Unit } from '../coding/read-model.js';
 import { confidenceOf } from '../coding/suggestions.js';
 import { codingTarget, type CodingDataContext, type CodingTarget } from '../coding/target.js';
@@ -148,7 +148,11 @@ export async function codeFromGroup(
   });
 }
 
-/** The active code made from this group of this question's answers, if one was. */
+/**
+ * The active code standing for this group of this question's answers, if one was made: the code made
+ * from it, or, once that was merged into another, the code it became (as suggestions and the
+ * workbench treat it), so the page does not offer to make the group a code again.
+ */
 export function groupCode(
   codebook: Codebook,
   fingerprint: string,
@@ -156,7 +160,17 @@ export function groupCode(
   questionId: string,
 ): CodeRecord | undefined {
   const question = groupQuestionKey(surveyId, questionId);
-  return activeCodes(codebook).find(
-    (code) => code.fromGroup === fingerprint && (code.groupQuestion === undefined || code.groupQuestion === question),
+  const made = codebook.codes.filter(
+    (code) =>
+      code.fromGroup === fingerprint &&
+      (!code.retired || code.mergedInto) &&
+      (code.groupQuestion === undefined || code.groupQuestion === question),
+  );
+  const active = activeCodes(codebook);
+  return (
+    active.find((code) => made.includes(code)) ??
+    made
+      .map((code) => active.find((candidate) => candidate.codeId === survivingCodeId(codebook, code.codeId)))
+      .find((code) => code !== undefined)
   );
 }

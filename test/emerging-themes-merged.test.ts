@@ -1,0 +1,74 @@
+import mongoose from 'mongoose';
+import type request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
+import { useTestApp } from './helpers/app.js';
+import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+
+/**
+ * After a code made from an emerging theme is merged into another, the code it became stands for
+ * the group (its answers are that code's examples; Welsh ones are offered it). The emerging-themes
+ * page must say so too: Welsh answers never fit the codebook, so the group is still listed, and a
+ * page that offers "Make group 1 a new code" again (or a replayed post of the form) makes a second
+ * code standing for the same group.
+ */
+
+const weatherCy = [
+  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
+  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
+  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
+  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
+];
+const scattered = [
+  'Too many forms and meetings about meetings.',
+  'Television programmes give a distorted picture of what we do.',
+  'Teenagers arguing with stepparents about phones.',
+];
+
+const testApp = useTestApp();
+let lead: request.Agent;
+let ids: string[];
+const view = 'codebook=family-experience';
+const themes = '/lead/themes/family/help_needed_text';
+const book = '/codebooks/family-experience';
+
+beforeAll(async () => {
+  await addUser(testApp, 'lea@review.example', 'lead');
+  lead = await signIn(testApp.app, 'lea@review.example');
+  ids = await seedResponses(testApp, 'family', [
+    ...weatherCy.map((help_needed_text) => ({ help_needed_text })),
+    ...scattered.map((help_needed_text) => ({ help_needed_text })),
+  ]);
+  const welsh = ids.slice(0, weatherCy.length).map((id) => new mongoose.Types.ObjectId(id));
+  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
+  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('family'));
+});
+
+const codeIds = async () => {
+  const html = (await lead.get(book)).text;
+  return html;
+};
+
+describe('a code made from an emerging theme, merged into another', () => {
+  it('is shown on the themes page as the code it became, and a replayed form makes no second code', async () => {
+    const page = (await lead.get(`${themes}?${view}`)).text;
+    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
+    const form = { codebook: 'family-experience', fingerprint, name: 'Tywydd' };
+    expect((await postForm(lead, `${themes}/codes`, form, `${themes}?${view}`)).status).toBe(303);
+    // The code's terms are the group's words: its answers fit it, so the group is not listed now.
+    expect((await lead.get(`${themes}?${view}`)).text).not.toContain('Make group 1 a new code');
+
+    const merged = await postForm(lead, `${book}/merge`, { from: 'tywydd', into: 'poverty-housing' }, book);
+    expect(merged.status).toBe(303);
+
+    const after = (await lead.get(`${themes}?${view}`)).text;
+    expect(after).not.toContain('Make group 1 a new code');
+    expect(after).toContain('This group is already the code “Poverty');
+
+    // The form posted again (a second tab, a replay): the group's code is the one it became.
+    const again = await postForm(lead, `${themes}/codes`, { ...form, name: 'Tywydd eto' }, `${themes}?${view}`);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toContain('created=poverty-housing');
+    expect(await codeIds()).not.toContain('Tywydd eto');
+  });
+});
