@@ -35,6 +35,28 @@ export const welshStopWords = [
   'mwy',
   'rhai',
   'unrhyw',
+  // As English's because, so, why/how/who/when, with, through, between, before, since, again, if,
+  // were (English stop words too): four answers about a school, housing, a social worker and a
+  // solicitor were grouped as one theme named 'oherwydd, felly, sut' or "pe bai'r, roedden, efo".
+  // Not "achos" (also "case", as in a court case) nor "bai" alone (also "blame").
+  'oherwydd',
+  'felly',
+  'sut',
+  'pwy',
+  'pryd',
+  'efo',
+  'hefo',
+  'drwy',
+  'trwy',
+  'rhwng',
+  'cyn',
+  'ers',
+  'eto',
+  'petai',
+  'roedden',
+  'roeddwn',
+  'oedden',
+  'oeddwn',
   'a',
   'ac',
   'ag',
@@ -110,8 +132,26 @@ export const welshStopWords = [
  * here ("FE" further education, "Yr 10", "a dim view"): stop words only in an answer written in
  * Welsh, so they do not group Welsh answers.
  */
-export const welshOnlyStopWords = new Set(['ni', 'eu', 'os', 'pan', 'na', 'dan', 'da', 'fe', 'yr', 'dim']);
-const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti']);
+export const welshOnlyStopWords = new Set([
+  'ni',
+  'eu',
+  'os',
+  'pan',
+  'na',
+  'dan',
+  'da',
+  'fe',
+  'yr',
+  'dim',
+  // if, why, what, every, until: also "PE", "Pam", "Beth", "Bob", "tan" in English answers.
+  'pe',
+  'pam',
+  'beth',
+  'bob',
+  'tan',
+]);
+// "bai" alone is also "blame"; joined ("pe bai’r", "bai’n") it is "were".
+const welshJoinable = new Set([...welshStopWords, ...welshOnlyStopWords, 'e', 'ti', 'bai']);
 
 /**
  * Words a Welsh function word is written joined to ("mae’n", "rwy’n", "i’r", "o’r", "ni’n"): the

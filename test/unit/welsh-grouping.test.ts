@@ -71,6 +71,68 @@ describe('Welsh function words in emerging themes', () => {
       expect(group.words.filter((word) => functionWords.some((f) => word.split(' ').includes(f)))).toEqual([]);
   });
 
+  it('that mean because, so, why, how, if it were, with, every, before, since, until (oherwydd, felly, pam, sut, pe bai’r, efo, bob, cyn, ers, tan) do not group answers nor name a group', () => {
+    const sets = [
+      [
+        'Oherwydd yr ysgol, felly roedd pethau’n anodd, doedd neb yn esbonio pam na sut.',
+        'Tai gwael oherwydd y landlord, felly symudon ni, roedd llwydni, dyna pam a sut.',
+        'Oherwydd y gweithiwr cymdeithasol newydd bob mis, felly dim perthynas, pam a sut?',
+        'Y cyfreithiwr, oherwydd costau, felly heb gyngor, doedd dim arian: pam, sut?',
+      ],
+      [
+        'Pe bai’r ysgol wedi gwrando, roedden ni’n teimlo efo nhw bob tro.',
+        'Pe bai’r tŷ yn addas, roedden ni’n byw efo llwydni bob gaeaf.',
+        'Pe bai’r gweithiwr yn aros, roedden ni’n siarad efo rhywun newydd bob mis.',
+        'Pe bai’r cyfreithiwr wedi esbonio, roedden ni’n mynd efo’r llif bob cam.',
+      ],
+      [
+        'Cyn yr achos, ers y dechrau, tan y diwedd, eto ac eto: yr ysgol yn methu.',
+        'Cyn symud, ers misoedd, tan nawr, eto: y tŷ yn oer a llaith.',
+        'Cyn y gynhadledd, ers y gwanwyn, tan heddiw, eto: gweithiwr arall.',
+        'Cyn y gwrandawiad, ers wythnosau, tan yr haf, eto: dim cyfreithiwr.',
+      ],
+    ];
+    const functionWords = [
+      'oherwydd',
+      'felly',
+      'pam',
+      'sut',
+      'pe',
+      "bai'r",
+      'roedden',
+      'efo',
+      'bob',
+      'cyn',
+      'ers',
+      'tan',
+      'eto',
+    ];
+    for (const alike of sets) {
+      const groups = groupAnswers(units([...alike, ...courts, ...grandparents], 'cy'));
+      for (const group of groups)
+        expect(group.words.filter((word) => functionWords.some((f) => word.split(' ').includes(f)))).toEqual([]);
+      for (const group of groups) expect(group.responseIds.filter((id) => Number(id) < 4).length).toBeLessThan(2);
+    }
+  });
+
+  it('that are also English (PE, Pam, Beth, Bob, tan) are still words in English answers', () => {
+    const english = units([
+      'PE teacher noticed first',
+      'Pam from early help',
+      'Beth the IRO',
+      'Bob the SW',
+      'a tan coat',
+    ]);
+    for (const [query, index] of [
+      ['PE', 0],
+      ['Pam', 1],
+      ['Beth', 2],
+      ['Bob', 3],
+      ['tan', 4],
+    ] as const)
+      expect(searchAnswers(english, parseSearch(query)).map((hit) => hit.unit.index)).toEqual([index]);
+  });
+
   it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
     const welsh = units(unrelated, 'cy');
     expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
