@@ -1,0 +1,89 @@
+import mongoose from 'mongoose';
+import type request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
+import { useTestApp } from './helpers/app.js';
+import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+
+/** A group's code merged along a chain (A into B, B into C), then the merges undone one by one. */
+
+const weatherCy = [
+  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
+  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
+  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
+  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
+];
+const scattered = [
+  'Too many forms and meetings about meetings.',
+  'Television programmes give a distorted picture of what we do.',
+  'Teenagers arguing with stepparents about phones.',
+];
+
+const testApp = useTestApp();
+let lead: request.Agent;
+let ana: request.Agent;
+let ids: string[];
+const view = 'codebook=family-experience';
+const themes = '/lead/themes/family/help_needed_text';
+const book = '/codebooks/family-experience';
+const at = (index: number) => `/work/family/help_needed_text?${view}&at=${ids[index]}`;
+
+beforeAll(async () => {
+  await addUser(testApp, 'lea@review.example', 'lead');
+  await addUser(testApp, 'ana@review.example', 'analyst');
+  lead = await signIn(testApp.app, 'lea@review.example');
+  ana = await signIn(testApp.app, 'ana@review.example');
+  ids = await seedResponses(testApp, 'family', [
+    ...weatherCy.map((help_needed_text) => ({ help_needed_text })),
+    ...scattered.map((help_needed_text) => ({ help_needed_text })),
+  ]);
+  const welsh = ids.slice(0, weatherCy.length).map((id) => new mongoose.Types.ObjectId(id));
+  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
+  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('family'));
+});
+
+const offered = async (index: number) => {
+  const html = (await ana.get(at(index))).text;
+  const list = /<h2 id="suggestions-heading">[\s\S]*?(?=<h2|<details|<\/section>)/.exec(html)?.[0] ?? '';
+  return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
+    (m) => m[1],
+  );
+};
+const undoLast = async () => {
+  const html = (await lead.get(book)).text;
+  const action = [...html.matchAll(/action="(\/codebooks\/family-experience\/history\/[0-9a-f]{24}\/undo)"/g)].map(
+    (m) => m[1]!,
+  )[0]!;
+  return postForm(lead, action, {}, book);
+};
+
+describe('a group code merged along a chain', () => {
+  it('is offered as the last code of the chain, and as each code again as the merges are undone', async () => {
+    const page = (await lead.get(`${themes}?${view}`)).text;
+    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
+    const made = await postForm(
+      lead,
+      `${themes}/codes`,
+      { codebook: 'family-experience', fingerprint, name: 'Tywydd' },
+      `${themes}?${view}`,
+    );
+    expect(made.status).toBe(303);
+    expect(await offered(0)).toEqual(['Tywydd']);
+    expect((await postForm(lead, `${book}/merge`, { from: 'tywydd', into: 'poverty-housing' }, book)).status).toBe(303);
+    expect(await offered(1)).toEqual(['Poverty and housing']);
+    expect(
+      (await postForm(lead, `${book}/merge`, { from: 'poverty-housing', into: 'court-experience' }, book)).status,
+    ).toBe(303);
+    expect(await offered(2)).toEqual(['Court experience']);
+    expect((await lead.get(`${themes}?${view}`)).text).toContain('This group is already the code “Court experience”');
+    expect((await undoLast()).status).toBe(303);
+    expect(await offered(3)).toEqual(['Poverty and housing']);
+    expect((await undoLast()).status).toBe(303);
+    expect(await offered(0)).toEqual(['Tywydd']);
+    // Retiring the survivor: the group has no code, and the page offers to make one again.
+    expect((await postForm(lead, `${book}/merge`, { from: 'tywydd', into: 'poverty-housing' }, book)).status).toBe(303);
+    expect((await postForm(lead, `${book}/codes/poverty-housing/retire`, {}, book)).status).toBe(303);
+    expect(await offered(0)).toEqual([]);
+    expect((await lead.get(`${themes}?${view}`)).text).toContain('Make group 1 a new code');
+  });
+});
