@@ -1,5 +1,8 @@
 import type { Unit } from '../coding/read-model.js';
 import { analyse, domainStopWords, isStopWord, stem } from './text.js';
+import { welshOnlyStopWords } from './welsh-stop-words.js';
+
+const welshOnlyStems = new Set([...welshOnlyStopWords].map(stem));
 
 /** A piece of an answer's text, marked when it is what the search found. */
 export interface Segment {
@@ -64,10 +67,15 @@ export function parseSearch(query: string): ParsedSearch {
 /** Answers holding every word and phrase of the search, each with what matched marked. */
 export function searchAnswers(units: Unit[], search: ParsedSearch): SearchHit[] {
   if (search.words.length === 0 && search.phrases.length === 0) return [];
-  const wanted = new Set(search.words);
+  const everywhere = new Set(search.words);
+  // Words that are stop words only in Welsh ("yr", "dim", "fe"): not what a Welsh answer is about,
+  // and written joined there as often ("i’r ysgol" for "yr ysgol"), so not required of one.
+  const inWelsh = new Set(search.words.filter((word) => !welshOnlyStems.has(word)));
   const patterns = search.phrases.map(phrasePattern);
   const hits: SearchHit[] = [];
   for (const unit of units) {
+    const wanted = unit.language === 'cy' ? inWelsh : everywhere;
+    if (wanted.size === 0 && patterns.length === 0) continue;
     const tokens = tokensOf(unit);
     const found = new Set(tokens.filter((token) => wanted.has(token.stem)).map((token) => token.stem));
     if (found.size < wanted.size) continue;

@@ -133,6 +133,20 @@ describe('Welsh function words in emerging themes', () => {
       expect(searchAnswers(english, parseSearch(query)).map((hit) => hit.unit.index)).toEqual([index]);
   });
 
+  it('that are also English (yr, dim, fe) are not required of a Welsh answer by a search, as they are not in its words', () => {
+    // "yr ysgol" is "the school": written "i’r ysgol", "o’r ysgol", "mae’r ysgol" as often as "yr ysgol".
+    const welsh = units(
+      ['Dim cymorth o gwbl gan yr ysgol.', 'Mae’r ysgol wedi helpu.', 'Aeth hi i’r ysgol newydd.'],
+      'cy',
+    );
+    expect(searchAnswers(welsh, parseSearch('yr ysgol')).map((hit) => hit.unit.index)).toEqual([0, 1, 2]);
+    expect(searchAnswers(welsh, parseSearch('dim ysgol')).map((hit) => hit.unit.index)).toEqual([0, 1, 2]);
+    // Alone, such a word finds no Welsh answer, as "y" finds none; English answers still need it.
+    expect(searchAnswers(welsh, parseSearch('yr'))).toEqual([]);
+    const english = units(['Yr 10 at a new school.', 'The school was fine.']);
+    expect(searchAnswers(english, parseSearch('yr school')).map((hit) => hit.unit.index)).toEqual([0]);
+  });
+
   it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
     const welsh = units(unrelated, 'cy');
     expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
