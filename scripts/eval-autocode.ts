@@ -1,6 +1,7 @@
 import { autoCoderForFile } from '../server/autocode/codebook.js';
 import type { Suggestion } from '../server/coding/suggestions.js';
 import { byCodebook, codebooks, folds, ownSet, practitionerSet, shuffled, type Labelled } from './autocode/data.js';
+import { top1Change, type Tally } from './autocode/verdict.js';
 
 /**
  * Top-1 and top-3 accuracy of the suggestions on two hand-coded sets: the codebook-worded one in
@@ -12,11 +13,6 @@ import { byCodebook, codebooks, folds, ownSet, practitionerSet, shuffled, type L
  * code). Exits 1 if learning lowers top-1 on average on either set.
  * `--no-terms`: the codebooks without their indicative terms (names, definitions, include notes).
  */
-interface Tally {
-  answers: number;
-  top1: number;
-  top3: number;
-}
 const empty = (): Tally => ({ answers: 0, top1: 0, top3: 0 });
 const add = (into: Tally, from: Tally) => {
   into.answers += from.answers;
@@ -130,8 +126,7 @@ const setNames = ['codebook-worded set', 'practitioner set', 'second practitione
 console.log(`\ntop-1: the first suggestion is one of the answer's codes; top-3: one of the first three is.`);
 let worse = false;
 for (const [index, { cold, curve }] of results.entries()) {
-  const learned = curve.reduce((sum, tally) => sum + tally.top1 / tally.answers, 0) / curve.length;
-  const change = 100 * (learned - cold.top1 / cold.answers);
+  const change = top1Change(cold, curve);
   console.log(`${setNames[index]}: learning changes top-1 by ${change.toFixed(1)} points on average`);
   if (change < 0) worse = true;
 }
