@@ -1,23 +1,10 @@
-import mongoose from 'mongoose';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /** A group's code merged along a chain (A into B, B into C), then the merges undone one by one. */
-
-const weatherCy = [
-  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
-  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
-  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
-  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
-];
-const scattered = [
-  'Too many forms and meetings about meetings.',
-  'Television programmes give a distorted picture of what we do.',
-  'Teenagers arguing with stepparents about phones.',
-];
 
 const testApp = useTestApp();
 let lead: request.Agent;
@@ -35,19 +22,14 @@ beforeAll(async () => {
   ana = await signIn(testApp.app, 'ana@review.example');
   ids = await seedResponses(testApp, 'family', [
     ...weatherCy.map((help_needed_text) => ({ help_needed_text })),
-    ...scattered.map((help_needed_text) => ({ help_needed_text })),
+    ...scatteredEn.map((help_needed_text) => ({ help_needed_text })),
   ]);
-  const welsh = ids.slice(0, weatherCy.length).map((id) => new mongoose.Types.ObjectId(id));
-  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
-  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('family'));
+  await markWelsh(testApp, 'family', ids.slice(0, weatherCy.length));
 });
 
 const offered = async (index: number) => {
   const html = (await ana.get(at(index))).text;
-  const list = /<h2 id="suggestions-heading">[\s\S]*?(?=<h2|<details|<\/section>)/.exec(html)?.[0] ?? '';
-  return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
-    (m) => m[1],
-  );
+  return offeredFromTheme(html);
 };
 const undoLast = async () => {
   const html = (await lead.get(book)).text;

@@ -1,9 +1,8 @@
-import mongoose from 'mongoose';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { markWelsh, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /**
  * After a code made from an emerging theme is merged into another, the code it became stands for
@@ -12,18 +11,6 @@ import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
  * page that offers "Make group 1 a new code" again (or a replayed post of the form) makes a second
  * code standing for the same group.
  */
-
-const weatherCy = [
-  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
-  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
-  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
-  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
-];
-const scattered = [
-  'Too many forms and meetings about meetings.',
-  'Television programmes give a distorted picture of what we do.',
-  'Teenagers arguing with stepparents about phones.',
-];
 
 const testApp = useTestApp();
 let lead: request.Agent;
@@ -37,11 +24,9 @@ beforeAll(async () => {
   lead = await signIn(testApp.app, 'lea@review.example');
   ids = await seedResponses(testApp, 'family', [
     ...weatherCy.map((help_needed_text) => ({ help_needed_text })),
-    ...scattered.map((help_needed_text) => ({ help_needed_text })),
+    ...scatteredEn.map((help_needed_text) => ({ help_needed_text })),
   ]);
-  const welsh = ids.slice(0, weatherCy.length).map((id) => new mongoose.Types.ObjectId(id));
-  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
-  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('family'));
+  await markWelsh(testApp, 'family', ids.slice(0, weatherCy.length));
 });
 
 const codeIds = async () => {

@@ -1,9 +1,8 @@
-import mongoose from 'mongoose';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /**
  * One codebook codes several questions (family-experience codes all three of the family survey's
@@ -12,22 +11,11 @@ import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
  * code must not be offered there "from its emerging theme".
  */
 
-const weatherCy = [
-  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
-  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
-  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
-  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
-];
 const otherCy = [
   'Byddwn i’n newid y ffurflenni hir.',
   'Mwy o amser gyda’r teuluoedd.',
   'Gweithwyr sy’n aros yn eu swyddi.',
   'Rhoi cyfreithiwr i bob rhiant.',
-];
-const scattered = [
-  'Too many forms and meetings about meetings.',
-  'Television programmes give a distorted picture of what we do.',
-  'Teenagers arguing with stepparents about phones.',
 ];
 
 const testApp = useTestApp();
@@ -45,19 +33,14 @@ beforeAll(async () => {
   ana = await signIn(testApp.app, 'ana@review.example');
   ids = await seedResponses(testApp, 'family', [
     ...weatherCy.map((help_needed_text, index) => ({ help_needed_text, change_text: otherCy[index]! })),
-    ...scattered.map((help_needed_text) => ({ help_needed_text })),
+    ...scatteredEn.map((help_needed_text) => ({ help_needed_text })),
   ]);
-  const welsh = ids.slice(0, weatherCy.length).map((id) => new mongoose.Types.ObjectId(id));
-  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
-  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('family'));
+  await markWelsh(testApp, 'family', ids.slice(0, weatherCy.length));
 });
 
 const offered = async (question: string, index: number) => {
   const html = (await ana.get(at(question, index))).text;
-  const list = /<h2 id="suggestions-heading">[\s\S]*?(?=<h2|<details|<\/section>)/.exec(html)?.[0] ?? '';
-  return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
-    (m) => m[1],
-  );
+  return offeredFromTheme(html);
 };
 
 describe('a code made from an emerging theme of one question', () => {

@@ -1,9 +1,8 @@
-import mongoose from 'mongoose';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChangeCounters, surveyCounterKey } from '../server/db/change-counter.js';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 import { answerForms, view } from './helpers/workbench.js';
 
 /**
@@ -11,18 +10,7 @@ import { answerForms, view } from './helpers/workbench.js';
  * an emerging theme is still offered on the Welsh answers of its group: the team made it from them.
  */
 
-const weatherCy = [
-  'Roedd y tywydd yn ofnadwy y gaeaf hwnnw a stopiodd y bysiau i gyd.',
-  'Tywydd y gaeaf wedi cau y ffyrdd a’r bysiau eto.',
-  'Eira a thywydd gwael bob gaeaf, bysiau wedi’u canslo.',
-  'Dyw’r bysiau byth yn rhedeg yn y gaeaf pan mae’r tywydd yn wael.',
-];
 const scatteredCy = ['Mae’r neiniau a’r teidiau yn camu yn ôl rhag helpu.'];
-const scattered = [
-  'Too many forms and meetings about meetings.',
-  'Television programmes give a distorted picture of what we do.',
-  'Teenagers arguing with stepparents about phones.',
-];
 
 const testApp = useTestApp();
 let lead: request.Agent;
@@ -39,25 +27,20 @@ beforeAll(async () => {
   ids = await seedResponses(
     testApp,
     'professionals',
-    [...weatherCy, ...scatteredCy, ...scattered].map((drivers_text) => ({
+    [...weatherCy, ...scatteredCy, ...scatteredEn].map((drivers_text) => ({
       role: 'social-worker',
       country: 'wales',
       quote_consent: 'yes',
       drivers_text,
     })),
   );
-  const welsh = ids.slice(0, weatherCy.length + scatteredCy.length).map((id) => new mongoose.Types.ObjectId(id));
-  await testApp.responses.updateMany({ _id: { $in: welsh } }, { $set: { language: 'cy' } });
-  await new ChangeCounters(testApp.connection).bump(surveyCounterKey('professionals'));
+  await markWelsh(testApp, 'professionals', ids.slice(0, weatherCy.length + scatteredCy.length));
 });
 
 /** The Welsh answer's offered codes (its "Suggested" list). */
 const offered = async (index: number) => {
   const html = (await ana.get(at(index))).text;
-  const list = /<h2 id="suggestions-heading">[\s\S]*?(?=<h2|<details|<\/section>)/.exec(html)?.[0] ?? '';
-  return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
-    (m) => m[1],
-  );
+  return offeredFromTheme(html);
 };
 
 describe('a code made from a group of Welsh answers', () => {

@@ -52,13 +52,8 @@ export function ownSet(): Labelled[] {
     );
 }
 
-/**
- * A set used only to fit the calibration, eval/<folder>/<codebook>.jsonl: answers written like real
- * ones (practitioners' shorthand, several themes, negation). `calibration`: written by a writer who
- * had read the codebooks; `calibration-blind`: written as the frozen practitioner set was, seeing
- * only the questions and the codes' names.
- */
-export function calibrationSet(folder: 'calibration' | 'calibration-blind' = 'calibration'): Labelled[] {
+/** Every answer of the JSONL files in eval/<folder>/, in the frozen set's line shape. */
+function handCoded(folder: string): Labelled[] {
   const dir = path.join(projectRoot, 'eval', folder);
   return fs
     .readdirSync(dir)
@@ -73,23 +68,19 @@ export function calibrationSet(folder: 'calibration' | 'calibration-blind' = 'ca
 }
 
 /**
+ * A set used only to fit the calibration, eval/<folder>/<codebook>.jsonl: answers written like real
+ * ones (practitioners' shorthand, several themes, negation). `calibration`: written by a writer who
+ * had read the codebooks; `calibration-blind`: written as the frozen practitioner set was, seeing
+ * only the questions and the codes' names.
+ */
+export const calibrationSet = (folder: 'calibration' | 'calibration-blind' = 'calibration') => handCoded(folder);
+
+/**
  * A frozen set written as real answers are, from the questions and code names only: reported on,
  * never tuned on. `practitioner`: the first (130 answers); `practitioner-2`: the second, written
  * after the calibration it judges was fixed.
  */
-export function practitionerSet(folder: 'practitioner' | 'practitioner-2' = 'practitioner'): Labelled[] {
-  const dir = path.join(projectRoot, 'eval', folder);
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()
-    .flatMap((name) =>
-      lines(path.join(dir, name)).map((raw, index) => {
-        const { codebook, text, codes } = parse(practitionerLine, raw, `${folder}/${name}:${index + 1}`);
-        return { codebook, text, codes };
-      }),
-    );
-}
+export const practitionerSet = (folder: 'practitioner' | 'practitioner-2' = 'practitioner') => handCoded(folder);
 
 /** The codebooks, optionally without their indicative terms (a harder test: names and definitions only). */
 export function codebooks(withoutTerms = false): Map<string, CodebookFile> {

@@ -4,19 +4,23 @@ import type { Unit } from '../../server/coding/read-model.js';
 
 /** How code by search reads what an analyst types. */
 
-const units: Unit[] = [
+/** Answers as the read model holds them, numbered in order. */
+const unitsOf = (texts: string[]): Unit[] =>
+  texts.map((text, index) => ({
+    responseId: String(index).padStart(24, '0'),
+    text,
+    lowerText: text.toLowerCase(),
+    quoteConsent: true,
+    index,
+  }));
+
+const units = unitsOf([
   'Legal aid cuts: parents meet their solicitor on the day.',
   'She said nobody was afraid to ask for help.',
   'Mae’r oedi yn y llys yn ddrwg i’r teuluoedd.',
   "Mae'r llys yn araf i'r plant.",
   'Court delays, court delays, court delays.',
-].map((text, index) => ({
-  responseId: String(index).padStart(24, '0'),
-  text,
-  lowerText: text.toLowerCase(),
-  quoteConsent: true,
-  index,
-}));
+]);
 
 const found = (query: string) =>
   searchAnswers(units, parseSearch(query)).map((hit) => [
@@ -59,17 +63,11 @@ describe('searching answers', () => {
 });
 
 describe('Welsh function words', () => {
-  const mixed: Unit[] = [
+  const mixed = unitsOf([
     'Mae’r neiniau a’r teidiau yn camu yn ôl.',
     'Mae’r bysiau yn hwyr.',
     'DA was never discussed at the ICPC.',
-  ].map((text, index) => ({
-    responseId: String(index).padStart(24, '0'),
-    text,
-    lowerText: text.toLowerCase(),
-    quoteConsent: true,
-    index,
-  }));
+  ]);
   const hits = (query: string) => searchAnswers(mixed, parseSearch(query)).map((hit) => hit.unit.index);
 
   it('are not searched for, as English stop words are not', () => {
@@ -82,15 +80,7 @@ describe('Welsh function words', () => {
   });
 
   it('leave English words and shorthand spelt like one searchable: FE (further education), Yr 10', () => {
-    const english: Unit[] = ['Care leavers at FE college get no support.', 'A Yr 10 pupil was excluded.'].map(
-      (text, index) => ({
-        responseId: String(index).padStart(24, '0'),
-        text,
-        lowerText: text.toLowerCase(),
-        quoteConsent: true,
-        index,
-      }),
-    );
+    const english = unitsOf(['Care leavers at FE college get no support.', 'A Yr 10 pupil was excluded.']);
     expect(searchAnswers(english, parseSearch('FE')).map((hit) => hit.unit.index)).toEqual([0]);
     expect(searchAnswers(english, parseSearch('yr')).map((hit) => hit.unit.index)).toEqual([1]);
   });
