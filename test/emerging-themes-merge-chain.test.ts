@@ -2,7 +2,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
-import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
+import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /** A group's code merged along a chain (A into B, B into C), then the merges undone one by one. */
 
@@ -41,14 +41,7 @@ const undoLast = async () => {
 
 describe('a group code merged along a chain', () => {
   it('is offered as the last code of the chain, and as each code again as the merges are undone', async () => {
-    const page = (await lead.get(`${themes}?${view}`)).text;
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
-    const made = await postForm(
-      lead,
-      `${themes}/codes`,
-      { codebook: 'family-experience', fingerprint, name: 'Tywydd' },
-      `${themes}?${view}`,
-    );
+    const { made } = await makeFirstGroupCode(lead, themes, 'family-experience', 'Tywydd');
     expect(made.status).toBe(303);
     expect(await offered(0)).toEqual(['Tywydd']);
     expect((await postForm(lead, `${book}/merge`, { from: 'tywydd', into: 'poverty-housing' }, book)).status).toBe(303);

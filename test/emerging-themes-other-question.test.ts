@@ -2,7 +2,7 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
-import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
+import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /**
  * One codebook codes several questions (family-experience codes all three of the family survey's
@@ -45,14 +45,7 @@ const offered = async (question: string, index: number) => {
 
 describe('a code made from an emerging theme of one question', () => {
   it('is offered on its group’s answers, not on the same respondents’ answers to another question', async () => {
-    const page = (await lead.get(`${themes}?${view}`)).text;
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
-    const made = await postForm(
-      lead,
-      `${themes}/codes`,
-      { codebook: 'family-experience', fingerprint, name: 'Tywydd' },
-      `${themes}?${view}`,
-    );
+    const { made } = await makeFirstGroupCode(lead, themes, 'family-experience', 'Tywydd');
     expect(made.status).toBe(303);
     expect(await offered('help_needed_text', 0)).toEqual(['Tywydd']);
     expect(await Promise.all(otherCy.map((_text, index) => offered('change_text', index)))).toEqual(

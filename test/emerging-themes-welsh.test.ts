@@ -2,8 +2,8 @@ import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
 import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
-import { markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
-import { answerForms, view } from './helpers/workbench.js';
+import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
+import { answerForms } from './helpers/workbench.js';
 
 /**
  * The engine offers no suggestions on Welsh answers (it reads English stems), but a code made from
@@ -46,19 +46,12 @@ const offered = async (index: number) => {
 describe('a code made from a group of Welsh answers', () => {
   it('is offered on each of the group’s Welsh answers, and on no other answer', async () => {
     expect(await offered(0)).toEqual([]);
-    const page = (await lead.get(`${themes}?${view}`)).text;
+    const { page, made } = await makeFirstGroupCode(lead, themes, 'care-crisis-drivers', 'Tywydd');
     // One group, of the four answers about the weather, named by what they say, not by "yn" or "y".
     expect(page.match(/<h2 id="group-\d+">[^<]*<\/h2>/g)).toEqual(['<h2 id="group-0">Group 1: 4 answers</h2>']);
     const words = /class="theme-words">([^<]*)</.exec(page)![1]!.split(', ');
     expect(words).toEqual(expect.arrayContaining(['bysiau', 'gaeaf']));
     expect(words.filter((word) => ['yn', 'y', 'mae', 'yr', 'a'].includes(word))).toEqual([]);
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)![1]!;
-    const made = await postForm(
-      lead,
-      `${themes}/codes`,
-      { codebook: 'care-crisis-drivers', fingerprint, name: 'Tywydd' },
-      `${themes}?${view}`,
-    );
     expect(made.status).toBe(303);
     expect(await Promise.all(weatherCy.map((_text, index) => offered(index)))).toEqual(weatherCy.map(() => ['Tywydd']));
     expect(await offered(weatherCy.length)).toEqual([]);

@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
+import type request from 'supertest';
 import { ChangeCounters, surveyCounterKey } from '../../server/db/change-counter.js';
 import type { TestApp } from './app.js';
+import { postForm } from './office.js';
 
 /** Four Welsh answers about the weather and the buses: one emerging theme. */
 export const weatherCy = [
@@ -29,4 +31,16 @@ export function offeredFromTheme(html: string): string[] {
   return [...list.matchAll(/<span class="code-name">([^<]*?) <span class="hint">from its emerging theme/g)].map(
     (m) => m[1]!,
   );
+}
+
+/**
+ * A lead turns the first group on a question's emerging-themes page (`themes`, with its codebook)
+ * into a new code: the page as it was, and the response to the form.
+ */
+export async function makeFirstGroupCode(lead: request.Agent, themes: string, codebook: string, name: string) {
+  const back = `${themes}?codebook=${codebook}`;
+  const page = (await lead.get(back)).text;
+  const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const made = await postForm(lead, `${themes}/codes`, { codebook, fingerprint, name }, back);
+  return { page, made };
 }

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSearch, searchAnswers } from '../../server/autocode/answer-search.js';
-import type { Unit } from '../../server/coding/read-model.js';
+import { unitsOf } from '../helpers/units.js';
 
 /** How code by search reads what an analyst types. */
-
-/** Answers as the read model holds them, numbered in order. */
-const unitsOf = (texts: string[]): Unit[] =>
-  texts.map((text, index) => ({
-    responseId: String(index).padStart(24, '0'),
-    text,
-    lowerText: text.toLowerCase(),
-    quoteConsent: true,
-    index,
-  }));
 
 const units = unitsOf([
   'Legal aid cuts: parents meet their solicitor on the day.',

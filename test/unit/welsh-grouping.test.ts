@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Unit } from '../../server/coding/read-model.js';
+import { unitsOf } from '../helpers/units.js';
 import { parseSearch, searchAnswers } from '../../server/autocode/answer-search.js';
 import { groupAnswers } from '../../server/autocode/themes.js';
 
@@ -8,15 +8,6 @@ import { groupAnswers } from '../../server/autocode/themes.js';
  * also when written joined to the next word ("mae’n", "rwy’n", "i’r", "o’r") and the everyday
  * ones the list missed ("dim", "neu").
  */
-const units = (texts: string[], language?: 'cy'): Unit[] =>
-  texts.map((text, index) => ({
-    responseId: String(index).padStart(24, '0'),
-    text,
-    lowerText: text.toLowerCase(),
-    quoteConsent: true,
-    index,
-    ...(language ? { language } : {}),
-  }));
 
 // Four answers about four different things, written with the same function words.
 const unrelated = [
@@ -38,10 +29,10 @@ const grandparents = [
 
 describe('Welsh function words in emerging themes', () => {
   it('do not group answers that share nothing else, nor name a group', () => {
-    const groups = groupAnswers(units([...unrelated, ...courts, ...grandparents], 'cy'));
+    const groups = groupAnswers(unitsOf([...unrelated, ...courts, ...grandparents], 'cy'));
     const functionWords = ["mae'n", "rwy'n", "i'r", "o'r", 'dim', 'neu'];
     for (const group of groups) expect(group.words.filter((word) => functionWords.includes(word))).toEqual([]);
-    const unrelatedIds = units(unrelated).map((unit) => unit.responseId);
+    const unrelatedIds = unitsOf(unrelated).map((unit) => unit.responseId);
     for (const group of groups)
       expect(group.responseIds.filter((id) => unrelatedIds.includes(id)).length).toBeLessThan(2);
   });
@@ -53,7 +44,7 @@ describe('Welsh function words in emerging themes', () => {
       'Gweithiwr cymdeithasol cyson, os ni’n onest, pan eu hangen.',
       'Cyfreithiwr ac eiriolwr, pan aethon ni i’r llys, os eu teulu yn deall.',
     ];
-    const groups = groupAnswers(units([...alike, ...courts, ...grandparents], 'cy'));
+    const groups = groupAnswers(unitsOf([...alike, ...courts, ...grandparents], 'cy'));
     for (const group of groups)
       expect(group.words.filter((word) => ['ni', 'eu', 'os', 'pan'].includes(word))).toEqual([]);
   });
@@ -65,7 +56,7 @@ describe('Welsh function words in emerging themes', () => {
       'Byddai cael cyfreithiwr yng Ngwynedd wedi gwneud gwahaniaeth, fyddai’n deg.',
       'Byddai cael eiriolwr yng Nghonwy wedi gwneud gwahaniaeth, fyddai’n help.',
     ];
-    const groups = groupAnswers(units([...wouldHave, ...courts, ...grandparents], 'cy'));
+    const groups = groupAnswers(unitsOf([...wouldHave, ...courts, ...grandparents], 'cy'));
     const functionWords = ['cael', 'yng', 'gwneud', "fyddai'n", 'fyddai'];
     for (const group of groups)
       expect(group.words.filter((word) => functionWords.some((f) => word.split(' ').includes(f)))).toEqual([]);
@@ -108,7 +99,7 @@ describe('Welsh function words in emerging themes', () => {
       'eto',
     ];
     for (const alike of sets) {
-      const groups = groupAnswers(units([...alike, ...courts, ...grandparents], 'cy'));
+      const groups = groupAnswers(unitsOf([...alike, ...courts, ...grandparents], 'cy'));
       for (const group of groups)
         expect(group.words.filter((word) => functionWords.some((f) => word.split(' ').includes(f)))).toEqual([]);
       for (const group of groups) expect(group.responseIds.filter((id) => Number(id) < 4).length).toBeLessThan(2);
@@ -116,7 +107,7 @@ describe('Welsh function words in emerging themes', () => {
   });
 
   it('that are also English (PE, Pam, Beth, Bob, tan) are still words in English answers', () => {
-    const english = units([
+    const english = unitsOf([
       'PE teacher noticed first',
       'Pam from early help',
       'Beth the IRO',
@@ -135,7 +126,7 @@ describe('Welsh function words in emerging themes', () => {
 
   it('that are also English (yr, dim, fe) are not required of a Welsh answer by a search, as they are not in its words', () => {
     // "yr ysgol" is "the school": written "i’r ysgol", "o’r ysgol", "mae’r ysgol" as often as "yr ysgol".
-    const welsh = units(
+    const welsh = unitsOf(
       ['Dim cymorth o gwbl gan yr ysgol.', 'Mae’r ysgol wedi helpu.', 'Aeth hi i’r ysgol newydd.'],
       'cy',
     );
@@ -143,12 +134,12 @@ describe('Welsh function words in emerging themes', () => {
     expect(searchAnswers(welsh, parseSearch('dim ysgol')).map((hit) => hit.unit.index)).toEqual([0, 1, 2]);
     // Alone, such a word finds no Welsh answer, as "y" finds none; English answers still need it.
     expect(searchAnswers(welsh, parseSearch('yr'))).toEqual([]);
-    const english = units(['Yr 10 at a new school.', 'The school was fine.']);
+    const english = unitsOf(['Yr 10 at a new school.', 'The school was fine.']);
     expect(searchAnswers(english, parseSearch('yr school')).map((hit) => hit.unit.index)).toEqual([0]);
   });
 
   it('joined to the next word are not searched for, so a search for what is said still finds it', () => {
-    const welsh = units(unrelated, 'cy');
+    const welsh = unitsOf(unrelated, 'cy');
     expect(parseSearch("mae'n ysgol").words).toEqual(['ysgol']);
     expect(searchAnswers(welsh, parseSearch('mae’n ysgol')).map((hit) => hit.unit.index)).toEqual([0]);
   });
