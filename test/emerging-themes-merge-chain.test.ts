@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses, signInLeadAndAnalyst } from './helpers/office.js';
 import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /** A group's code merged along a chain (A into B, B into C), then the merges undone one by one. */
@@ -16,10 +16,7 @@ const book = '/codebooks/family-experience';
 const at = (index: number) => `/work/family/help_needed_text?${view}&at=${ids[index]}`;
 
 beforeAll(async () => {
-  await addUser(testApp, 'lea@review.example', 'lead');
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  lead = await signIn(testApp.app, 'lea@review.example');
-  ana = await signIn(testApp.app, 'ana@review.example');
+  ({ lead, analyst: ana } = await signInLeadAndAnalyst(testApp));
   ids = await seedResponses(testApp, 'family', [
     ...weatherCy.map((help_needed_text) => ({ help_needed_text })),
     ...scatteredEn.map((help_needed_text) => ({ help_needed_text })),

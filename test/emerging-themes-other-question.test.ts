@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses, signInLeadAndAnalyst } from './helpers/office.js';
 import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 
 /**
@@ -27,10 +27,7 @@ const themes = '/lead/themes/family/help_needed_text';
 const at = (question: string, index: number) => `/work/family/${question}?${view}&at=${ids[index]}`;
 
 beforeAll(async () => {
-  await addUser(testApp, 'lea@review.example', 'lead');
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  lead = await signIn(testApp.app, 'lea@review.example');
-  ana = await signIn(testApp.app, 'ana@review.example');
+  ({ lead, analyst: ana } = await signInLeadAndAnalyst(testApp));
   ids = await seedResponses(testApp, 'family', [
     ...weatherCy.map((help_needed_text, index) => ({ help_needed_text, change_text: otherCy[index]! })),
     ...scatteredEn.map((help_needed_text) => ({ help_needed_text })),

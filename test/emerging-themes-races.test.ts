@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { addUser, postForm, seedResponses, signIn, signInLeadAndAnalyst } from './helpers/office.js';
 import { answerForms, view } from './helpers/workbench.js';
 
 /** Making a code from an emerging theme: double submits, replays and names that collide make no second code. */
@@ -32,10 +32,7 @@ const themes = '/lead/themes/professionals/drivers_text';
 const { noCode } = answerForms(() => ids);
 
 beforeAll(async () => {
-  await addUser(testApp, 'lea@review.example', 'lead');
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  lead = await signIn(testApp.app, 'lea@review.example');
-  analyst = await signIn(testApp.app, 'ana@review.example');
+  ({ lead, analyst } = await signInLeadAndAnalyst(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',

@@ -1,7 +1,7 @@
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses, signInLeadAndAnalyst } from './helpers/office.js';
 import { makeFirstGroupCode, markWelsh, offeredFromTheme, scatteredEn, weatherCy } from './helpers/welsh-themes.js';
 import { answerForms } from './helpers/workbench.js';
 
@@ -20,10 +20,7 @@ const themes = '/lead/themes/professionals/drivers_text';
 const { at, setCode } = answerForms(() => ids);
 
 beforeAll(async () => {
-  await addUser(testApp, 'lea@review.example', 'lead');
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  lead = await signIn(testApp.app, 'lea@review.example');
-  ana = await signIn(testApp.app, 'ana@review.example');
+  ({ lead, analyst: ana } = await signInLeadAndAnalyst(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { groupAnswers } from '../server/autocode/themes.js';
 import type { Unit } from '../server/coding/read-model.js';
 import { useTestApp } from './helpers/app.js';
-import { addUser, postForm, seedResponses, signIn } from './helpers/office.js';
+import { postForm, seedResponses, signInLeadAndAnalyst } from './helpers/office.js';
 import { base, view } from './helpers/workbench.js';
 
 /**
@@ -42,10 +42,7 @@ let analyst: ReturnType<typeof request.agent>;
 const themes = '/lead/themes/professionals/drivers_text';
 
 beforeAll(async () => {
-  await addUser(testApp, 'lea@review.example', 'lead');
-  await addUser(testApp, 'ana@review.example', 'analyst');
-  lead = await signIn(testApp.app, 'lea@review.example');
-  analyst = await signIn(testApp.app, 'ana@review.example');
+  ({ lead, analyst } = await signInLeadAndAnalyst(testApp));
   ids = await seedResponses(
     testApp,
     'professionals',

@@ -86,3 +86,13 @@ export async function seedCodings(
     .updateOne({ _id: _id as never }, { $set: question }, { upsert: true });
   await new ChangeCounters(testApp.connection).bump(surveyCounterKey(question.surveyId));
 }
+
+/** A lead (lea@) and an analyst (ana@) of a test file, signed in. */
+export async function signInLeadAndAnalyst(testApp: TestApp): Promise<{ lead: request.Agent; analyst: request.Agent }> {
+  await addUser(testApp, 'lea@review.example', 'lead');
+  await addUser(testApp, 'ana@review.example', 'analyst');
+  return {
+    lead: await signIn(testApp.app, 'lea@review.example'),
+    analyst: await signIn(testApp.app, 'ana@review.example'),
+  };
+}
