@@ -1,4 +1,4 @@
-import { groupQuestionKey } from '../codebooks/model.js';
+import { groupQuestionKey, madeFromGroupOf } from '../codebooks/model.js';
 import { survivingCodeId, type Codebook } from '../codebooks/service.js';
 import { FINAL_CODER } from '../coding/model.js';
 import type { CodingReadModel, IndexChange, QuestionIndex, Unit } from '../coding/read-model.js';
@@ -164,7 +164,7 @@ function groupCodes(codebook: Codebook, surveyId: string, questionId: string): M
     for (const code of codebook.codes) {
       // A group's code merged into another: the group's answers are examples of the code it became.
       const survivor = survivingCodeId(codebook, code.codeId);
-      if (!active.has(survivor) || (code.groupQuestion !== undefined && code.groupQuestion !== question)) continue;
+      if (!active.has(survivor) || !madeFromGroupOf(code, surveyId, questionId)) continue;
       for (const responseId of code.groupAnswers ?? [])
         byAnswer.set(responseId, [...new Set([...(byAnswer.get(responseId) ?? []), survivor])]);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SessionUser } from '../auth/roles.js';
 import { addCode, codeInputSchema } from '../codebooks/edits.js';
-import { groupQuestionKey, type CodeRecord } from '../codebooks/model.js';
+import { groupQuestionKey, madeFromGroupOf, type CodeRecord } from '../codebooks/model.js';
 import { inCodebookTurn } from '../codebooks/one-at-a-time.js';
 import { codeIdSchema } from '../codebooks/schema.js';
 import { activeCodes, survivingCodeId, type Codebook } from '../codebooks/service.js';
@@ -78,13 +78,10 @@ export async function themesView(
   const unfit = unfitAnswers(target);
   // Only an active code made from a group of this question is announced as one: `?created=` naming
   // any other code (or one retired or merged since) says nothing.
-  const question = groupQuestionKey(surveyId, questionId);
   const created = query.created
     ? activeCodes(target.codebook).find(
         (code) =>
-          code.codeId === query.created &&
-          code.fromGroup !== undefined &&
-          (code.groupQuestion === undefined || code.groupQuestion === question),
+          code.codeId === query.created && code.fromGroup !== undefined && madeFromGroupOf(code, surveyId, questionId),
       )
     : undefined;
   return {
@@ -159,12 +156,11 @@ export function groupCode(
   surveyId: string,
   questionId: string,
 ): CodeRecord | undefined {
-  const question = groupQuestionKey(surveyId, questionId);
   const made = codebook.codes.filter(
     (code) =>
       code.fromGroup === fingerprint &&
       (!code.retired || code.mergedInto) &&
-      (code.groupQuestion === undefined || code.groupQuestion === question),
+      madeFromGroupOf(code, surveyId, questionId),
   );
   const active = activeCodes(codebook);
   return (

@@ -48,12 +48,17 @@ export function groupQuestionKey(surveyId: string, questionId: string): string {
 }
 
 /**
- * Whether this answer (to this question) was in the emerging theme the code was made from. A code
- * made before its group's question was recorded counts for every question, as it did then.
+ * Whether the code was made from an emerging theme of this question. A code made before its group's
+ * question was recorded counts for every question, as it did then.
  */
-export function inCodeGroup(code: CodeRecord, surveyId: string, questionId: string, responseId: string): boolean {
-  if (!code.groupAnswers?.includes(responseId)) return false;
+export function madeFromGroupOf(code: CodeRecord, surveyId: string, questionId: string): boolean {
+  if (code.fromGroup === undefined && code.groupAnswers === undefined) return false;
   return code.groupQuestion === undefined || code.groupQuestion === groupQuestionKey(surveyId, questionId);
+}
+
+/** Whether this answer (to this question) was in the emerging theme the code was made from. */
+export function inCodeGroup(code: CodeRecord, surveyId: string, questionId: string, responseId: string): boolean {
+  return (code.groupAnswers?.includes(responseId) ?? false) && madeFromGroupOf(code, surveyId, questionId);
 }
 
 export type CodebookAction =
