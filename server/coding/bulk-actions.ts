@@ -183,9 +183,31 @@ async function undoStep(
   // still those, and a coding the analyst had of the survivor beforehand is not the step's.
   const stepCoding = (coding: { codeId: string; start?: number }) =>
     coding.start === undefined && coding.codeId === batch.codeId;
+  // An answer whose step coding the analyst took off since keeps what it has now: a code given
+  // again afterwards (by hand or by a later step) is that later decision, not this step's.
+  const takenOff = new Set(
+    (
+      await context.coding.events
+        .find(
+          {
+            surveyId: batch.surveyId,
+            questionId: batch.questionId,
+            codebookId: batch.codebookId,
+            coderId: user.id,
+            codeId: batch.codeId,
+            responseId: { $in: batch.responseIds },
+            start: null,
+            present: false,
+            at: { $gte: batch.at },
+          },
+          { responseId: 1 },
+        )
+        .lean<{ responseId: string }[]>()
+    ).map((event) => event.responseId),
+  );
   const removals: NewEvent[] = [];
   for (const responseId of batch.responseIds)
-    if (target.index.codingsOf(responseId, user.id).some(stepCoding))
+    if (!takenOff.has(responseId) && target.index.codingsOf(responseId, user.id).some(stepCoding))
       removals.push(eventFor(target, responseId, user.id, batch.codeId, false));
   const removed = new Set(removals.map((event) => event.responseId));
   const restored = batch.clearedNoCode.filter(
