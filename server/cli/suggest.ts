@@ -7,7 +7,17 @@ import { commandArgs, UsageError } from './args.js';
 import { describeLineError } from './lines.js';
 
 const usage = 'suggest --scheme <codebook-id> [--train <file>] [--top <n>]';
-const answerLine = z.object({ id: z.union([z.string(), z.number()]), text: z.string() }).strict();
+/**
+ * A numeric id beyond 2^53 cannot be read exactly (9007199254740993 reads as ...992), so it would
+ * come back as another answer's id: such a line is refused, and the id can be sent as a string.
+ */
+const numericId = z
+  .number()
+  .refine(
+    (id) => Math.abs(id) <= Number.MAX_SAFE_INTEGER,
+    'a number this large cannot be kept exactly: send it as a string',
+  );
+const answerLine = z.object({ id: z.union([z.string(), numericId]), text: z.string() }).strict();
 const trainingLine = z.object({ text: z.string(), codes: z.array(z.string()) }).strict();
 
 /**
