@@ -17,6 +17,14 @@ export function confidenceOf(score: number): Confidence {
   return score >= 0.7 ? 'likely' : score >= 0.4 ? 'possible' : 'unlikely';
 }
 
+/**
+ * The whole percentage shown beside the word, rounded down so it never contradicts it: 0.699 is
+ * "possible (69%)", not "possible (70%)" beside "likely from 70%". (Scores carry three decimals.)
+ */
+export function percentOf(score: number): number {
+  return Math.floor(Math.round(score * 1000) / 10);
+}
+
 /** The answer suggestions are asked for, and how its question is being coded. */
 export interface SuggestedAnswer {
   surveyId: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { confidenceOf, type Confidence, type Suggestion } from './suggestions.js';
+import { confidenceOf, percentOf, type Confidence, type Suggestion } from './suggestions.js';
 import type { SessionUser } from '../auth/roles.js';
 import { keyedCodes, survivingCodeId } from '../codebooks/service.js';
 import { inCodeGroup, type CodeRecord } from '../codebooks/model.js';
@@ -70,7 +70,7 @@ export interface WorkbenchView {
   groupSuggestions: KeyedCode[];
 }
 
-type ShownSuggestion = Suggestion & { code: CodeRecord; key?: string; confidence: Confidence };
+type ShownSuggestion = Suggestion & { code: CodeRecord; key?: string; confidence: Confidence; percent: number };
 
 function unitMatches(
   unit: Unit,
@@ -223,7 +223,9 @@ export async function workbenchView(
   const shown = (current.language === 'cy' ? [] : suggestions).flatMap((suggestion) => {
     const code = codeById.get(suggestion.codeId);
     const confidence = confidenceOf(suggestion.score);
-    return code && !code.retired ? [{ ...suggestion, code, key: keyOf.get(code.codeId), confidence }] : [];
+    return code && !code.retired
+      ? [{ ...suggestion, code, key: keyOf.get(code.codeId), confidence, percent: percentOf(suggestion.score) }]
+      : [];
   });
   view.suggestions = shown.filter((suggestion) => suggestion.confidence !== 'unlikely');
   view.weakSuggestions = shown.filter((suggestion) => suggestion.confidence === 'unlikely');
