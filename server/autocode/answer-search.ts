@@ -23,7 +23,10 @@ interface Token {
   stem: string;
 }
 
-const wordPattern = /[\p{L}\p{N}]+(?:['’ʼ]\p{L}+)?/gu;
+/** A word; or the field's section shorthand as one word ("s.47", "S47", "s.20"), not the letter s and a number. */
+const wordPattern = /(?<![\p{L}\p{N}])[sS]\.?\p{N}+(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['’ʼ]\p{L}+)?/gu;
+/** "s.47" is searched for and found as "s47". */
+const sectionWord = (word: string) => word.replace(/^s\.(?=\p{N})/u, 's');
 /** Apostrophes typed or pasted (straight, curly, the modifier letter) all read as one: `i’r` finds `i'r`. */
 const apostrophes = /[’ʼ]/g;
 const plain = (text: string) => text.replace(apostrophes, "'");
@@ -36,7 +39,7 @@ function tokensOf(unit: Unit): Token[] {
     tokens = [...unit.text.matchAll(wordPattern)].map((match) => ({
       start: match.index,
       end: match.index + match[0].length,
-      stem: stem(plain(match[0].toLowerCase()).replace(/'s$/, '')),
+      stem: stem(sectionWord(plain(match[0].toLowerCase())).replace(/'s$/, '')),
     }));
     tokenCache.set(unit, tokens);
   }
@@ -59,7 +62,7 @@ export function parseSearch(query: string): ParsedSearch {
     })
     .toLowerCase();
   const words = [...rest.matchAll(wordPattern)]
-    .map((match) => match[0].replace(/'s$/, ''))
+    .map((match) => sectionWord(match[0]).replace(/'s$/, ''))
     .filter((word) => !isStopWord(word));
   return { words: [...new Set(words.map(stem))], phrases: [...new Set(phrases.filter(Boolean))] };
 }
